@@ -1,0 +1,76 @@
+//===- EffectContractCheck.cpp - kara-effect-contract ---------------------===//
+
+#include "EffectContractCheck.h"
+
+#include "kara/Analysis/Annotations.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace kara {
+
+namespace {
+AST_MATCHER(FunctionDecl, isInDependentContext) {
+  return Node.isDependentContext();
+}
+AST_MATCHER(FunctionDecl, hasDeclaredEffects) {
+  return declaredEffects(&Node).has_value();
+}
+} // namespace
+
+EffectContractCheck::EffectContractCheck(StringRef Name,
+                                         tidy::ClangTidyContext *Context)
+    : KaraCheckBase(Name, Context),
+      MaxReports(Options.get("MaxReportsPerFunction", 5U)) {}
+
+void EffectContractCheck::storeOptions(
+    tidy::ClangTidyOptions::OptionMap &Opts) {
+  KaraCheckBase::storeOptions(Opts);
+  Options.store(Opts, "MaxReportsPerFunction", MaxReports);
+}
+
+void EffectContractCheck::registerMatchers(MatchFinder *Finder) {
+  // Template patterns are checked through their instantiations, where every
+  // call is resolved.
+  Finder->addMatcher(functionDecl(isDefinition(), hasBody(stmt()),
+                                  unless(isImplicit()),
+                                  unless(isInDependentContext()),
+                                  hasDeclaredEffects())
+                         .bind("function"),
+                     this);
+}
+
+void EffectContractCheck::check(const MatchFinder::MatchResult &Result) {
+  const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("function");
+  if (!FD || FD->isInvalidDecl())
+    return;
+  EffectAnalysis &A = analysis(*Result.Context);
+  const FunctionSummary &Declared = A.summaryOf(FD);
+  FunctionSummary Body = A.bodyEffects(FD);
+
+  unsigned Reported = 0;
+  for (const EffectEntry &Entry : Body.Entries) {
+    if (Declared.Effects.covers(Entry.E))
+      continue;
+    if (Reported++ == MaxReports)
+      break;
+    if (Entry.E.On.isUnknown())
+      diag(FD->getLocation(),
+           "%0 has effects its kara annotations cannot cover: it calls code "
+           "whose effects are unknown; declared %1")
+          << FD << Declared.Effects.str();
+    else
+      diag(FD->getLocation(),
+           "%0 %1, which its kara annotations do not declare; declared %2")
+          << FD << Entry.E.str() << Declared.Effects.str();
+    explainEffect(*this, A, Body, Entry.E);
+    const FunctionDecl *On = annotatedDeclaration(FD);
+    if (On && On->getLocation() != FD->getLocation())
+      diag(On->getLocation(), "effects declared here", DiagnosticIDs::Note);
+  }
+}
+
+} // namespace kara

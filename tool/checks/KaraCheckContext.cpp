@@ -1,0 +1,170 @@
+//===- KaraCheckContext.cpp - What the kara checks share ------------------===//
+
+#include "KaraCheckContext.h"
+
+#include "kara/Analysis/Annotations.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+
+using namespace clang;
+
+namespace kara {
+
+std::shared_ptr<const EffectsDatabase> loadDatabases(const std::string &Files,
+                                                     std::string &Error) {
+  static std::mutex Lock;
+  static std::map<std::string,
+                  std::pair<std::shared_ptr<const EffectsDatabase>, std::string>>
+      Cache;
+  std::lock_guard<std::mutex> Guard(Lock);
+  auto It = Cache.find(Files);
+  if (It == Cache.end()) {
+    auto DB = std::make_shared<EffectsDatabase>(EffectsDatabase::builtin());
+    std::string LoadError;
+    std::string Normalised = Files;
+    std::replace(Normalised.begin(), Normalised.end(), ',', ';');
+    llvm::SmallVector<llvm::StringRef, 4> Paths;
+    llvm::StringRef(Normalised).split(Paths, ';', -1, false);
+    for (llvm::StringRef Path : Paths) {
+      Path = Path.trim();
+      if (Path.empty())
+        continue;
+      if (!DB->addFile(Path.str(), LoadError))
+        break;
+    }
+    std::shared_ptr<const EffectsDatabase> Result = DB;
+    if (!LoadError.empty())
+      Result = std::make_shared<EffectsDatabase>(EffectsDatabase::builtin());
+    It = Cache.emplace(Files, std::make_pair(Result, LoadError)).first;
+  }
+  Error = It->second.second;
+  return It->second.first;
+}
+
+namespace {
+/// The analyses alive now, one per translation unit. clang-tidy and clangd
+/// create checks per unit; the checks own the analysis, this map only lets
+/// the checks of one unit find each other's. Units may run in parallel
+/// (clangd), hence the lock.
+struct SharedAnalyses {
+  std::mutex Lock;
+  std::map<std::pair<const ASTContext *, const EffectsDatabase *>,
+           std::weak_ptr<EffectAnalysis>>
+      ByUnit;
+};
+SharedAnalyses &shared() {
+  static SharedAnalyses S;
+  return S;
+}
+} // namespace
+
+KaraCheckBase::KaraCheckBase(llvm::StringRef Name,
+                             tidy::ClangTidyContext *Context)
+    : ClangTidyCheck(Name, Context),
+      DatabaseFiles(Options.getLocalOrGlobal("kara.EffectsDatabases", "")) {
+  Database = loadDatabases(DatabaseFiles, DatabaseError);
+}
+
+void KaraCheckBase::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
+  Options.store(Opts, "kara.EffectsDatabases", DatabaseFiles);
+}
+
+void KaraCheckBase::onStartOfTranslationUnit() {
+  if (!DatabaseError.empty() && !ReportedDatabaseError) {
+    configurationDiag("cannot load the kara effects database: %0; using the "
+                      "built-in database only")
+        << DatabaseError;
+    ReportedDatabaseError = true;
+  }
+}
+
+EffectAnalysis &KaraCheckBase::analysis(ASTContext &Ctx) {
+  if (Analysis && &Analysis->context() == &Ctx)
+    return *Analysis;
+  SharedAnalyses &S = shared();
+  std::lock_guard<std::mutex> Guard(S.Lock);
+  // Drop entries of finished units so a reused address starts afresh.
+  for (auto It = S.ByUnit.begin(); It != S.ByUnit.end();)
+    It = It->second.expired() ? S.ByUnit.erase(It) : std::next(It);
+  auto Key = std::make_pair(&Ctx, Database.get());
+  std::shared_ptr<EffectAnalysis> Existing = S.ByUnit[Key].lock();
+  if (!Existing || &Existing->context() != &Ctx) {
+    Existing = std::make_shared<EffectAnalysis>(Ctx, *Database);
+    S.ByUnit[Key] = Existing;
+  }
+  Analysis = std::move(Existing);
+  return *Analysis;
+}
+
+static std::string describeCallee(const FunctionDecl *FD) {
+  return "'" + EffectAnalysis::displayName(FD) + "'";
+}
+
+void explainEffect(tidy::ClangTidyCheck &Check, EffectAnalysis &A,
+                   const FunctionSummary &Summary, const Effect &E,
+                   unsigned MaxDepth) {
+  const FunctionSummary *Current = &Summary;
+  Effect Looking = E;
+  for (unsigned Depth = 0; Depth < MaxDepth && Current; ++Depth) {
+    const Reason *Why = Current->reasonFor(Looking);
+    if (!Why)
+      return;
+    switch (Why->ReasonKind) {
+    case Reason::Kind::Access:
+      Check.diag(Why->Loc, "%0 here", DiagnosticIDs::Note) << Why->Detail;
+      return;
+    case Reason::Kind::InlineAsm:
+      Check.diag(Why->Loc, "inline assembly has unknown effects",
+                 DiagnosticIDs::Note);
+      return;
+    case Reason::Kind::Indirect:
+      Check.diag(Why->Loc, "%0 has unknown effects", DiagnosticIDs::Note)
+          << Why->Detail;
+      return;
+    case Reason::Kind::Declared:
+      Check.diag(Why->Loc, "%0 is declared %1 here", DiagnosticIDs::Note)
+          << describeCallee(Why->Callee) << Looking.str();
+      return;
+    case Reason::Kind::Database:
+      Check.diag(Why->Loc, "%0 %1 according to the effects database %2",
+                 DiagnosticIDs::Note)
+          << describeCallee(Why->Callee)
+          << (Looking.On.isUnknown() ? std::string("has unknown effects")
+                                     : Looking.str())
+          << Why->Detail;
+      return;
+    case Reason::Kind::ParameterType:
+      Check.diag(Why->Loc,
+                 "%0 %1 because of the parameter's type (a reference or "
+                 "pointer to non-const data is written)",
+                 DiagnosticIDs::Note)
+          << describeCallee(Why->Callee) << Looking.str();
+      return;
+    case Reason::Kind::NoDefinition:
+      Check.diag(Why->Loc,
+                 "%0 has no definition, no kara annotation and no "
+                 "effects-database entry, so its effects are unknown",
+                 DiagnosticIDs::Note)
+          << describeCallee(Why->Callee);
+      return;
+    case Reason::Kind::Call: {
+      if (!Why->Callee || !Why->CalleeEffect)
+        return;
+      const FunctionSummary &Callee = A.summaryOf(Why->Callee);
+      Check.diag(Why->Loc, "calls %0, which %1", DiagnosticIDs::Note)
+          << describeCallee(Why->Callee)
+          << (Why->CalleeEffect->On.isUnknown() ? std::string("has unknown effects")
+                                                : Why->CalleeEffect->str());
+      Looking = *Why->CalleeEffect;
+      Current = &Callee;
+      break;
+    }
+    }
+  }
+}
+
+} // namespace kara

@@ -1,0 +1,57 @@
+//===- KaraCheckContext.h - What the kara checks share ----------*- C++ -*-===//
+//
+// The effects databases named by the `kara.EffectsDatabases` option and one
+// EffectAnalysis per translation unit, shared by every kara check so that
+// summaries are computed once.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KARA_CHECKS_KARACHECKCONTEXT_H
+#define KARA_CHECKS_KARACHECKCONTEXT_H
+
+#include "kara/Analysis/EffectAnalysis.h"
+
+#include "clang-tidy/ClangTidyCheck.h"
+
+#include <memory>
+#include <string>
+
+namespace kara {
+
+/// The built-in database plus the files in `Files` (separated by `;` or
+/// `,`). Loaded once per distinct list. On error returns the built-in
+/// database alone and sets `Error`.
+std::shared_ptr<const EffectsDatabase> loadDatabases(const std::string &Files,
+                                                     std::string &Error);
+
+/// Base of the kara checks: reads the shared options, reports a bad
+/// database once, and hands out the translation unit's analysis.
+class KaraCheckBase : public clang::tidy::ClangTidyCheck {
+public:
+  KaraCheckBase(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);
+  void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
+  bool isLanguageVersionSupported(const clang::LangOptions &LO) const override {
+    return LO.CPlusPlus11;
+  }
+  void onStartOfTranslationUnit() override;
+
+protected:
+  /// The analysis of the translation unit `Ctx` belongs to.
+  EffectAnalysis &analysis(clang::ASTContext &Ctx);
+
+private:
+  std::string DatabaseFiles;
+  std::shared_ptr<const EffectsDatabase> Database;
+  std::string DatabaseError;
+  bool ReportedDatabaseError = false;
+  std::shared_ptr<EffectAnalysis> Analysis;
+};
+
+/// Adds notes to the last diagnostic that explain why `E` is in `Summary`,
+/// following calls down to the access, annotation or database entry.
+void explainEffect(clang::tidy::ClangTidyCheck &Check, EffectAnalysis &A,
+                   const FunctionSummary &Summary, const Effect &E,
+                   unsigned MaxDepth = 8);
+
+} // namespace kara
+
+#endif

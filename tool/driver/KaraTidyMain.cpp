@@ -1,0 +1,80 @@
+//===- KaraTidyMain.cpp - kara-tidy ---------------------------------------===//
+//
+// clang-tidy's own main with the kara module linked in, so NOLINT,
+// .clang-tidy, -p, --fix and --export-fixes behave exactly as in clang-tidy.
+//
+// clang-tidy's built-in default is `clang-diagnostic-*,clang-analyzer-*`.
+// kara-tidy runs `kara-*` instead when the user configured nothing: no
+// --checks, --config, --config-file and no .clang-tidy above the working
+// directory or the source files. Any configuration of the user's wins.
+//
+//===----------------------------------------------------------------------===//
+
+#include "clang-tidy/tool/ClangTidyMain.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <string>
+#include <vector>
+
+namespace kara {
+extern volatile int KaraModuleAnchorSource;
+}
+// Keeps the kara module (and the attribute registrations) in the binary.
+[[maybe_unused]] static int KaraModuleAnchorDestination =
+    kara::KaraModuleAnchorSource;
+
+static bool hasClangTidyFileAbove(llvm::StringRef Path) {
+  llvm::SmallString<256> Dir(Path);
+  llvm::sys::fs::make_absolute(Dir);
+  if (!llvm::sys::fs::is_directory(Dir))
+    llvm::sys::path::remove_filename(Dir);
+  while (!Dir.empty()) {
+    llvm::SmallString<256> Candidate(Dir);
+    llvm::sys::path::append(Candidate, ".clang-tidy");
+    if (llvm::sys::fs::exists(Candidate))
+      return true;
+    llvm::StringRef Parent = llvm::sys::path::parent_path(Dir);
+    if (Parent == Dir)
+      break;
+    Dir = Parent;
+  }
+  return false;
+}
+
+static bool userConfiguredChecks(int Argc, const char **Argv) {
+  bool AfterDoubleDash = false;
+  std::vector<llvm::StringRef> Sources;
+  for (int I = 1; I < Argc; ++I) {
+    llvm::StringRef Arg(Argv[I]);
+    if (Arg == "--") {
+      AfterDoubleDash = true;
+      continue;
+    }
+    if (AfterDoubleDash)
+      continue;
+    llvm::StringRef Name = Arg.ltrim('-');
+    if (Arg.starts_with("-") &&
+        (Name.starts_with("checks") || Name.starts_with("config") ||
+         Name.starts_with("config-file")))
+      return true;
+    if (!Arg.starts_with("-"))
+      Sources.push_back(Arg);
+  }
+  if (hasClangTidyFileAbove("."))
+    return true;
+  for (llvm::StringRef Source : Sources)
+    if (llvm::sys::fs::exists(Source) && hasClangTidyFileAbove(Source))
+      return true;
+  return false;
+}
+
+int main(int Argc, const char **Argv) {
+  if (userConfiguredChecks(Argc, Argv))
+    return clang::tidy::clangTidyMain(Argc, Argv);
+  std::vector<const char *> Args(Argv, Argv + Argc);
+  Args.insert(Args.begin() + 1, "--checks=-clang-analyzer-*,kara-*");
+  return clang::tidy::clangTidyMain(static_cast<int>(Args.size()), Args.data());
+}

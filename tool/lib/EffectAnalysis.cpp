@@ -1,0 +1,1128 @@
+//===- EffectAnalysis.cpp - Effect summaries of functions -----------------===//
+
+#include "kara/Analysis/EffectAnalysis.h"
+
+#include "kara/Analysis/Annotations.h"
+
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/Basic/Builtins.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SmallPtrSet.h"
+
+using namespace clang;
+
+namespace kara {
+
+namespace {
+
+/// Member paths deeper than this are cut: coarser is still sound.
+constexpr std::size_t MaxMemberDepth = 2;
+
+Target withMembers(Target Base, const std::vector<std::string> &Members) {
+  for (const std::string &M : Members) {
+    if (Base.Path.size() >= MaxMemberDepth)
+      break;
+    Base = Base.member(M);
+  }
+  return Base;
+}
+
+bool isPointerLikeClass(QualType T) {
+  const auto *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition())
+    return false;
+  for (const auto *M : RD->methods())
+    if (M->getOverloadedOperator() == OO_Star ||
+        M->getOverloadedOperator() == OO_Arrow)
+      return true;
+  return false;
+}
+
+bool isPointerLike(QualType T) {
+  return T->isPointerType() || isPointerLikeClass(T);
+}
+
+const FunctionDecl *canonical(const FunctionDecl *FD) {
+  return FD ? FD->getCanonicalDecl() : nullptr;
+}
+
+const FunctionDecl *owningFunction(const VarDecl *V) {
+  const DeclContext *DC = V->getParentFunctionOrMethod();
+  return DC ? canonical(dyn_cast<FunctionDecl>(DC)) : nullptr;
+}
+
+bool isImmutableGlobal(const VarDecl *V) {
+  QualType T = V->getType();
+  if (!T.isConstQualified() && !V->isConstexpr())
+    return false;
+  if (const auto *RD = T->getAsCXXRecordDecl())
+    return RD->hasDefinition() && !RD->hasMutableFields();
+  return true;
+}
+
+} // namespace
+
+struct CallSite {
+  const FunctionDecl *Callee = nullptr; // canonical; null when Indirect
+  bool Indirect = false;
+  std::string IndirectWhat;
+  bool HasThis = false;
+  std::optional<Target> ThisArg;
+  std::vector<std::optional<Target>> Args; // per callee parameter
+  SourceLocation Loc;
+};
+
+struct EffectAnalysis::LocalInfo {
+  std::vector<EffectEntry> Accesses;
+  std::vector<CallSite> Calls;
+};
+
+const Reason *FunctionSummary::reasonFor(const Effect &E) const {
+  for (const EffectEntry &Entry : Entries)
+    if (Entry.E == E)
+      return &Entry.Why;
+  for (const EffectEntry &Entry : Entries)
+    if (Entry.E.covers(E))
+      return &Entry.Why;
+  return nullptr;
+}
+
+namespace {
+
+/// Collects what a body (or one statement) does in the context of a function:
+/// direct accesses to targets, and calls with the targets their arguments
+/// designate.
+class BodyCollector {
+public:
+  BodyCollector(const FunctionDecl *Fn, const EffectsDatabase &DB,
+                EffectAnalysis::LocalInfo &Out)
+      : Fn(canonical(Fn)), DB(DB), Out(Out) {
+    if (const auto *MD = dyn_cast_or_null<CXXMethodDecl>(Fn))
+      if (MD->getParent()->isLambda())
+        Closure = MD->getParent();
+  }
+
+  void visit(const Stmt *S) {
+    if (!S)
+      return;
+    if (const auto *E = dyn_cast<Expr>(S))
+      return visitExpr(E);
+    if (const auto *DS = dyn_cast<DeclStmt>(S)) {
+      for (const Decl *D : DS->decls())
+        if (const auto *V = dyn_cast<VarDecl>(D))
+          visitVarDecl(V);
+      return;
+    }
+    if (isa<AsmStmt>(S)) {
+      addAccess(Effect::unknown(), S->getBeginLoc(), Reason::Kind::InlineAsm,
+                "inline assembly");
+      return;
+    }
+    if (const auto *Try = dyn_cast<CXXTryStmt>(S)) {
+      visit(Try->getTryBlock());
+      for (unsigned I = 0; I < Try->getNumHandlers(); ++I)
+        visit(Try->getHandler(I)->getHandlerBlock());
+      return;
+    }
+    for (const Stmt *Child : S->children())
+      visit(Child);
+  }
+
+  /// The object a glvalue expression denotes; nullopt for temporaries and
+  /// values that are no object.
+  std::optional<Target> designate(const Expr *E, unsigned Depth = 0) {
+    if (!E || Depth > 32)
+      return Target::unknown();
+    E = E->IgnoreParens();
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+      if (const auto *V = dyn_cast<VarDecl>(DRE->getDecl()))
+        return varTarget(V, Depth);
+      if (isa<BindingDecl>(DRE->getDecl()))
+        return Target::unknown();
+      return std::nullopt; // functions, enumerators
+    }
+    if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+      const ValueDecl *Member = ME->getMemberDecl();
+      if (const auto *V = dyn_cast<VarDecl>(Member))
+        return varTarget(V, Depth); // static data member
+      std::optional<Target> Base = ME->isArrow()
+                                       ? pointee(ME->getBase(), Depth + 1)
+                                       : designate(ME->getBase(), Depth + 1);
+      const auto *Field = dyn_cast<FieldDecl>(Member);
+      if (!Base || !Field)
+        return Base;
+      // Bit-fields share a memory location with their neighbours, union
+      // members overlap: both stand for the whole object.
+      if (Field->isBitField() || Field->getParent()->isUnion() ||
+          Field->getName().empty())
+        return Base;
+      return withMembers(*Base, {Field->getNameAsString()});
+    }
+    if (const auto *ASE = dyn_cast<ArraySubscriptExpr>(E))
+      return pointee(ASE->getBase(), Depth + 1);
+    if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+      if (UO->getOpcode() == UO_Deref)
+        return pointee(UO->getSubExpr(), Depth + 1);
+      if (UO->isPrefix() && UO->isIncrementDecrementOp())
+        return designate(UO->getSubExpr(), Depth + 1);
+      if (UO->getOpcode() == UO_Extension)
+        return designate(UO->getSubExpr(), Depth + 1);
+      return std::nullopt;
+    }
+    if (const auto *Cast = dyn_cast<CastExpr>(E)) {
+      switch (Cast->getCastKind()) {
+      case CK_NoOp:
+      case CK_DerivedToBase:
+      case CK_UncheckedDerivedToBase:
+      case CK_BaseToDerived:
+      case CK_LValueBitCast:
+      case CK_Dynamic:
+        if (E->isGLValue())
+          return designate(Cast->getSubExpr(), Depth + 1);
+        return std::nullopt;
+      default:
+        return std::nullopt;
+      }
+    }
+    if (const auto *CO = dyn_cast<AbstractConditionalOperator>(E)) {
+      if (!E->isGLValue())
+        return std::nullopt;
+      return merge(designate(CO->getTrueExpr(), Depth + 1),
+                   designate(CO->getFalseExpr(), Depth + 1));
+    }
+    if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+      if (BO->getOpcode() == BO_Comma)
+        return designate(BO->getRHS(), Depth + 1);
+      if (BO->isAssignmentOp())
+        return designate(BO->getLHS(), Depth + 1);
+      return std::nullopt;
+    }
+    if (const auto *CE = dyn_cast<CallExpr>(E)) {
+      if (!E->isGLValue())
+        return std::nullopt;
+      return referentOfCall(CE, Depth);
+    }
+    if (const auto *OVE = dyn_cast<OpaqueValueExpr>(E))
+      return OVE->getSourceExpr() ? designate(OVE->getSourceExpr(), Depth + 1)
+                                  : Target::unknown();
+    if (const auto *DAE = dyn_cast<CXXDefaultArgExpr>(E))
+      return designate(DAE->getExpr(), Depth + 1);
+    if (const auto *DIE = dyn_cast<CXXDefaultInitExpr>(E))
+      return designate(DIE->getExpr(), Depth + 1);
+    if (isa<MaterializeTemporaryExpr>(E) || isa<StringLiteral>(E) ||
+        isa<CompoundLiteralExpr>(E) || isa<PredefinedExpr>(E))
+      return std::nullopt;
+    if (E->isPRValue())
+      return std::nullopt;
+    return Target::unknown();
+  }
+
+  /// What a pointer (or iterator) value points to.
+  std::optional<Target> pointee(const Expr *E, unsigned Depth = 0) {
+    if (!E || Depth > 32)
+      return Target::unknown();
+    E = E->IgnoreParens();
+    if (const auto *Cast = dyn_cast<CastExpr>(E)) {
+      switch (Cast->getCastKind()) {
+      case CK_ArrayToPointerDecay:
+        return designate(Cast->getSubExpr(), Depth + 1);
+      case CK_LValueToRValue:
+        return pointeeOfStored(Cast->getSubExpr(), Depth + 1);
+      case CK_NullToPointer:
+      case CK_FunctionToPointerDecay:
+      case CK_IntegralToPointer:
+        return std::nullopt;
+      case CK_ConstructorConversion:
+      case CK_UserDefinedConversion:
+        return Target::unknown();
+      default:
+        return pointee(Cast->getSubExpr(), Depth + 1);
+      }
+    }
+    if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+      if (UO->getOpcode() == UO_AddrOf)
+        return designate(UO->getSubExpr(), Depth + 1);
+      if (UO->isIncrementDecrementOp())
+        return pointeeOfStored(UO->getSubExpr(), Depth + 1);
+      return Target::unknown();
+    }
+    if (isa<CXXThisExpr>(E))
+      return Target::thisObject();
+    if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+      if (BO->isAdditiveOp() || BO->isCompoundAssignmentOp()) {
+        const Expr *Ptr = BO->getLHS()->getType()->isPointerType()
+                              ? BO->getLHS()
+                              : BO->getRHS();
+        return BO->isCompoundAssignmentOp() ? pointeeOfStored(Ptr, Depth + 1)
+                                            : pointee(Ptr, Depth + 1);
+      }
+      if (BO->getOpcode() == BO_Comma)
+        return pointee(BO->getRHS(), Depth + 1);
+      if (BO->getOpcode() == BO_Assign)
+        return pointee(BO->getRHS(), Depth + 1);
+      return Target::unknown();
+    }
+    if (const auto *CO = dyn_cast<AbstractConditionalOperator>(E))
+      return merge(pointee(CO->getTrueExpr(), Depth + 1),
+                   pointee(CO->getFalseExpr(), Depth + 1));
+    if (isa<CXXNullPtrLiteralExpr>(E) || isa<GNUNullExpr>(E) ||
+        isa<IntegerLiteral>(E) || isa<CXXNewExpr>(E))
+      return std::nullopt;
+    if (isa<StringLiteral>(E))
+      return std::nullopt;
+    // Iterators and other pointer-like objects.
+    if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(E))
+      return pointee(MTE->getSubExpr(), Depth + 1);
+    if (const auto *BTE = dyn_cast<CXXBindTemporaryExpr>(E))
+      return pointee(BTE->getSubExpr(), Depth + 1);
+    if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
+      if (CE->getNumArgs() >= 1 && CE->getConstructor()->isCopyOrMoveConstructor())
+        return pointee(CE->getArg(0), Depth + 1);
+      return Target::unknown();
+    }
+    if (const auto *CE = dyn_cast<CallExpr>(E))
+      return referentOfCall(CE, Depth);
+    if (E->isGLValue() && isPointerLikeClass(E->getType()))
+      return pointeeOfStored(E, Depth + 1);
+    return Target::unknown();
+  }
+
+  void visitExpr(const Expr *E) {
+    E = E->IgnoreParens();
+    if (const auto *LE = dyn_cast<LambdaExpr>(E)) {
+      // Creating a closure copies the by-copy captures; the body runs when
+      // the closure is called.
+      for (const Expr *Init : LE->capture_inits())
+        visit(Init);
+      return;
+    }
+    if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+      if (BO->isAssignmentOp()) {
+        addWrite(designate(BO->getLHS()), BO->getLHS());
+        visitLValue(BO->getLHS());
+        visit(BO->getRHS());
+        return;
+      }
+    }
+    if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+      if (UO->isIncrementDecrementOp()) {
+        addWrite(designate(UO->getSubExpr()), UO->getSubExpr());
+        visitLValue(UO->getSubExpr());
+        return;
+      }
+      if (UO->getOpcode() == UO_AddrOf) {
+        visitLValue(UO->getSubExpr());
+        return;
+      }
+    }
+    if (const auto *Cast = dyn_cast<ImplicitCastExpr>(E)) {
+      if (Cast->getCastKind() == CK_LValueToRValue ||
+          Cast->getCastKind() == CK_LValueToRValueBitCast) {
+        addRead(designate(Cast->getSubExpr()), Cast->getSubExpr());
+        visitLValue(Cast->getSubExpr());
+        return;
+      }
+    }
+    if (const auto *CE = dyn_cast<CallExpr>(E))
+      return visitCall(CE);
+    if (const auto *CE = dyn_cast<CXXConstructExpr>(E))
+      return visitConstruct(CE);
+    if (const auto *DE = dyn_cast<CXXDeleteExpr>(E)) {
+      std::optional<Target> Object = pointee(DE->getArgument());
+      addWrite(Object, DE);
+      if (const CXXRecordDecl *RD =
+              DE->getDestroyedType()->getAsCXXRecordDecl())
+        if (RD->hasDefinition())
+          if (const CXXDestructorDecl *Dtor = RD->getDestructor())
+            addCall(Dtor, true, Object, {}, DE->getBeginLoc());
+      visit(DE->getArgument());
+      return;
+    }
+    if (const auto *BTE = dyn_cast<CXXBindTemporaryExpr>(E)) {
+      const CXXDestructorDecl *Dtor = BTE->getTemporary()->getDestructor();
+      if (Dtor)
+        addCall(Dtor, true, std::nullopt, {}, BTE->getBeginLoc());
+      visit(BTE->getSubExpr());
+      return;
+    }
+    if (const auto *DAE = dyn_cast<CXXDefaultArgExpr>(E))
+      return visit(DAE->getExpr());
+    if (const auto *DIE = dyn_cast<CXXDefaultInitExpr>(E))
+      return visit(DIE->getExpr());
+    if (const auto *OVE = dyn_cast<OpaqueValueExpr>(E))
+      return visit(OVE->getSourceExpr());
+    if (isa<CXXPseudoDestructorExpr>(E) || isa<UnaryExprOrTypeTraitExpr>(E) ||
+        isa<CXXNoexceptExpr>(E) || isa<CXXTypeidExpr>(E))
+      return; // unevaluated operands
+    for (const Stmt *Child : E->children())
+      visit(Child);
+  }
+
+private:
+  /// Visits the parts of a glvalue that are evaluated without reading the
+  /// object itself: index expressions, pointers that are dereferenced.
+  void visitLValue(const Expr *E) {
+    E = E->IgnoreParens();
+    if (isa<DeclRefExpr>(E))
+      return;
+    if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+      if (ME->isArrow())
+        visit(ME->getBase());
+      else
+        visitLValue(ME->getBase());
+      return;
+    }
+    if (const auto *ASE = dyn_cast<ArraySubscriptExpr>(E)) {
+      const Expr *Base = ASE->getBase()->IgnoreParens();
+      if (const auto *Decay = dyn_cast<ImplicitCastExpr>(Base);
+          Decay && Decay->getCastKind() == CK_ArrayToPointerDecay)
+        visitLValue(Decay->getSubExpr());
+      else
+        visit(ASE->getBase());
+      visit(ASE->getIdx());
+      return;
+    }
+    if (const auto *Cast = dyn_cast<CastExpr>(E);
+        Cast && Cast->isGLValue()) {
+      visitLValue(Cast->getSubExpr());
+      return;
+    }
+    if (const auto *UO = dyn_cast<UnaryOperator>(E);
+        UO && UO->getOpcode() == UO_Deref) {
+      visit(UO->getSubExpr());
+      return;
+    }
+    visit(E);
+  }
+
+  void visitVarDecl(const VarDecl *V) {
+    if (const Expr *Init = V->getInit()) {
+      if (V->getType()->isReferenceType())
+        visitLValue(Init);
+      else
+        visit(Init);
+    }
+    if (!V->hasLocalStorage())
+      return;
+    if (const CXXRecordDecl *RD = V->getType()->getAsCXXRecordDecl())
+      if (RD->hasDefinition() && !RD->hasTrivialDestructor())
+        if (const CXXDestructorDecl *Dtor = RD->getDestructor())
+          addCall(Dtor, true, varTarget(V, 0), {}, V->getLocation());
+  }
+
+  /// The target bound to a parameter of type `ParamType` by argument `Arg`.
+  std::optional<Target> argumentTarget(QualType ParamType, const Expr *Arg) {
+    if (ParamType->isReferenceType())
+      return designate(Arg);
+    if (ParamType->isPointerType() || isPointerLikeClass(ParamType))
+      return pointee(Arg);
+    return std::nullopt; // a copy: its reads are visited at the call site
+  }
+
+  void visitArgument(QualType ParamType, const Expr *Arg) {
+    if (ParamType->isReferenceType())
+      visitLValue(Arg);
+    else
+      visit(Arg);
+  }
+
+  void visitCall(const CallExpr *CE) {
+    // `p->~T()` on a scalar destroys nothing.
+    if (const auto *PD =
+            dyn_cast<CXXPseudoDestructorExpr>(CE->getCallee()->IgnoreParens())) {
+      visit(PD->getBase());
+      return;
+    }
+    const FunctionDecl *Callee = CE->getDirectCallee();
+    const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Callee);
+    bool HasThis = Method && !Method->isStatic() &&
+                   !Method->isExplicitObjectMemberFunction();
+    std::optional<Target> ThisArg;
+    unsigned FirstArg = 0;
+    const Expr *ObjectExpr = nullptr;
+    bool ObjectIsPointer = false;
+
+    if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE)) {
+      ObjectExpr = MCE->getImplicitObjectArgument();
+      if (const auto *ME =
+              dyn_cast<MemberExpr>(MCE->getCallee()->IgnoreParens()))
+        ObjectIsPointer = ME->isArrow();
+    } else if (isa<CXXOperatorCallExpr>(CE) && HasThis && CE->getNumArgs()) {
+      ObjectExpr = CE->getArg(0);
+      FirstArg = 1;
+    }
+    if (HasThis && ObjectExpr) {
+      ThisArg = ObjectIsPointer ? pointee(ObjectExpr) : designate(ObjectExpr);
+      if (ObjectIsPointer)
+        visit(ObjectExpr);
+      else
+        visitLValue(ObjectExpr);
+    }
+
+    std::vector<std::optional<Target>> Args;
+    for (unsigned I = FirstArg; I < CE->getNumArgs(); ++I) {
+      const Expr *Arg = CE->getArg(I);
+      unsigned ParamIndex = I - FirstArg;
+      if (Callee && ParamIndex < Callee->getNumParams()) {
+        QualType PT = Callee->getParamDecl(ParamIndex)->getType();
+        Args.push_back(argumentTarget(PT, Arg));
+        visitArgument(PT, Arg);
+      } else {
+        visit(Arg); // variadic: read by value
+      }
+    }
+
+    if (!Callee) {
+      visit(CE->getCallee());
+      addIndirect(CE->getBeginLoc(), "a call through a function pointer");
+      return;
+    }
+    if (Method && Method->isVirtual() && !isDevirtualized(CE, Method) &&
+        !declaredEffects(Method)) {
+      addIndirect(CE->getBeginLoc(),
+                  "a virtual call to '" + EffectAnalysis::displayName(Method) +
+                      "' (its overriders are not known)");
+      return;
+    }
+    addCall(Callee, HasThis, ThisArg, std::move(Args), CE->getBeginLoc());
+  }
+
+  void visitConstruct(const CXXConstructExpr *CE) {
+    const CXXConstructorDecl *Ctor = CE->getConstructor();
+    std::vector<std::optional<Target>> Args;
+    for (unsigned I = 0; I < CE->getNumArgs(); ++I) {
+      const Expr *Arg = CE->getArg(I);
+      if (I < Ctor->getNumParams()) {
+        QualType PT = Ctor->getParamDecl(I)->getType();
+        Args.push_back(argumentTarget(PT, Arg));
+        visitArgument(PT, Arg);
+      } else {
+        visit(Arg);
+      }
+    }
+    // The object under construction is not visible to anyone else yet.
+    addCall(Ctor, /*HasThis=*/true, std::nullopt, std::move(Args),
+            CE->getBeginLoc());
+  }
+
+  static bool isDevirtualized(const CallExpr *CE, const CXXMethodDecl *MD) {
+    if (MD->hasAttr<FinalAttr>() || MD->getParent()->hasAttr<FinalAttr>())
+      return true;
+    const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE);
+    if (!MCE)
+      return false;
+    const auto *ME = dyn_cast<MemberExpr>(MCE->getCallee()->IgnoreParens());
+    if (!ME)
+      return false;
+    if (ME->hasQualifier())
+      return true; // Base::f() calls exactly that function
+    if (ME->isArrow())
+      return false;
+    // An object (not a reference) has a known dynamic type.
+    const Expr *Base = ME->getBase()->IgnoreParenImpCasts();
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(Base))
+      return !DRE->getDecl()->getType()->isReferenceType();
+    return Base->isPRValue();
+  }
+
+  std::optional<Target> varTarget(const VarDecl *V, unsigned Depth) {
+    V = V->getCanonicalDecl();
+    if (V->hasGlobalStorage() && !V->isStaticLocal()) {
+      if (isImmutableGlobal(V))
+        return std::nullopt;
+      std::string Name = EffectAnalysis::databaseName(V);
+      if (std::optional<std::string> Renamed = DB.lookupVariable(Name))
+        return Target::resource(*Renamed);
+      return Target::resource(Name);
+    }
+    if (V->isStaticLocal()) {
+      if (isImmutableGlobal(V))
+        return std::nullopt;
+      return Target::resource(EffectAnalysis::databaseName(V));
+    }
+    const FunctionDecl *Owner = owningFunction(V);
+    if (Closure && Owner != Fn) {
+      // A variable of an enclosing function, used inside a lambda.
+      for (const LambdaCapture &C : Closure->captures())
+        if (C.capturesVariable() && C.getCapturedVar() &&
+            C.getCapturedVar()->getCanonicalDecl() == V &&
+            C.getCaptureKind() == LCK_ByCopy)
+          return Target::thisObject({V->getNameAsString()});
+    }
+    if (const auto *P = dyn_cast<ParmVarDecl>(V)) {
+      if (Owner == Fn && P->getType()->isReferenceType())
+        return paramTarget(P);
+      if (Owner != Fn && P->getType()->isReferenceType())
+        return Target::unknown(); // an enclosing function's reference
+      return Target::local(V, V->getNameAsString());
+    }
+    if (V->getType()->isReferenceType()) {
+      if (Owner != Fn || !V->getInit())
+        return Target::unknown();
+      if (!InProgress.insert(V).second)
+        return Target::unknown();
+      std::optional<Target> Bound = designate(V->getInit(), Depth + 1);
+      InProgress.erase(V);
+      return Bound;
+    }
+    return Target::local(V, V->getNameAsString());
+  }
+
+  Target paramTarget(const ParmVarDecl *P) {
+    return Target::param(P->getFunctionScopeIndex(), P->getNameAsString());
+  }
+
+  /// What the pointer or iterator stored in an object points to.
+  std::optional<Target> pointeeOfStored(const Expr *E, unsigned Depth) {
+    E = E->IgnoreParenImpCasts();
+    const auto *DRE = dyn_cast<DeclRefExpr>(E);
+    const auto *V = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+    if (!V)
+      return Target::unknown();
+    V = V->getCanonicalDecl();
+    const FunctionDecl *Owner = owningFunction(V);
+    if (const auto *P = dyn_cast<ParmVarDecl>(V)) {
+      if (Owner == Fn && !P->getType()->isReferenceType() &&
+          !isReassigned(V))
+        return paramTarget(P);
+      return Target::unknown();
+    }
+    if (!V->hasLocalStorage() || Owner != Fn)
+      return Target::unknown();
+    // A local pointer: what it was initialised with, if never reassigned.
+    if (isReassigned(V) || !V->getInit())
+      return Target::unknown();
+    if (!InProgress.insert(V).second)
+      return Target::unknown();
+    std::optional<Target> Result = pointee(V->getInit(), Depth + 1);
+    InProgress.erase(V);
+    return Result;
+  }
+
+  /// True if the pointer variable may hold something else than its
+  /// initialiser: assigned, incremented into another object is fine, but
+  /// assignment, address taken, or bound to a non-const reference is not.
+  bool isReassigned(const VarDecl *V) {
+    auto It = ReassignedCache.find(V);
+    if (It != ReassignedCache.end())
+      return It->second;
+    const FunctionDecl *Owner = owningFunction(V);
+    const FunctionDecl *Def = nullptr;
+    bool Result = true;
+    if (Owner && Owner->hasBody(Def))
+      Result = ReassignmentFinder(V).findIn(Def->getBody());
+    ReassignedCache[V] = Result;
+    return Result;
+  }
+
+  class ReassignmentFinder
+      : public RecursiveASTVisitor<ReassignmentFinder> {
+  public:
+    explicit ReassignmentFinder(const VarDecl *V) : V(V) {}
+    bool findIn(const Stmt *Body) {
+      TraverseStmt(const_cast<Stmt *>(Body));
+      return Found;
+    }
+    bool refersToV(const Expr *E) const {
+      const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
+      return DRE && DRE->getDecl()->getCanonicalDecl() == V;
+    }
+    bool VisitBinaryOperator(BinaryOperator *BO) {
+      if (BO->getOpcode() == BO_Assign && refersToV(BO->getLHS()))
+        Found = true;
+      return !Found;
+    }
+    bool VisitUnaryOperator(UnaryOperator *UO) {
+      if (UO->getOpcode() == UO_AddrOf && refersToV(UO->getSubExpr()))
+        Found = true;
+      return !Found;
+    }
+    bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *CE) {
+      if (CE->getOperator() == OO_Equal && CE->getNumArgs() &&
+          refersToV(CE->getArg(0)))
+        Found = true;
+      return !Found;
+    }
+    bool VisitCallExpr(CallExpr *CE) {
+      const FunctionDecl *FD = CE->getDirectCallee();
+      for (unsigned I = 0; I < CE->getNumArgs(); ++I) {
+        if (!refersToV(CE->getArg(I)))
+          continue;
+        if (!FD || I >= FD->getNumParams()) {
+          continue;
+        }
+        QualType PT = FD->getParamDecl(I)->getType();
+        if (PT->isReferenceType() && !PT->getPointeeType().isConstQualified())
+          Found = true;
+      }
+      return !Found;
+    }
+    bool VisitLambdaExpr(LambdaExpr *LE) {
+      for (const LambdaCapture &C : LE->captures())
+        if (C.capturesVariable() && C.getCaptureKind() == LCK_ByRef &&
+            C.getCapturedVar()->getCanonicalDecl() == V)
+          Found = true;
+      return !Found;
+    }
+
+  private:
+    const VarDecl *V;
+    bool Found = false;
+  };
+
+  /// A call returning a reference, pointer or iterator: assumed to refer
+  /// into the object it was called on, or into its first reference or
+  /// pointer argument (SPEC-level assumption, see docs/effects.md).
+  std::optional<Target> referentOfCall(const CallExpr *CE, unsigned Depth) {
+    const FunctionDecl *Callee = CE->getDirectCallee();
+    if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE)) {
+      const Expr *Object = MCE->getImplicitObjectArgument();
+      const auto *ME = dyn_cast<MemberExpr>(MCE->getCallee()->IgnoreParens());
+      if (Object)
+        return ME && ME->isArrow() ? pointee(Object, Depth + 1)
+                                   : designate(Object, Depth + 1);
+      return Target::unknown();
+    }
+    const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Callee);
+    if (isa<CXXOperatorCallExpr>(CE) && Method && !Method->isStatic() &&
+        CE->getNumArgs())
+      return designate(CE->getArg(0), Depth + 1);
+    if (!Callee)
+      return Target::unknown();
+    unsigned First = isa<CXXOperatorCallExpr>(CE) && Method ? 1 : 0;
+    for (unsigned I = First; I < CE->getNumArgs(); ++I) {
+      unsigned P = I - First;
+      if (P >= Callee->getNumParams())
+        break;
+      QualType PT = Callee->getParamDecl(P)->getType();
+      if (PT->isReferenceType())
+        return designate(CE->getArg(I), Depth + 1);
+      if (isPointerLike(PT))
+        return pointee(CE->getArg(I), Depth + 1);
+    }
+    return Target::unknown();
+  }
+
+  static std::optional<Target> merge(std::optional<Target> A,
+                                     std::optional<Target> B) {
+    if (!A)
+      return B;
+    if (!B)
+      return A;
+    if (*A == *B)
+      return A;
+    if (A->contains(*B))
+      return A;
+    if (B->contains(*A))
+      return B;
+    return Target::unknown();
+  }
+
+  void addAccess(Effect E, SourceLocation Loc, Reason::Kind K,
+                 std::string Detail) {
+    Reason R;
+    R.ReasonKind = K;
+    R.Loc = Loc;
+    R.Detail = std::move(Detail);
+    Out.Accesses.push_back({std::move(E), std::move(R)});
+  }
+
+  void addRead(const std::optional<Target> &T, const Expr *At) {
+    if (T)
+      addAccess(Effect::read(*T), At->getExprLoc(), Reason::Kind::Access,
+                "reads " + T->str());
+  }
+  void addWrite(const std::optional<Target> &T, const Expr *At) {
+    if (T)
+      addAccess(Effect::write(*T), At->getExprLoc(), Reason::Kind::Access,
+                "writes " + T->str());
+  }
+
+  void addIndirect(SourceLocation Loc, std::string What) {
+    CallSite C;
+    C.Indirect = true;
+    C.IndirectWhat = std::move(What);
+    C.Loc = Loc;
+    Out.Calls.push_back(std::move(C));
+  }
+
+  void addCall(const FunctionDecl *Callee, bool HasThis,
+               std::optional<Target> ThisArg,
+               std::vector<std::optional<Target>> Args, SourceLocation Loc) {
+    CallSite C;
+    C.Callee = canonical(Callee);
+    C.HasThis = HasThis;
+    C.ThisArg = std::move(ThisArg);
+    C.Args = std::move(Args);
+    C.Loc = Loc;
+    Out.Calls.push_back(std::move(C));
+  }
+
+  const FunctionDecl *Fn;
+  const EffectsDatabase &DB;
+  EffectAnalysis::LocalInfo &Out;
+  const CXXRecordDecl *Closure = nullptr;
+  llvm::SmallPtrSet<const VarDecl *, 4> InProgress;
+  llvm::DenseMap<const VarDecl *, bool> ReassignedCache;
+};
+
+/// Adds entries to a summary, keeping one reason per effect of the set.
+class SummaryBuilder {
+public:
+  void add(const Effect &E, const Reason &Why) {
+    if (Set.add(E))
+      Reasons.emplace_back(E, Why);
+  }
+  FunctionSummary finish(SummarySource Source) {
+    FunctionSummary S;
+    S.Source = Source;
+    for (const Effect &E : Set) {
+      for (auto It = Reasons.rbegin(); It != Reasons.rend(); ++It)
+        if (It->first == E) {
+          S.Entries.push_back({E, It->second});
+          break;
+        }
+    }
+    S.Effects = std::move(Set);
+    return S;
+  }
+
+private:
+  EffectSet Set;
+  std::vector<std::pair<Effect, Reason>> Reasons;
+};
+
+} // namespace
+
+EffectAnalysis::EffectAnalysis(ASTContext &Ctx, const EffectsDatabase &DB)
+    : Ctx(Ctx), DB(DB) {}
+
+EffectAnalysis::~EffectAnalysis() = default;
+
+std::string EffectAnalysis::databaseName(const NamedDecl *D) {
+  std::vector<std::string> Parts;
+  if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(D))
+    Parts.push_back(Ctor->getParent()->getNameAsString());
+  else if (const auto *Dtor = dyn_cast<CXXDestructorDecl>(D))
+    Parts.push_back("~" + Dtor->getParent()->getNameAsString());
+  else
+    Parts.push_back(D->getDeclName().getAsString());
+  for (const DeclContext *DC = D->getDeclContext(); DC;
+       DC = DC->getParent()) {
+    if (const auto *NS = dyn_cast<NamespaceDecl>(DC)) {
+      if (NS->isInline())
+        continue;
+      Parts.push_back(NS->isAnonymousNamespace() ? "(anonymous)"
+                                                 : NS->getNameAsString());
+    } else if (const auto *RD = dyn_cast<RecordDecl>(DC)) {
+      if (const auto *CXX = dyn_cast<CXXRecordDecl>(RD); CXX && CXX->isLambda())
+        Parts.push_back("(lambda)");
+      else
+        Parts.push_back(RD->getName().empty() ? "(anonymous)"
+                                              : RD->getNameAsString());
+    } else if (const auto *FD = dyn_cast<FunctionDecl>(DC)) {
+      Parts.push_back(FD->getNameAsString());
+    }
+  }
+  std::string Name;
+  for (auto It = Parts.rbegin(); It != Parts.rend(); ++It) {
+    if (!Name.empty())
+      Name += "::";
+    Name += *It;
+  }
+  return Name;
+}
+
+std::string EffectAnalysis::displayName(const FunctionDecl *FD) {
+  return databaseName(FD);
+}
+
+EffectSet EffectAnalysis::parameterTypeEffects(const FunctionDecl *FD) {
+  EffectSet Set;
+  for (unsigned I = 0; I < FD->getNumParams(); ++I) {
+    const ParmVarDecl *P = FD->getParamDecl(I);
+    QualType T = P->getType();
+    if (!T->isReferenceType() && !T->isPointerType())
+      continue;
+    Target On = Target::param(I, P->getNameAsString());
+    Set.add(T->getPointeeType().isConstQualified() ? Effect::read(On)
+                                                   : Effect::write(On));
+  }
+  if (const auto *MD = dyn_cast<CXXMethodDecl>(FD))
+    if (MD->isInstance() && !isa<CXXConstructorDecl>(MD))
+      Set.add(MD->isConst() ? Effect::read(Target::thisObject())
+                            : Effect::write(Target::thisObject()));
+  return Set;
+}
+
+/// Adds the type-implied effects of FD for every parameter (and `this`) that
+/// `Explicit` does not mention.
+static void addImpliedEffects(SummaryBuilder &B, const FunctionDecl *FD,
+                              const EffectSet &Explicit, const Reason &Why) {
+  auto Mentioned = [&](const Target &T) {
+    return llvm::any_of(Explicit, [&](const Effect &E) {
+      return E.On.root() == T.root();
+    });
+  };
+  for (const Effect &E : EffectAnalysis::parameterTypeEffects(FD)) {
+    if (Mentioned(E.On))
+      continue;
+    Reason R = Why;
+    R.ReasonKind = Reason::Kind::ParameterType;
+    B.add(E, R);
+  }
+}
+
+std::optional<FunctionSummary>
+EffectAnalysis::nonInferredSummary(const FunctionDecl *FD) {
+  Reason Why;
+  Why.Callee = FD;
+  Why.Loc = FD->getLocation();
+  SummaryBuilder B;
+
+  if (std::optional<EffectSet> Declared = declaredEffects(FD)) {
+    Why.ReasonKind = Reason::Kind::Declared;
+    if (const FunctionDecl *On = annotatedDeclaration(FD))
+      Why.Loc = On->getLocation();
+    for (const Effect &E : *Declared)
+      B.add(E, Why);
+    addImpliedEffects(B, FD, *Declared, Why);
+    return B.finish(SummarySource::Declared);
+  }
+
+  std::string Name = databaseName(FD);
+  if (const DatabaseEntry *Entry = DB.lookupFunction(Name)) {
+    Why.ReasonKind = Reason::Kind::Database;
+    Why.Detail = Entry->Origin;
+    if (Entry->Unknown) {
+      B.add(Effect::unknown(), Why);
+      FunctionSummary S = B.finish(SummarySource::Database);
+      S.Origin = Entry->Origin;
+      return S;
+    }
+    EffectSet Explicit;
+    auto Resolve = [&](const std::string &Text) -> std::optional<Target> {
+      if (Text == "this")
+        return Target::thisObject();
+      if (Text.size() > 1 && Text[0] == '$') {
+        unsigned Index = std::stoul(Text.substr(1));
+        if (Index >= FD->getNumParams())
+          return std::nullopt;
+        return Target::param(Index,
+                             FD->getParamDecl(Index)->getNameAsString());
+      }
+      return Target::resource(Text);
+    };
+    for (const std::string &R : Entry->Reads)
+      if (std::optional<Target> T = Resolve(R))
+        Explicit.add(Effect::read(*T));
+    for (const std::string &W : Entry->Writes)
+      if (std::optional<Target> T = Resolve(W))
+        Explicit.add(Effect::write(*T));
+    for (const Effect &E : Explicit)
+      B.add(E, Why);
+    // Explicit `$N`/`this` entries add to the type-implied effects here:
+    // database entries widen, they do not narrow.
+    addImpliedEffects(B, FD, EffectSet(), Why);
+    FunctionSummary S = B.finish(SummarySource::Database);
+    S.Origin = Entry->Origin;
+    return S;
+  }
+
+  const FunctionDecl *Def = nullptr;
+  bool HasBody = FD->hasBody(Def) && Def->getBody();
+  if (FD->getBuiltinID() != 0 ||
+      (!HasBody && (FD->isDefaulted() || FD->isTrivial()))) {
+    // Builtins and implicit special members: only their parameters.
+    Why.ReasonKind = Reason::Kind::ParameterType;
+    addImpliedEffects(B, FD, EffectSet(), Why);
+    return B.finish(SummarySource::Builtin);
+  }
+  if (HasBody)
+    return std::nullopt;
+
+  Why.ReasonKind = Reason::Kind::NoDefinition;
+  B.add(Effect::unknown(), Why);
+  return B.finish(SummarySource::Unknown);
+}
+
+const EffectAnalysis::LocalInfo &
+EffectAnalysis::localInfo(const FunctionDecl *FD) {
+  FD = canonical(FD);
+  auto It = LocalInfos.find(FD);
+  if (It != LocalInfos.end())
+    return *It->second;
+  auto Info = std::make_unique<LocalInfo>();
+  const FunctionDecl *Def = nullptr;
+  if (FD->hasBody(Def) && Def->getBody()) {
+    BodyCollector Collector(Def, DB, *Info);
+    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Def))
+      for (const CXXCtorInitializer *Init : Ctor->inits()) {
+        if (Init->isAnyMemberInitializer() && Init->getMember())
+          ; // initialising members of the object under construction
+        Collector.visit(Init->getInit());
+      }
+    Collector.visit(Def->getBody());
+  }
+  const LocalInfo &Ref = *Info;
+  LocalInfos[FD] = std::move(Info);
+  return Ref;
+}
+
+/// Maps a callee's effect target into the caller at one call site.
+static std::optional<Target> mapToCaller(const Target &T, const CallSite &C,
+                                         const FunctionDecl *Caller) {
+  switch (T.TargetKind) {
+  case Target::Kind::Resource:
+  case Target::Kind::Unknown:
+    return T;
+  case Target::Kind::This:
+    if (!C.HasThis || !C.ThisArg)
+      return std::nullopt;
+    return withMembers(*C.ThisArg, T.Path);
+  case Target::Kind::Param:
+    if (T.ParamIndex >= C.Args.size() || !C.Args[T.ParamIndex])
+      return std::nullopt;
+    return withMembers(*C.Args[T.ParamIndex], T.Path);
+  case Target::Kind::Local: {
+    // A variable of an enclosing function captured by a lambda: in that
+    // function a reference parameter is the caller's object.
+    const auto *V = static_cast<const VarDecl *>(T.Object);
+    if (const auto *P = dyn_cast<ParmVarDecl>(V))
+      if (owningFunction(P) == canonical(Caller) &&
+          P->getType()->isReferenceType())
+        return withMembers(
+            Target::param(P->getFunctionScopeIndex(), P->getNameAsString()),
+            T.Path);
+    return T;
+  }
+  }
+  return T;
+}
+
+FunctionSummary EffectAnalysis::combine(const FunctionDecl *FD,
+                                        const LocalInfo &Info,
+                                        bool DropOwnLocals) {
+  FD = canonical(FD);
+  SummaryBuilder B;
+  auto Keep = [&](const Target &T) {
+    if (!DropOwnLocals || T.TargetKind != Target::Kind::Local)
+      return true;
+    return owningFunction(static_cast<const VarDecl *>(T.Object)) != FD;
+  };
+  for (const EffectEntry &A : Info.Accesses)
+    if (Keep(A.E.On))
+      B.add(A.E, A.Why);
+  for (const CallSite &C : Info.Calls) {
+    if (C.Indirect) {
+      Reason R;
+      R.ReasonKind = Reason::Kind::Indirect;
+      R.Loc = C.Loc;
+      R.Detail = C.IndirectWhat;
+      B.add(Effect::unknown(), R);
+      continue;
+    }
+    const FunctionSummary *Callee = nullptr;
+    auto Done = Final.find(C.Callee);
+    if (Done != Final.end())
+      Callee = &Done->second;
+    else
+      Callee = &summaryOf(C.Callee);
+    for (const EffectEntry &Entry : Callee->Entries) {
+      std::optional<Target> Mapped = mapToCaller(Entry.E.On, C, FD);
+      if (!Mapped || !Keep(*Mapped))
+        continue;
+      Reason R;
+      R.ReasonKind = Reason::Kind::Call;
+      R.Loc = C.Loc;
+      R.Callee = C.Callee;
+      R.CalleeEffect = Entry.E;
+      B.add(Effect{Entry.E.Kind, *Mapped}, R);
+    }
+  }
+  return B.finish(SummarySource::Inferred);
+}
+
+void EffectAnalysis::inferComponent(const FunctionDecl *Root) {
+  // Everything reachable from Root that still needs inference, callees
+  // first, found without recursion (call chains can be deep).
+  std::vector<const FunctionDecl *> Order;
+  llvm::DenseSet<const FunctionDecl *> Seen;
+  std::vector<std::pair<const FunctionDecl *, std::size_t>> Stack;
+  auto Enter = [&](const FunctionDecl *F) {
+    if (Final.count(F) || !Seen.insert(F).second)
+      return;
+    if (std::optional<FunctionSummary> S = nonInferredSummary(F)) {
+      Final[F] = std::move(*S);
+      return;
+    }
+    Stack.push_back({F, 0});
+  };
+  Enter(Root);
+  while (!Stack.empty()) {
+    auto &[F, Next] = Stack.back();
+    const LocalInfo &Info = localInfo(F);
+    if (Next < Info.Calls.size()) {
+      const CallSite &C = Info.Calls[Next++];
+      if (C.Callee)
+        Enter(C.Callee);
+      continue;
+    }
+    Order.push_back(F);
+    Stack.pop_back();
+  }
+
+  // Seed with empty summaries and iterate to the least fixpoint; summaries
+  // only grow, and they are bounded by the targets in the component.
+  for (const FunctionDecl *F : Order)
+    Final[F] = FunctionSummary{SummarySource::Inferred, {}, {}, {}};
+  bool Changed = true;
+  for (unsigned Round = 0; Changed; ++Round) {
+    Changed = false;
+    for (const FunctionDecl *F : Order) {
+      FunctionSummary S = combine(F, localInfo(F), /*DropOwnLocals=*/true);
+      if (!(S.Effects == Final[F].Effects)) {
+        Final[F] = std::move(S);
+        Changed = true;
+      }
+    }
+    if (Round > 64) {
+      // Cannot happen for a monotone system; stay sound if it does.
+      for (const FunctionDecl *F : Order) {
+        Reason R;
+        R.ReasonKind = Reason::Kind::NoDefinition;
+        R.Callee = F;
+        Final[F].Effects.add(Effect::unknown());
+        Final[F].Entries.push_back({Effect::unknown(), R});
+      }
+      break;
+    }
+  }
+}
+
+const FunctionSummary &EffectAnalysis::summaryOf(const FunctionDecl *FD) {
+  FD = canonical(FD);
+  auto It = Final.find(FD);
+  if (It != Final.end())
+    return It->second;
+  inferComponent(FD);
+  return Final[FD];
+}
+
+FunctionSummary EffectAnalysis::bodyEffects(const FunctionDecl *FD) {
+  return combine(FD, localInfo(FD), /*DropOwnLocals=*/true);
+}
+
+std::vector<EffectEntry>
+EffectAnalysis::statementEffects(const Stmt *S, const FunctionDecl *Context) {
+  LocalInfo Info;
+  BodyCollector Collector(Context, DB, Info);
+  Collector.visit(S);
+  FunctionSummary Summary = combine(Context, Info, /*DropOwnLocals=*/false);
+  return Summary.Entries;
+}
+
+} // namespace kara

@@ -1,0 +1,179 @@
+//===- EffectsDatabase.cpp - Effects of functions you cannot edit ---------===//
+
+#include "kara/Analysis/EffectsDatabase.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+namespace kara {
+
+namespace {
+const char BuiltinJson[] =
+#include "BuiltinEffects.inc"
+    ;
+
+bool readList(const nlohmann::json &Value, const char *Key,
+              std::vector<std::string> &Out, std::string &Error) {
+  if (!Value.contains(Key))
+    return true;
+  const nlohmann::json &List = Value.at(Key);
+  if (!List.is_array()) {
+    Error = std::string("'") + Key + "' must be a list of strings";
+    return false;
+  }
+  for (const nlohmann::json &Item : List) {
+    if (!Item.is_string() || Item.get<std::string>().empty()) {
+      Error = std::string("'") + Key + "' must be a list of non-empty strings";
+      return false;
+    }
+    Out.push_back(Item.get<std::string>());
+  }
+  return true;
+}
+} // namespace
+
+const EffectsDatabase &EffectsDatabase::builtin() {
+  static const EffectsDatabase DB = [] {
+    EffectsDatabase Result;
+    std::string Error;
+    if (!Result.addJson(BuiltinJson, "<builtin std.json>", Error))
+      throw std::logic_error("built-in effects database is invalid: " + Error);
+    return Result;
+  }();
+  return DB;
+}
+
+bool EffectsDatabase::addJson(const std::string &Text,
+                              const std::string &Origin, std::string &Error) {
+  nlohmann::json Root;
+  try {
+    Root = nlohmann::json::parse(Text);
+  } catch (const nlohmann::json::parse_error &E) {
+    Error = Origin + ": not valid JSON: " + E.what();
+    return false;
+  }
+  if (!Root.is_object()) {
+    Error = Origin + ": the top level must be an object";
+    return false;
+  }
+  // Validate everything before adding anything, so a bad file adds nothing.
+  std::vector<std::pair<std::string, DatabaseEntry>> Functions;
+  if (Root.contains("functions")) {
+    const nlohmann::json &Map = Root.at("functions");
+    if (!Map.is_object()) {
+      Error = Origin + ": 'functions' must be an object";
+      return false;
+    }
+    for (auto It = Map.begin(); It != Map.end(); ++It) {
+      const nlohmann::json &Value = It.value();
+      std::string Where = Origin + ": function '" + It.key() + "': ";
+      if (It.key().empty()) {
+        Error = Origin + ": a function name is empty";
+        return false;
+      }
+      if (!Value.is_object()) {
+        Error = Where + "the entry must be an object";
+        return false;
+      }
+      for (auto Field = Value.begin(); Field != Value.end(); ++Field)
+        if (Field.key() != "reads" && Field.key() != "writes" &&
+            Field.key() != "pure" && Field.key() != "unknown") {
+          Error = Where + "unknown field '" + Field.key() +
+                  "' (expected reads, writes, pure or unknown)";
+          return false;
+        }
+      DatabaseEntry Entry;
+      Entry.Origin = Origin;
+      std::string ListError;
+      if (!readList(Value, "reads", Entry.Reads, ListError) ||
+          !readList(Value, "writes", Entry.Writes, ListError)) {
+        Error = Where + ListError;
+        return false;
+      }
+      for (const char *Flag : {"pure", "unknown"})
+        if (Value.contains(Flag) && !Value.at(Flag).is_boolean()) {
+          Error = Where + "'" + Flag + "' must be true or false";
+          return false;
+        }
+      Entry.Unknown = Value.value("unknown", false);
+      bool Pure = Value.value("pure", false);
+      if (Pure && (Entry.Unknown || !Entry.Reads.empty() ||
+                   !Entry.Writes.empty())) {
+        Error = Where + "'pure' cannot be combined with other effects";
+        return false;
+      }
+      if (!Pure && !Entry.Unknown && Entry.Reads.empty() &&
+          Entry.Writes.empty()) {
+        Error = Where + "says nothing; use \"pure\": true for no effects";
+        return false;
+      }
+      Functions.emplace_back(It.key(), std::move(Entry));
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> Vars;
+  if (Root.contains("variables")) {
+    const nlohmann::json &Map = Root.at("variables");
+    if (!Map.is_object()) {
+      Error = Origin + ": 'variables' must be an object";
+      return false;
+    }
+    for (auto It = Map.begin(); It != Map.end(); ++It) {
+      if (!It.value().is_string() || It.value().get<std::string>().empty()) {
+        Error = Origin + ": variable '" + It.key() +
+                "' must map to a resource name";
+        return false;
+      }
+      Vars.emplace_back(It.key(), It.value().get<std::string>());
+    }
+  }
+  for (auto &[Name, Entry] : Functions) {
+    if (!Name.empty() && Name.back() == '*')
+      Patterns[Name.substr(0, Name.size() - 1)] = std::move(Entry);
+    else
+      Exact[Name] = std::move(Entry);
+  }
+  for (auto &[Name, Resource] : Vars)
+    Variables[Name] = Resource;
+  return true;
+}
+
+bool EffectsDatabase::addFile(const std::string &Path, std::string &Error) {
+  std::ifstream In(Path);
+  if (!In) {
+    Error = Path + ": cannot open the effects database";
+    return false;
+  }
+  std::stringstream Buffer;
+  Buffer << In.rdbuf();
+  return addJson(Buffer.str(), Path, Error);
+}
+
+const DatabaseEntry *
+EffectsDatabase::lookupFunction(const std::string &QualifiedName) const {
+  auto Exact = this->Exact.find(QualifiedName);
+  if (Exact != this->Exact.end())
+    return &Exact->second;
+  // Longest prefix pattern: walk candidates from the name down.
+  auto It = Patterns.upper_bound(QualifiedName);
+  while (It != Patterns.begin()) {
+    --It;
+    if (QualifiedName.compare(0, It->first.size(), It->first) == 0)
+      return &It->second;
+    // Keys sorting before the name may still be shorter prefixes of it.
+    if (It->first.empty() || It->first[0] != QualifiedName[0])
+      break;
+  }
+  return nullptr;
+}
+
+std::optional<std::string>
+EffectsDatabase::lookupVariable(const std::string &QualifiedName) const {
+  auto It = Variables.find(QualifiedName);
+  if (It == Variables.end())
+    return std::nullopt;
+  return It->second;
+}
+
+} // namespace kara

@@ -1,0 +1,129 @@
+//===- EffectAnalysis.h - Effect summaries of functions --------*- C++ -*-===//
+//
+// Computes what every function of a translation unit may read and write
+// (SPEC §2): declared effects for annotated functions, database entries for
+// library functions, and, for the rest, effects inferred from their bodies,
+// transitively through calls (recursion included), with `this` and parameter
+// effects mapped onto each call's arguments. Every effect remembers why it is
+// there so that checks can print a note chain down to the access.
+//
+// The analysis is lazy: a function's summary is computed the first time it
+// is asked for, together with everything it calls. It reports values and
+// never emits diagnostics.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KARA_ANALYSIS_EFFECTANALYSIS_H
+#define KARA_ANALYSIS_EFFECTANALYSIS_H
+
+#include "kara/Analysis/Effect.h"
+#include "kara/Analysis/EffectsDatabase.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/Expr.h"
+#include "clang/AST/Stmt.h"
+
+#include "llvm/ADT/DenseMap.h"
+
+#include <map>
+#include <memory>
+#include <unordered_map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kara {
+
+/// Why an effect is in a summary.
+struct Reason {
+  enum class Kind {
+    Access,        ///< the body reads or writes the target directly
+    Call,          ///< a call whose callee has the (unmapped) CalleeEffect
+    Declared,      ///< the callee's kara annotations say so
+    Database,      ///< an effects database entry says so
+    ParameterType, ///< implied by a parameter's type (non-const reference...)
+    NoDefinition,  ///< no body, no annotation, no database entry: unknown
+    Indirect,      ///< a call through a pointer, std::function, or virtual
+    InlineAsm,     ///< inline assembly: unknown
+  };
+  Kind ReasonKind = Kind::Access;
+  clang::SourceLocation Loc;
+  /// Call: the function called. Declared/Database/NoDefinition: the function
+  /// the effect belongs to.
+  const clang::FunctionDecl *Callee = nullptr;
+  /// Call: the callee's effect before mapping onto the arguments.
+  std::optional<Effect> CalleeEffect;
+  /// Human-readable detail: what was accessed, the database file, ...
+  std::string Detail;
+};
+
+struct EffectEntry {
+  Effect E;
+  Reason Why;
+};
+
+/// Where a function's effects come from.
+enum class SummarySource { Declared, Database, Inferred, Builtin, Unknown };
+
+struct FunctionSummary {
+  SummarySource Source = SummarySource::Unknown;
+  EffectSet Effects;
+  /// One reason per effect of `Effects`.
+  std::vector<EffectEntry> Entries;
+  /// Database only: the entry's origin.
+  std::string Origin;
+
+  const Reason *reasonFor(const Effect &E) const;
+};
+
+class EffectAnalysis {
+public:
+  EffectAnalysis(clang::ASTContext &Ctx, const EffectsDatabase &DB);
+  ~EffectAnalysis();
+
+  /// The effects callers see when they call `FD`.
+  const FunctionSummary &summaryOf(const clang::FunctionDecl *FD);
+
+  /// The effects of `FD`'s body as written, ignoring its annotations (what
+  /// kara-effect-contract compares with the declared effects). Effects on
+  /// FD's own locals are dropped. Empty without a body.
+  FunctionSummary bodyEffects(const clang::FunctionDecl *FD);
+
+  /// The effects of one statement that runs inside `Context`, with effects
+  /// on Context's locals kept (for dependence between statements).
+  std::vector<EffectEntry> statementEffects(const clang::Stmt *S,
+                                            const clang::FunctionDecl *Context);
+
+  /// Effects implied by the parameter types of `FD` (SPEC §2).
+  static EffectSet parameterTypeEffects(const clang::FunctionDecl *FD);
+
+  /// `ns::Class::method`: no template arguments, no inline namespaces; the
+  /// key of the effects database.
+  static std::string databaseName(const clang::NamedDecl *D);
+
+  /// A short description of a function for notes: `'ns::f'`.
+  static std::string displayName(const clang::FunctionDecl *FD);
+
+  const EffectsDatabase &database() const { return DB; }
+  clang::ASTContext &context() const { return Ctx; }
+
+  struct LocalInfo; // what one body does, before callee summaries are known
+
+private:
+  const LocalInfo &localInfo(const clang::FunctionDecl *Def);
+  FunctionSummary combine(const clang::FunctionDecl *Def, const LocalInfo &Info,
+                          bool DropOwnLocals);
+  std::optional<FunctionSummary> nonInferredSummary(const clang::FunctionDecl *FD);
+  void inferComponent(const clang::FunctionDecl *Root);
+
+  clang::ASTContext &Ctx;
+  const EffectsDatabase &DB;
+  llvm::DenseMap<const clang::FunctionDecl *, std::unique_ptr<LocalInfo>>
+      LocalInfos;
+  // Node-based: callers keep references to summaries while more are added.
+  std::unordered_map<const clang::FunctionDecl *, FunctionSummary> Final;
+};
+
+} // namespace kara
+
+#endif

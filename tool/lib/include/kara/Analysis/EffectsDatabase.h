@@ -1,0 +1,70 @@
+//===- EffectsDatabase.h - Effects of functions you cannot edit -*- C++ -*-===//
+//
+// JSON files that map qualified function names to effects:
+//
+//   {
+//     "kara-effects": 1,
+//     "functions": {
+//       "strlen":                 { "pure": true },
+//       "printf":                 { "writes": ["kara::io"] },
+//       "std::sort":              { "writes": ["$0"] },
+//       "std::basic_ostream::*":  { "writes": ["this", "kara::io"] },
+//       "legacy::query":          { "unknown": true }
+//     },
+//     "variables": { "std::cout": "kara::io" }
+//   }
+//
+// Names have no template arguments and no inline namespaces. A trailing `*`
+// matches any suffix; the longest matching pattern wins, an exact name beats
+// every pattern, and a later file overrides an earlier one. In the lists,
+// `this` is the object of a member function, `$N` parameter N (0-based) and
+// anything else a resource path. Parameter effects implied by types (SPEC §2)
+// are added on top. "variables" renames a global variable's resource.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KARA_ANALYSIS_EFFECTSDATABASE_H
+#define KARA_ANALYSIS_EFFECTSDATABASE_H
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kara {
+
+struct DatabaseEntry {
+  bool Unknown = false;
+  std::vector<std::string> Reads;
+  std::vector<std::string> Writes;
+  /// The file the entry came from, for explanations.
+  std::string Origin;
+};
+
+class EffectsDatabase {
+public:
+  /// The database compiled into the tools (annotations/effects/std.json).
+  static const EffectsDatabase &builtin();
+
+  /// Adds the entries of a JSON text; on error returns false and sets
+  /// `Error` to a message naming the origin and the problem.
+  bool addJson(const std::string &Text, const std::string &Origin,
+               std::string &Error);
+  /// Adds the entries of a JSON file.
+  bool addFile(const std::string &Path, std::string &Error);
+
+  const DatabaseEntry *lookupFunction(const std::string &QualifiedName) const;
+  /// The resource a global variable stands for, if renamed.
+  std::optional<std::string>
+  lookupVariable(const std::string &QualifiedName) const;
+
+  std::size_t size() const { return Exact.size() + Patterns.size(); }
+
+private:
+  std::map<std::string, DatabaseEntry> Exact;
+  std::map<std::string, DatabaseEntry> Patterns; // keyed without the `*`
+  std::map<std::string, std::string> Variables;
+};
+
+} // namespace kara
+
+#endif
