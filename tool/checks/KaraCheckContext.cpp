@@ -82,6 +82,15 @@ void KaraCheckBase::onStartOfTranslationUnit() {
   }
 }
 
+bool KaraCheckBase::boolOption(llvm::StringRef Name, bool Default) const {
+  llvm::StringRef V = Options.get(Name, boolText(Default));
+  if (V.equals_insensitive("true") || V == "1")
+    return true;
+  if (V.equals_insensitive("false") || V == "0")
+    return false;
+  return Default;
+}
+
 EffectAnalysis &KaraCheckBase::analysis(ASTContext &Ctx) {
   if (Analysis && &Analysis->context() == &Ctx)
     return *Analysis;
@@ -138,6 +147,15 @@ void explainEffect(tidy::ClangTidyCheck &Check, EffectAnalysis &A,
           << Why->Detail;
       return;
     case Reason::Kind::ParameterType:
+      if (Looking.On.TargetKind == Target::Kind::This) {
+        Check.diag(Why->Loc,
+                   "%0 %1 because it is a %select{non-const|const}2 member "
+                   "function",
+                   DiagnosticIDs::Note)
+            << describeCallee(Why->Callee) << Looking.str()
+            << !Looking.isWrite();
+        return;
+      }
       Check.diag(Why->Loc,
                  "%0 %1 because of the parameter's type (a reference or "
                  "pointer to non-const data is written)",

@@ -35,6 +35,11 @@ public:
   void onStartOfTranslationUnit() override;
 
 protected:
+  /// A boolean option. (clang-tidy's get<bool> specialisation is mangled
+  /// differently by GCC and Clang, so it is read as text.)
+  bool boolOption(llvm::StringRef Name, bool Default) const;
+  static const char *boolText(bool Value) { return Value ? "true" : "false"; }
+
   /// The analysis of the translation unit `Ctx` belongs to.
   EffectAnalysis &analysis(clang::ASTContext &Ctx);
 

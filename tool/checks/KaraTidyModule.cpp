@@ -2,6 +2,7 @@
 
 #include "AnnotationCheck.h"
 #include "EffectContractCheck.h"
+#include "ParallelizeCheck.h"
 
 #include "kara/attributes/AttributeNames.h"
 
@@ -15,6 +16,7 @@ public:
   void addCheckFactories(clang::tidy::ClangTidyCheckFactories &Factories) override {
     Factories.registerCheck<AnnotationCheck>("kara-annotation");
     Factories.registerCheck<EffectContractCheck>("kara-effect-contract");
+    Factories.registerCheck<ParallelizeCheck>("kara-parallelize");
   }
 };
 

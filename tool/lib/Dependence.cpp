@@ -1,0 +1,227 @@
+//===- Dependence.cpp - Which statements may run in parallel --------------===//
+
+#include "kara/Analysis/Dependence.h"
+
+#include "kara/Analysis/Annotations.h"
+
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/AST/StmtCXX.h"
+
+#include <algorithm>
+#include <set>
+
+using namespace clang;
+
+namespace kara {
+
+namespace {
+
+/// Finds what a statement contains: calls to annotated functions, calls
+/// that may throw, and constructs that forbid moving it into a branch.
+class StatementScanner : public RecursiveASTVisitor<StatementScanner> {
+public:
+  bool CallsAnnotated = false;
+  bool MayThrow = false;
+  std::string Blocker;
+
+  bool TraverseLambdaExpr(LambdaExpr *LE) {
+    // The body runs when the closure is called: only captures count here.
+    for (Expr *Init : LE->capture_inits())
+      TraverseStmt(Init);
+    return true;
+  }
+  bool VisitReturnStmt(ReturnStmt *) { return block("'return'"); }
+  bool VisitBreakStmt(BreakStmt *) { return block("'break'"); }
+  bool VisitContinueStmt(ContinueStmt *) { return block("'continue'"); }
+  bool VisitGotoStmt(GotoStmt *) { return block("'goto'"); }
+  bool VisitIndirectGotoStmt(IndirectGotoStmt *) { return block("'goto'"); }
+  bool VisitLabelStmt(LabelStmt *) { return block("a label"); }
+  bool VisitCoawaitExpr(CoawaitExpr *) { return block("'co_await'"); }
+  bool VisitDependentCoawaitExpr(DependentCoawaitExpr *) {
+    return block("'co_await'");
+  }
+  bool VisitCoyieldExpr(CoyieldExpr *) { return block("'co_yield'"); }
+  bool VisitCoreturnStmt(CoreturnStmt *) { return block("'co_return'"); }
+  bool VisitCXXThrowExpr(CXXThrowExpr *) {
+    MayThrow = true;
+    return true;
+  }
+  bool VisitCallExpr(CallExpr *CE) {
+    const FunctionDecl *Callee = CE->getDirectCallee();
+    if (Callee && declaredEffects(Callee))
+      CallsAnnotated = true;
+    noteCallee(Callee, CE->getCallee()->getType());
+    return true;
+  }
+  bool VisitCXXConstructExpr(CXXConstructExpr *CE) {
+    noteCallee(CE->getConstructor(), QualType());
+    if (declaredEffects(CE->getConstructor()))
+      CallsAnnotated = true;
+    return true;
+  }
+  bool VisitCXXNewExpr(CXXNewExpr *NE) {
+    if (const FunctionDecl *New = NE->getOperatorNew())
+      noteCallee(New, QualType());
+    return true;
+  }
+
+private:
+  bool block(std::string What) {
+    if (Blocker.empty())
+      Blocker = "it contains " + What;
+    return true;
+  }
+  void noteCallee(const FunctionDecl *Callee, QualType CalleeType) {
+    const FunctionProtoType *Proto = nullptr;
+    if (Callee)
+      Proto = Callee->getType()->getAs<FunctionProtoType>();
+    else if (!CalleeType.isNull()) {
+      QualType T = CalleeType;
+      if (T->isPointerType() || T->isReferenceType())
+        T = T->getPointeeType();
+      Proto = T->getAs<FunctionProtoType>();
+    }
+    if (!Proto || !Proto->isNothrow())
+      MayThrow = true;
+  }
+};
+
+bool inMacro(const Stmt *S) {
+  return S->getBeginLoc().isMacroID() || S->getEndLoc().isMacroID();
+}
+
+} // namespace
+
+std::optional<Effect> StatementInfo::firstOutsideWrite() const {
+  for (const Effect &E : Effects) {
+    if (!E.isWrite())
+      continue;
+    if (E.On.TargetKind == Target::Kind::Local &&
+        std::find(Declares.begin(), Declares.end(), E.On.Object) !=
+            Declares.end())
+      continue;
+    return E;
+  }
+  return std::nullopt;
+}
+
+StatementInfo DependenceAnalysis::describe(const Stmt *S,
+                                           const FunctionDecl *Context) {
+  StatementInfo Info;
+  Info.S = S;
+  const auto *DS = dyn_cast<DeclStmt>(S);
+  if (!isa<Expr>(S) && !DS) {
+    Info.Blocker = "it is not an expression statement or a declaration";
+    return Info;
+  }
+  if (DS) {
+    for (const Decl *D : DS->decls()) {
+      const auto *V = dyn_cast<VarDecl>(D);
+      if (!V || !V->hasInit() || !V->hasLocalStorage()) {
+        Info.Blocker = "it declares something other than local variables "
+                       "with initializers";
+        return Info;
+      }
+      Info.Declares.push_back(V->getCanonicalDecl());
+    }
+  }
+  if (inMacro(S)) {
+    Info.Blocker = "it is inside a macro expansion";
+    return Info;
+  }
+  StatementScanner Scanner;
+  Scanner.TraverseStmt(const_cast<Stmt *>(S));
+  Info.CallsAnnotated = Scanner.CallsAnnotated;
+  Info.MayThrow = Scanner.MayThrow;
+  Info.Blocker = Scanner.Blocker;
+  if (!Info.isCandidate())
+    return Info;
+
+  Info.Entries = Effects.statementEffects(S, Context);
+  for (const EffectEntry &E : Info.Entries)
+    Info.Effects.add(E.E);
+  for (const VarDecl *V : Info.Declares) {
+    Effect Decl = Effect::write(Target::local(V, V->getNameAsString()));
+    Reason Why;
+    Why.ReasonKind = Reason::Kind::Access;
+    Why.Loc = V->getLocation();
+    Why.Detail = "declares '" + V->getNameAsString() + "'";
+    if (Info.Effects.add(Decl))
+      Info.Entries.push_back({Decl, Why});
+  }
+  return Info;
+}
+
+std::optional<Dependence>
+DependenceAnalysis::dependence(const StatementInfo &Earlier,
+                               const StatementInfo &Later) const {
+  if (auto Pair = Earlier.Effects.firstConflict(Later.Effects)) {
+    Dependence D;
+    D.DependenceKind = Dependence::Kind::Conflict;
+    D.EarlierEffect = Pair->first;
+    D.LaterEffect = Pair->second;
+    return D;
+  }
+  if (StrictExceptionOrder && Earlier.MayThrow)
+    if (std::optional<Effect> Write = Later.firstOutsideWrite()) {
+      Dependence D;
+      D.DependenceKind = Dependence::Kind::Exception;
+      D.LaterEffect = Write;
+      return D;
+    }
+  return std::nullopt;
+}
+
+RunPlan DependenceAnalysis::plan(const std::vector<StatementInfo> &Run) const {
+  RunPlan Plan;
+  std::vector<int> ChainOf(Run.size(), -1); // -1: deferred
+  for (unsigned Later = 0; Later < Run.size(); ++Later) {
+    std::set<int> DependsOnChains;
+    bool DependsOnDeferred = false;
+    for (unsigned Earlier = 0; Earlier < Later; ++Earlier) {
+      std::optional<Dependence> D = dependence(Run[Earlier], Run[Later]);
+      if (!D)
+        continue;
+      D->Earlier = Earlier;
+      D->Later = Later;
+      Plan.Dependences.push_back(*D);
+      if (ChainOf[Earlier] < 0)
+        DependsOnDeferred = true;
+      else
+        DependsOnChains.insert(ChainOf[Earlier]);
+    }
+    if (DependsOnDeferred || DependsOnChains.size() > 1) {
+      Plan.Deferred.push_back(Later);
+      continue;
+    }
+    if (DependsOnChains.empty()) {
+      ChainOf[Later] = static_cast<int>(Plan.Chains.size());
+      Plan.Chains.push_back({Later});
+    } else {
+      ChainOf[Later] = *DependsOnChains.begin();
+      Plan.Chains[ChainOf[Later]].push_back(Later);
+    }
+  }
+  return Plan;
+}
+
+std::vector<std::pair<unsigned, unsigned>>
+DependenceAnalysis::candidateRuns(const std::vector<StatementInfo> &Statements) {
+  std::vector<std::pair<unsigned, unsigned>> Runs;
+  unsigned I = 0;
+  while (I < Statements.size()) {
+    if (!Statements[I].isCandidate()) {
+      ++I;
+      continue;
+    }
+    unsigned First = I;
+    while (I < Statements.size() && Statements[I].isCandidate())
+      ++I;
+    if (I - First >= 2)
+      Runs.emplace_back(First, I - 1);
+  }
+  return Runs;
+}
+
+} // namespace kara
