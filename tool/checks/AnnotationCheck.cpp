@@ -46,27 +46,40 @@ void AnnotationCheck::check(const MatchFinder::MatchResult &Result) {
     Effectful = &A;
     if (!FD)
       continue; // Sema already warns that the attribute does not apply
-    for (const auto &[Text, Loc] : A.Arguments) {
+    // Where the attribute is written: its macro use, if it comes from one.
+    CharSourceRange Written = SM.getExpansionRange(A.Range);
+    for (const auto &[Text, ArgLoc] : A.Arguments) {
       ResolvedArgument R = resolveArgument(FD, Text);
       if (R.Problem.empty())
         continue;
+      // An argument written inside a macro definition serves every use of
+      // the macro: report it at this use and point at the definition, and
+      // never rewrite the definition.
+      bool InDefinition =
+          ArgLoc.isFileID() && A.Range.getBegin().isMacroID() &&
+          !SM.isPointWithin(ArgLoc, Written.getBegin(), Written.getEnd());
+      SourceLocation Loc = InDefinition ? Written.getBegin() : ArgLoc;
       if (R.Suggestion.empty()) {
         diag(Loc, "in [[%0]]: %1") << A.spelling() << R.Problem;
-        continue;
+      } else {
+        auto Diag = diag(Loc, "in [[%0]]: %1; did you mean '%2'? (a name "
+                              "that is not a parameter is a global resource)")
+                    << A.spelling() << R.Problem << R.Suggestion;
+        // Offer the fix only where the argument is written as one token.
+        if (!InDefinition && Loc.isFileID()) {
+          SourceLocation End = Lexer::getLocForEndOfToken(Loc, 0, SM,
+                                                          getLangOpts());
+          StringRef Spelled = Lexer::getSourceText(
+              CharSourceRange::getCharRange(Loc, End), SM, getLangOpts());
+          if (Spelled == Text)
+            Diag << FixItHint::CreateReplacement(
+                CharSourceRange::getCharRange(Loc, End), R.Suggestion);
+        }
       }
-      auto Diag = diag(Loc, "in [[%0]]: %1; did you mean '%2'? (a name "
-                            "that is not a parameter is a global resource)")
-                  << A.spelling() << R.Problem << R.Suggestion;
-      // Offer the fix only where the argument is written as one token.
-      if (Loc.isFileID()) {
-        SourceLocation End = Lexer::getLocForEndOfToken(Loc, 0, SM,
-                                                        getLangOpts());
-        StringRef Written = Lexer::getSourceText(
-            CharSourceRange::getCharRange(Loc, End), SM, getLangOpts());
-        if (Written == Text)
-          Diag << FixItHint::CreateReplacement(
-              CharSourceRange::getCharRange(Loc, End), R.Suggestion);
-      }
+      if (InDefinition)
+        diag(ArgLoc, "'%0' is written in this macro definition",
+             DiagnosticIDs::Note)
+            << Text;
     }
   }
   if (Pure && Effectful) {

@@ -5,6 +5,7 @@
 #include "kara/Analysis/Annotations.h"
 
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/DeclCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
 using namespace clang;
@@ -54,6 +55,12 @@ void EffectContractCheck::check(const MatchFinder::MatchResult &Result) {
   unsigned Reported = 0;
   for (const EffectEntry &Entry : Body.Entries) {
     if (Declared.Effects.covers(Entry.E))
+      continue;
+    // The object under construction is the constructor's own until it
+    // returns: callers never see those effects (SPEC §2: only what callers
+    // can observe is part of the contract).
+    if (isa<CXXConstructorDecl>(FD) &&
+        Entry.E.On.TargetKind == Target::Kind::This)
       continue;
     if (Reported++ == MaxReports)
       break;

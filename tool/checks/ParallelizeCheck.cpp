@@ -59,6 +59,10 @@ std::string describeDependence(const Dependence &D) {
     return "that statement may throw and this one " +
            effectPhrase(*D.LaterEffect) +
            " (kara-parallelize.StrictExceptionOrder keeps it after)";
+  if (D.DependenceKind == Dependence::Kind::ExceptionAfterWrite)
+    return "this statement may throw and that one " +
+           effectPhrase(*D.EarlierEffect) +
+           " (kara-parallelize.StrictExceptionOrder keeps it after)";
   return "this statement " + effectPhrase(*D.LaterEffect) +
          " and that one " + effectPhrase(*D.EarlierEffect);
 }
@@ -98,6 +102,43 @@ std::string reindent(const std::string &Text, unsigned OldColumn,
     Out += Line.str();
   }
   return Out;
+}
+
+/// A class whose destruction may be observable (a user-provided destructor
+/// outside namespace std, in the type, its bases, members or, for std
+/// templates such as containers and smart pointers, their type arguments).
+/// Moving the declaration into a branch changes when and in which order such
+/// objects are destroyed, so those declarations are not rewritten.
+const CXXRecordDecl *observableDestructor(QualType T, unsigned Depth = 0) {
+  if (Depth > 8 || T.isNull())
+    return nullptr;
+  T = T.getNonReferenceType();
+  while (const ArrayType *AT = T->getAsArrayTypeUnsafe())
+    T = AT->getElementType();
+  if (T->isPointerType())
+    return nullptr;
+  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition() || RD->hasTrivialDestructor())
+    return nullptr;
+  if (RD->isInStdNamespace()) {
+    if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD))
+      for (const TemplateArgument &A : Spec->getTemplateArgs().asArray())
+        if (A.getKind() == TemplateArgument::Type)
+          if (const CXXRecordDecl *Inner =
+                  observableDestructor(A.getAsType(), Depth + 1))
+            return Inner;
+    return nullptr;
+  }
+  if (const CXXDestructorDecl *D = RD->getDestructor())
+    if (D->isUserProvided())
+      return RD;
+  for (const CXXBaseSpecifier &B : RD->bases())
+    if (const CXXRecordDecl *Inner = observableDestructor(B.getType(), Depth + 1))
+      return Inner;
+  for (const FieldDecl *F : RD->fields())
+    if (const CXXRecordDecl *Inner = observableDestructor(F->getType(), Depth + 1))
+      return Inner;
+  return nullptr;
 }
 
 /// How a declaration that a branch exports is returned from it.
@@ -481,6 +522,16 @@ private:
     std::vector<std::optional<Export>> Exports;
     std::vector<std::string> Names;
     std::optional<bool> Const;
+    for (const auto &Chain : Chains)
+      for (unsigned I : Chain)
+        for (const VarDecl *V : Run[I].Declares)
+          if (const CXXRecordDecl *RD = observableDestructor(V->getType())) {
+            Failure = "'" + V->getNameAsString() + "' has a type with a "
+                      "user-provided destructor ('" + RD->getNameAsString() +
+                      "'), and moving it into a branch would change when it "
+                      "is destroyed";
+            return std::nullopt;
+          }
     for (const auto &Chain : Chains) {
       std::vector<const VarDecl *> Used;
       for (unsigned I : Chain)

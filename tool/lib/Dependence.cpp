@@ -170,6 +170,17 @@ DependenceAnalysis::dependence(const StatementInfo &Earlier,
       D.LaterEffect = Write;
       return D;
     }
+  // The reverse: sequential code completes the earlier write before the
+  // later statement throws. In a parallel block the write could be skipped:
+  // a deferred statement never runs once the block has thrown, and a branch
+  // other than the first is not started once a sibling has failed.
+  if (StrictExceptionOrder && Later.MayThrow)
+    if (std::optional<Effect> Write = Earlier.firstOutsideWrite()) {
+      Dependence D;
+      D.DependenceKind = Dependence::Kind::ExceptionAfterWrite;
+      D.EarlierEffect = Write;
+      return D;
+    }
   return std::nullopt;
 }
 
@@ -182,6 +193,11 @@ RunPlan DependenceAnalysis::plan(const std::vector<StatementInfo> &Run) const {
     for (unsigned Earlier = 0; Earlier < Later; ++Earlier) {
       std::optional<Dependence> D = dependence(Run[Earlier], Run[Later]);
       if (!D)
+        continue;
+      // Branch 0 always starts and runs to its end even when a sibling
+      // throws, so a write there is never lost to a later statement's throw.
+      if (D->DependenceKind == Dependence::Kind::ExceptionAfterWrite &&
+          ChainOf[Earlier] == 0)
         continue;
       D->Earlier = Earlier;
       D->Later = Later;

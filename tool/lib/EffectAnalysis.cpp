@@ -555,8 +555,12 @@ private:
     if (const auto *P = dyn_cast<ParmVarDecl>(V)) {
       if (Owner == Fn && P->getType()->isReferenceType())
         return paramTarget(P);
+      // An enclosing function's reference parameter, captured by reference
+      // by this lambda: the enclosing function's variable, which
+      // mapToCaller turns back into that function's parameter.
       if (Owner != Fn && P->getType()->isReferenceType())
-        return Target::unknown(); // an enclosing function's reference
+        return Closure ? Target::local(V, V->getNameAsString())
+                       : Target::unknown();
       return Target::local(V, V->getNameAsString());
     }
     if (V->getType()->isReferenceType()) {
@@ -846,6 +850,9 @@ EffectSet EffectAnalysis::parameterTypeEffects(const FunctionDecl *FD) {
     const ParmVarDecl *P = FD->getParamDecl(I);
     QualType T = P->getType();
     if (!T->isReferenceType() && !T->isPointerType())
+      continue;
+    // A pointer or reference to a function designates no data.
+    if (T->getPointeeType()->isFunctionType())
       continue;
     Target On = Target::param(I, P->getNameAsString());
     Set.add(T->getPointeeType().isConstQualified() ? Effect::read(On)

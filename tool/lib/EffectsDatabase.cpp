@@ -28,7 +28,17 @@ bool readList(const nlohmann::json &Value, const char *Key,
       Error = std::string("'") + Key + "' must be a list of non-empty strings";
       return false;
     }
-    Out.push_back(Item.get<std::string>());
+    const std::string &Text = Item.get_ref<const std::string &>();
+    // `$N` names parameter N; anything else starting with `$` is a typo that
+    // would otherwise only surface when the entry is used.
+    if (Text[0] == '$' &&
+        (Text.size() < 2 || Text.size() > 10 ||
+         Text.find_first_not_of("0123456789", 1) != std::string::npos)) {
+      Error = std::string("'") + Key + "': '" + Text +
+              "' is not a parameter reference ($0, $1, ...)";
+      return false;
+    }
+    Out.push_back(Text);
   }
   return true;
 }

@@ -5,8 +5,8 @@
 // through references and pointers, and calls on the same object all show up
 // as effects on locals) do not conflict, neither contains control flow that
 // leaves it, neither is inside a macro expansion, and (with strict exception
-// order) an earlier statement that may throw is not followed by one that
-// writes anything.
+// order) a statement that may throw and one that writes anything (before or
+// after it) stay in order.
 //
 // A run of candidate statements is split into chains: a statement that
 // depends on exactly one chain joins it, one that depends on none starts a
@@ -54,9 +54,15 @@ struct StatementInfo {
 /// Why a later statement must stay after an earlier one.
 struct Dependence {
   unsigned Earlier = 0, Later = 0; // indices into the run
-  enum class Kind { Conflict, Exception } DependenceKind = Kind::Conflict;
+  enum class Kind { Conflict, Exception, ExceptionAfterWrite } DependenceKind =
+      Kind::Conflict;
   /// Conflict: the earlier and later statement's conflicting effects.
-  /// Exception: the write of the later statement (in LaterEffect).
+  /// Exception: the earlier statement may throw; the write of the later
+  /// statement (in LaterEffect).
+  /// ExceptionAfterWrite: the later statement may throw; the write of the
+  /// earlier statement (in EarlierEffect), which sequential code completes
+  /// before the throw but a parallel block could skip (a deferred statement,
+  /// or a branch not yet started when a sibling fails).
   std::optional<Effect> EarlierEffect, LaterEffect;
 };
 

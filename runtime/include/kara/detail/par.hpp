@@ -1,0 +1,251 @@
+// kara::par: fork-join of a fixed set of callables.
+//
+// Fast path: when no compute worker is idle (one relaxed load of g_idle), the
+// branches run inline, in order, as plain calls: nobody could steal them, so
+// making them stealable would only cost. Otherwise branches 1..n-1 are pushed
+// on the worker's deque, branch 0 runs inline, and the joiner pops back what
+// nobody stole and helps with other work until the stolen branches finish.
+#ifndef KARA_DETAIL_PAR_HPP
+#define KARA_DETAIL_PAR_HPP
+
+#include "cancel.hpp"
+#include "config.hpp"
+#include "result.hpp"
+#include "scheduler.hpp"
+
+#include <exception>
+#include <functional>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+namespace kara {
+namespace detail {
+
+/// Runs `f` on a pool worker on behalf of a thread that is not one (main,
+/// a blocking thread...), parking the caller until it is done. The task keeps
+/// the caller's cancellation context. Runs `f` inline if the pool is gone.
+template <class F> struct root_task : task {
+  using R = std::invoke_result_t<F &>;
+  F *fn = nullptr;
+  cancel_state *ctx = nullptr;
+  slot<R> result;
+  std::exception_ptr error;
+  completion done{1};
+
+  static void run_root(task *t) noexcept {
+    auto *self = static_cast<root_task *>(t);
+    {
+      ctx_guard guard(self->ctx);
+      try {
+        self->result.set_from(*self->fn);
+      } catch (...) {
+        self->error = std::current_exception();
+      }
+    }
+    self->done.arrive();
+  }
+};
+
+template <class F> decltype(auto) run_on_pool(F &f) {
+  root_task<F> job;
+  job.run = &root_task<F>::run_root;
+  job.name = "root";
+  job.fn = &f;
+  job.ctx = current_ctx();
+  if (!ensure_started() || !push(&job))
+    return f();
+  wait(job.done);
+  if (job.error)
+    std::rethrow_exception(job.error);
+  return job.result.take();
+}
+
+/// The frame of one parallel `par`: lives on the joiner's stack; its tasks
+/// point into it, which is safe because the joiner waits for all of them.
+template <class... F> class par_frame {
+  static constexpr std::size_t N = sizeof...(F);
+  static_assert(N >= 2, "par_frame needs at least two branches");
+
+  struct branch : task {
+    par_frame *frame = nullptr;
+  };
+
+public:
+  explicit par_frame(F &...fs) noexcept
+      : fns_(fs...), cs_(current_ctx()), done_(static_cast<int>(N - 1)) {}
+  par_frame(const par_frame &) = delete;
+  par_frame &operator=(const par_frame &) = delete;
+
+  auto run() {
+    init_branches(std::make_index_sequence<N>{});
+    task *ptrs[N - 1];
+    // Pushed last-to-first so that the owner pops branch 1 first (sequential
+    // order) and thieves take the last branches first.
+    for (std::size_t i = N - 1, k = 0; i >= 1; --i, ++k)
+      ptrs[k] = &branches_[i];
+    if (!push_batch(ptrs, N - 1)) {
+      // Runtime shut down: run everything here.
+      for (std::size_t i = 1; i < N; ++i)
+        branches_[i].run(&branches_[i]);
+    }
+    {
+      trace_span span("par.branch", 0);
+      invoke<0>();
+    }
+    for (std::size_t i = 1; i < N; ++i) {
+      if (!pop_if(&branches_[i]))
+        break; // stolen, or already run while this thread helped
+      execute(&branches_[i]);
+    }
+    wait(done_);
+    return finish();
+  }
+
+private:
+  template <std::size_t... I> void init_branches(std::index_sequence<I...>) {
+    constexpr task::run_fn table[] = {&run_branch<I>...};
+    for (std::size_t i = 1; i < N; ++i) {
+      branches_[i].run = table[i];
+      branches_[i].name = "par.branch";
+      branches_[i].index = static_cast<int>(i);
+      branches_[i].frame = this;
+    }
+  }
+
+  template <std::size_t I> static void run_branch(task *t) noexcept {
+    par_frame &frame = *static_cast<branch *>(t)->frame;
+    frame.template invoke<I>();
+    frame.done_.arrive(); // the frame may be gone after this
+  }
+
+  template <std::size_t I> void invoke() noexcept {
+    // Branch 0 is the joiner's own continuation and always starts, so its
+    // error (what sequential code would see first) is never lost to a skip.
+    if (I != 0 && cs_.stop_requested()) {
+      skipped_[I] = true; // a sibling failed or the parent was cancelled
+      return;
+    }
+    ctx_guard guard(&cs_);
+    try {
+      std::get<I>(slots_).set_from(std::get<I>(fns_));
+    } catch (const cancelled &) {
+      errors_[I] = std::current_exception();
+      is_cancel_[I] = true;
+      cs_.cancel();
+    } catch (...) {
+      errors_[I] = std::current_exception();
+      cs_.cancel();
+    }
+  }
+
+  auto finish() {
+    // A real error beats a kara::cancelled that the first error caused in a
+    // lower-index sibling: report what sequential code would have seen.
+    for (std::size_t i = 0; i < N; ++i)
+      if (errors_[i] && !is_cancel_[i])
+        std::rethrow_exception(errors_[i]);
+    for (std::size_t i = 0; i < N; ++i)
+      if (errors_[i])
+        std::rethrow_exception(errors_[i]);
+    for (std::size_t i = 0; i < N; ++i)
+      if (skipped_[i])
+        throw cancelled();
+    return assemble(slots_);
+  }
+
+  std::tuple<F &...> fns_;
+  std::tuple<slot<std::invoke_result_t<F &>>...> slots_;
+  std::exception_ptr errors_[N];
+  bool is_cancel_[N] = {};
+  bool skipped_[N] = {};
+  cancel_state cs_;
+  completion done_;
+  branch branches_[N];
+};
+
+template <class... F, std::size_t... I>
+auto par_inline_slots(std::index_sequence<I...>, F &...fs) {
+  std::tuple<slot<std::invoke_result_t<F &>>...> slots;
+  (std::get<I>(slots).set_from(fs), ...);
+  return assemble(slots);
+}
+
+template <class... F> auto par_inline(F &...fs) {
+  using info = nonvoid_info<std::invoke_result_t<F &>...>;
+  if constexpr (info::count == 0) {
+    (fs(), ...);
+  } else if constexpr (info::count == sizeof...(F)) {
+    // Braced initialisation evaluates left to right.
+    return std::tuple<std::invoke_result_t<F &>...>{fs()...};
+  } else {
+    return par_inline_slots(std::index_sequence_for<F...>{}, fs...);
+  }
+}
+
+/// Lazy binary splitting: `par` offers work only if this worker has none
+/// queued already (a queued task is an older, so bigger, piece for a thief);
+/// otherwise it runs inline.
+template <bool Forced, class... F> KARA_NOINLINE auto par_parallel(F &...fs) {
+  if (on_worker()) {
+    if (!Forced && !should_offer())
+      return par_inline(fs...);
+    par_frame<F...> frame(fs...);
+    return frame.run();
+  }
+  auto body = [&] {
+    par_frame<F...> frame(fs...);
+    return frame.run();
+  };
+  return run_on_pool(body);
+}
+
+} // namespace detail
+
+/// Runs the callables, possibly in parallel, and returns when all are done.
+///
+/// Returns the results of the non-void branches in order as a `std::tuple`
+/// (one non-void branch still gives a 1-tuple), or `void` if all are void:
+///     auto [profile, orders] = kara::par([&] { return fetch_profile(id); },
+///                                        [&] { return fetch_orders(id); });
+///
+/// Exceptions: if branches throw, siblings are cancelled (their
+/// `stop_requested()` turns true; branches that have not started are skipped),
+/// every branch is joined, and the exception of the lowest-index failing
+/// branch is rethrown (a real error is preferred over a `kara::cancelled` it
+/// caused). If the par was cancelled from outside and a branch was skipped,
+/// `kara::cancelled` is thrown.
+///
+/// Thread safety: callable from any thread; the branches run concurrently, so
+/// they must not race on shared data (kara-tidy's kara-par-conflict checks it).
+///
+/// Cost: when no worker is idle, one relaxed atomic load plus the plain calls
+/// (no allocation, no atomic read-modify-write). Otherwise ~100-300 ns to make
+/// branches stealable, and a steal costs a few microseconds. From a thread
+/// that is not a pool worker, a parallel par is handed to the pool and the
+/// caller parks until it is done.
+template <class... F>
+auto par(F &&...fs) -> detail::par_result_t<std::invoke_result_t<F &>...> {
+  if constexpr (sizeof...(F) <= 1) {
+    return detail::par_inline(fs...);
+  } else {
+    if (KARA_LIKELY(detail::g_idle.value.load(std::memory_order_relaxed) == 0))
+      return detail::par_inline(fs...);
+    return detail::par_parallel<false>(fs...);
+  }
+}
+
+namespace detail {
+/// Like `par`, but always makes the branches stealable (used by map and race,
+/// whose branches may block and must not depend on an idle worker at fork).
+template <class... F> auto par_forced(F &&...fs) {
+  if constexpr (sizeof...(F) <= 1)
+    return par_inline(fs...);
+  else
+    return par_parallel<true>(fs...);
+}
+} // namespace detail
+
+} // namespace kara
+
+#endif // KARA_DETAIL_PAR_HPP

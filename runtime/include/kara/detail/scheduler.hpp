@@ -1,0 +1,133 @@
+// The interface between the header templates and the scheduler library:
+// intrusive tasks, completion counters with a single parked waiter, and the
+// idle-worker counter that `par` reads on its fast path.
+#ifndef KARA_DETAIL_SCHEDULER_HPP
+#define KARA_DETAIL_SCHEDULER_HPP
+
+#include "cancel.hpp"
+#include "config.hpp"
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+namespace kara {
+
+/// Number of compute worker threads the pool has (or will have): the value of
+/// `KARA_THREADS` if set to a positive integer, else the hardware concurrency.
+/// Thread-safe; does not start the pool. Example:
+/// `std::printf("%u workers\n", kara::thread_count());`
+unsigned thread_count() noexcept;
+
+namespace detail {
+
+/// A unit of work that a worker can run. Lives inside the object that waits
+/// for it (a par frame on the stack, or a heap task state), so queuing a task
+/// never allocates.
+struct task {
+  using run_fn = void (*)(task *) noexcept;
+  run_fn run = nullptr;
+  const char *name = "task"; // for the Chrome trace
+  int index = 0;             // for the Chrome trace (branch index)
+};
+
+struct parker; // immortal per-thread wake-up slot (see scheduler.cpp)
+void unpark(parker *p) noexcept;
+
+/// Counts outstanding work; the waiter parks until the last `arrive()`.
+/// After the final arrive the completing thread only touches the (immortal)
+/// parker, never the completion, so the waiter may destroy it at once.
+class completion {
+public:
+  explicit completion(int count) noexcept : pending_(count) {}
+  completion(const completion &) = delete;
+  completion &operator=(const completion &) = delete;
+
+  /// Only while the count is known to be positive (the caller holds a share).
+  void add(int n = 1) noexcept {
+    pending_.fetch_add(n, std::memory_order_relaxed);
+  }
+  void arrive() noexcept {
+    if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1)
+      finish();
+  }
+  bool done() const noexcept {
+    return waiter_.load(std::memory_order_acquire) == done_mark();
+  }
+
+  static void *done_mark() noexcept { return reinterpret_cast<void *>(1); }
+  std::atomic<void *> &waiter() noexcept { return waiter_; }
+
+private:
+  void finish() noexcept {
+    void *w = waiter_.exchange(done_mark(), std::memory_order_acq_rel);
+    if (w != nullptr)
+      unpark(static_cast<parker *>(w));
+  }
+  std::atomic<int> pending_;
+  std::atomic<void *> waiter_{nullptr};
+};
+
+/// Number of compute workers that have nothing to run. `par` reads it with one
+/// relaxed load: zero means nobody could steal, so branches run inline. Holds
+/// a non-zero sentinel until the pool starts so the first `par` starts it.
+struct alignas(64) idle_counter {
+  std::atomic<int> value;
+  char pad[64 - sizeof(std::atomic<int>)];
+};
+extern idle_counter g_idle;
+
+/// True on a compute worker thread of the pool.
+bool on_worker() noexcept;
+/// Starts the pool if needed. Returns false once it has shut down (exit).
+bool ensure_started() noexcept;
+/// Queues tasks on this worker's deque, or on the injection queue when called
+/// from another thread, and wakes sleeping workers. Returns false (without
+/// queuing) after shutdown; the caller then runs the work inline.
+bool push(task *t) noexcept;
+bool push_batch(task *const *tasks, std::size_t count) noexcept;
+/// Worker only: whether a non-forced `par` should make its branches
+/// stealable now, i.e. this worker has nothing queued already.
+bool should_offer() noexcept;
+/// Worker only: pops `t` back if it is still at the bottom of this worker's
+/// deque (nobody stole or helped with it).
+bool pop_if(task *t) noexcept;
+/// Queues a task for the elastic pool of blocking threads.
+bool push_blocking(task *t) noexcept;
+/// Runs a task (with tracing when enabled).
+void execute(task *t) noexcept;
+/// Waits for `c`: a worker runs other tasks meanwhile and parks only when
+/// there is none; any other thread parks.
+void wait(completion &c) noexcept;
+
+// Tracing (KARA_TRACE). Off: one relaxed load per traced event.
+extern std::atomic<bool> g_trace_enabled;
+inline bool trace_enabled() noexcept {
+  return g_trace_enabled.load(std::memory_order_relaxed);
+}
+std::int64_t trace_now() noexcept;
+void trace_record(const char *name, int index, std::int64_t start_ns,
+                  std::int64_t end_ns) noexcept;
+
+class trace_span {
+public:
+  trace_span(const char *name, int index) noexcept
+      : name_(trace_enabled() ? name : nullptr), index_(index),
+        start_(name_ ? trace_now() : 0) {}
+  ~trace_span() {
+    if (name_ != nullptr)
+      trace_record(name_, index_, start_, trace_now());
+  }
+  trace_span(const trace_span &) = delete;
+  trace_span &operator=(const trace_span &) = delete;
+
+private:
+  const char *name_;
+  int index_;
+  std::int64_t start_;
+};
+
+} // namespace detail
+} // namespace kara
+
+#endif // KARA_DETAIL_SCHEDULER_HPP

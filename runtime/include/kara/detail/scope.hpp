@@ -1,0 +1,127 @@
+// kara::scope / kara::nursery: trio-style structured concurrency.
+#ifndef KARA_DETAIL_SCOPE_HPP
+#define KARA_DETAIL_SCOPE_HPP
+
+#include "handle.hpp"
+#include "result.hpp"
+#include "scheduler.hpp"
+#include "sendable.hpp"
+#include "task_state.hpp"
+
+#include <exception>
+#include <functional>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+namespace kara {
+
+template <class Body> auto scope(Body &&body);
+
+/// The spawning side of a `kara::scope`. Immovable; only `kara::scope`
+/// creates one. Every task spawned into it is joined before `scope` returns.
+class nursery {
+public:
+  nursery(const nursery &) = delete;
+  nursery &operator=(const nursery &) = delete;
+
+  /// Starts `f(args...)` as a task of this scope and returns its handle.
+  /// `args` are decay-copied into the task and must be sendable (checked at
+  /// compile time); `f` is moved or copied in (what it captures is checked by
+  /// kara-tidy). Callable from the scope's body and from its tasks, from any
+  /// thread, while the scope runs. If the scope is cancelled, the task is
+  /// skipped (its `join()` throws `kara::cancelled`). Cost: one allocation,
+  /// a lock on the scope's cancel state and a deque push (~100-200 ns).
+  /// Example: `auto h = n.spawn([](int x) { return x * 2; }, 21);`
+  template <class F, class... Args>
+  auto spawn(F &&f, Args &&...args) -> task_handle<
+      std::invoke_result_t<std::decay_t<F>, std::decay_t<Args>...>> {
+    static_assert(
+        detail::check_spawn_args<Args...>(std::index_sequence_for<Args...>{}),
+        "kara::spawn: arguments must be sendable");
+    return start<false>(std::forward<F>(f), std::forward<Args>(args)...);
+  }
+
+  /// Like `spawn`, but the task runs on the elastic pool of blocking threads
+  /// (for I/O or sleeps), so compute workers stay available.
+  template <class F, class... Args>
+  auto spawn_blocking(F &&f, Args &&...args) -> task_handle<
+      std::invoke_result_t<std::decay_t<F>, std::decay_t<Args>...>> {
+    static_assert(
+        detail::check_spawn_args<Args...>(std::index_sequence_for<Args...>{}),
+        "kara::spawn: arguments must be sendable");
+    return start<true>(std::forward<F>(f), std::forward<Args>(args)...);
+  }
+
+  /// Cancels the scope: its body's and tasks' `stop_requested()` become true,
+  /// nested pars/scopes/tasks too. Thread-safe, non-blocking, idempotent.
+  void cancel() noexcept { core_.cs_.cancel(); }
+  /// True once the scope was cancelled (explicitly, by an error or from
+  /// outside). One atomic load.
+  bool cancelled() const noexcept { return core_.cs_.stop_requested(); }
+
+private:
+  template <class Body> friend auto scope(Body &&body);
+  explicit nursery(detail::cancel_state *parent) noexcept : core_(parent) {}
+
+  template <bool Blocking, class F, class... Args>
+  auto start(F &&f, Args &&...args) {
+    using R = std::invoke_result_t<std::decay_t<F>, std::decay_t<Args>...>;
+    using impl = detail::task_impl<R, std::decay_t<F>,
+                                   std::tuple<std::decay_t<Args>...>>;
+    auto *state = new impl(&core_.cs_, &core_,
+                           Blocking ? "scope.spawn_blocking" : "scope.spawn",
+                           std::forward<F>(f), std::forward<Args>(args)...);
+    core_.live_.add(1);
+    bool queued = Blocking ? detail::push_blocking(state) : detail::push(state);
+    if (!queued)
+      state->run(state); // runtime shut down: run it here
+    return task_handle<R>(state);
+  }
+
+  detail::nursery_core core_;
+};
+
+/// Runs `body(n)` and waits for every task spawned into `n` (from the body or
+/// from those tasks); no task outlives the call. Returns the body's result.
+///
+/// Exceptions: the first task failure cancels the scope; if the body threw,
+/// its exception is rethrown, else the first task error. `kara::cancelled`
+/// from tasks is not an error of the scope; after `n.cancel()` the scope
+/// returns normally once everything has stopped.
+/// Cancellation: the scope's cancel state is a child of the caller's, so an
+/// outer cancellation reaches every task; the body runs under it too.
+/// Thread safety: call from any thread. Cost: a cancel state registration
+/// plus the waits; the wait runs other tasks on a worker.
+/// Example:
+///     int sum = kara::scope([&](kara::nursery &n) {
+///       auto a = n.spawn([] { return 1; });
+///       auto b = n.spawn([] { return 2; });
+///       return a.join() + b.join();
+///     });
+template <class Body> auto scope(Body &&body) {
+  using R = std::invoke_result_t<Body &, nursery &>;
+  nursery n(detail::current_ctx());
+  detail::slot<R> result;
+  std::exception_ptr body_error;
+  {
+    detail::ctx_guard guard(&n.core_.cs_);
+    try {
+      result.set_from([&]() -> R { return body(n); });
+    } catch (...) {
+      body_error = std::current_exception();
+      n.core_.cs_.cancel();
+    }
+  }
+  n.core_.live_.arrive();
+  detail::wait(n.core_.live_);
+  if (body_error)
+    std::rethrow_exception(body_error);
+  if (n.core_.first_error_)
+    std::rethrow_exception(n.core_.first_error_);
+  return result.take();
+}
+
+} // namespace kara
+
+#endif // KARA_DETAIL_SCOPE_HPP

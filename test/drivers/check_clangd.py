@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""tool.clangd: kara-clangd over LSP (stdio) publishes the kara diagnostics
+(source "clang-tidy", code "kara-effect-contract") and offers a quickfix code
+action for the kara-annotation fix-it. With --expect-none (negative control,
+run against Debian's plain clangd) no kara diagnostic may arrive."""
+import argparse
+import json
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+p = argparse.ArgumentParser()
+p.add_argument("--clangd", required=True)
+p.add_argument("--sample", required=True)
+p.add_argument("--include", required=True)
+p.add_argument("--expect-none", action="store_true")
+p.add_argument("--timeout", type=float, default=90)
+a = p.parse_args()
+
+work = tempfile.mkdtemp(prefix="kara-clangd-")
+src = os.path.join(work, "t.cpp")
+shutil.copy(a.sample, src)
+with open(os.path.join(work, ".clangd"), "w") as f:
+    f.write("Diagnostics: {ClangTidy: {Add: ['kara-*'], FastCheckFilter: None}}\n")
+with open(os.path.join(work, "compile_flags.txt"), "w") as f:
+    f.write("-std=c++20\n-I%s\n" % a.include)
+uri = "file://" + src
+log = open(os.path.join(work, "clangd.log"), "w")
+proc = subprocess.Popen([a.clangd, "--log=verbose", "-j=1", "--background-index=false",
+                         "--pch-storage=memory", "--clang-tidy", "--enable-config"],
+                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, cwd=work)
+msgs = queue.Queue()
+
+
+def reader():
+    f = proc.stdout
+    while True:
+        headers = {}
+        while True:
+            line = f.readline()
+            if not line:
+                msgs.put(None)
+                return
+            line = line.decode().strip()
+            if not line:
+                break
+            k, v = line.split(":", 1)
+            headers[k.lower()] = v.strip()
+        body = f.read(int(headers["content-length"]))
+        msgs.put(json.loads(body))
+
+
+threading.Thread(target=reader, daemon=True).start()
+next_id = [0]
+
+
+def send(method, params, notify=False):
+    m = {"jsonrpc": "2.0", "method": method, "params": params}
+    if not notify:
+        next_id[0] += 1
+        m["id"] = next_id[0]
+    data = json.dumps(m).encode()
+    proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(data) + data)
+    proc.stdin.flush()
+    return m.get("id")
+
+
+deadline = time.monotonic() + a.timeout
+
+
+def wait_for(pred, what):
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            fail("timed out waiting for " + what)
+        try:
+            m = msgs.get(timeout=left)
+        except queue.Empty:
+            fail("timed out waiting for " + what)
+        if m is None:
+            fail("kara-clangd exited (code %s) while waiting for %s" % (proc.poll(), what))
+        if pred(m):
+            return m
+
+
+def fail(why):
+    proc.kill()
+    log.close()
+    with open(os.path.join(work, "clangd.log")) as f:
+        tail = f.read()[-6000:]
+    print(tail)
+    sys.exit("FAIL: " + why + " (log: %s)" % work)
+
+
+rid = send("initialize", {"processId": os.getpid(), "rootUri": "file://" + work,
+                          "capabilities": {"textDocument": {
+                              "publishDiagnostics": {"relatedInformation": True},
+                              "codeAction": {"codeActionLiteralSupport": {
+                                  "codeActionKind": {"valueSet": ["quickfix", "refactor"]}}}}}})
+wait_for(lambda m: m.get("id") == rid, "initialize")
+send("initialized", {}, notify=True)
+with open(src) as f:
+    text = f.read()
+send("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "cpp",
+                                               "version": 1, "text": text}}, notify=True)
+
+
+def diags_of(m):
+    if m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri:
+        return m["params"]["diagnostics"]
+    return None
+
+
+if a.expect_none:
+    m = wait_for(lambda m: diags_of(m) is not None, "publishDiagnostics")
+    ds = diags_of(m)
+    print(json.dumps(ds, indent=1))
+    if any(str(d.get("code", "")).startswith("kara-") for d in ds):
+        fail("negative control: plain clangd reported kara diagnostics")
+    print("PASS: plain clangd reports no kara diagnostic")
+else:
+    m = wait_for(lambda m: any(d.get("code") == "kara-effect-contract"
+                               for d in (diags_of(m) or [])),
+                 "a kara-effect-contract diagnostic")
+    ds = diags_of(m)
+    print(json.dumps(ds, indent=1))
+    contract = [d for d in ds if d.get("code") == "kara-effect-contract"]
+    if contract[0].get("source") != "clang-tidy":
+        fail("kara-effect-contract diagnostic does not come from clang-tidy")
+    ann = [d for d in ds if d.get("code") == "kara-annotation"]
+    if not ann:
+        fail("no kara-annotation diagnostic for the misspelt parameter")
+    rid = send("textDocument/codeAction", {"textDocument": {"uri": uri},
+                                           "range": ann[0]["range"],
+                                           "context": {"diagnostics": ann}})
+    r = wait_for(lambda m: m.get("id") == rid, "codeAction reply")
+    actions = r.get("result") or []
+    print(json.dumps(actions, indent=1))
+    fixes = [x for x in actions if x.get("kind") == "quickfix"
+             and '"newText": "id"' in json.dumps(x.get("edit", {}))]
+    if not fixes:
+        fail("no quickfix code action for the kara-annotation fix-it")
+    print("PASS: kara diagnostics and a quickfix via LSP")
+
+rid = send("shutdown", None)
+wait_for(lambda m: m.get("id") == rid, "shutdown")
+send("exit", None, notify=True)
+try:
+    proc.wait(timeout=20)
+except subprocess.TimeoutExpired:
+    proc.kill()
+    fail("kara-clangd did not exit")
+log.close()
+shutil.rmtree(work, ignore_errors=True)

@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""End-to-end proof of kara-parallelize on one program (SPEC §4).
+
+For a case file: strip its CHECK lines, run `kara-tidy --fix` on a copy,
+FileCheck the rewrite against the case's CHECK lines, run `--fix` again and
+require no change, compile the original and the rewrite (the rewrite with
+ThreadSanitizer, against a TSan build of the runtime), run both and require
+identical output and exit status and no ThreadSanitizer report.
+
+Directives in the case file:
+  // E2E-FLAGS: <compiler flags>        default: -std=c++20
+  // E2E-TIDY-ARGS: <kara-tidy args>    e.g. --config=...
+  // E2E-EXPECT: unchanged              the rewrite must change nothing
+  // E2E-EXPECT: rewritten              (default) the rewrite must change it
+With --build-runtime, builds the TSan runtime archive and exits.
+"""
+import argparse
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import glob
+
+TSAN_ENV = {"TSAN_OPTIONS": "halt_on_error=1:exitcode=66:report_signal_unsafe=0"}
+
+
+def run(cmd, env=None, timeout=300, **kw):
+    full_env = dict(os.environ)
+    if env:
+        full_env.update(env)
+    return subprocess.run(cmd, capture_output=True, text=True, env=full_env,
+                          timeout=timeout, **kw)
+
+
+def fail(msg, proc=None):
+    sys.stderr.write("FAIL: " + msg + "\n")
+    if proc is not None:
+        sys.stderr.write("--- command: " + " ".join(map(shlex.quote, proc.args)) + "\n")
+        sys.stderr.write("--- stdout:\n" + proc.stdout[-6000:] + "\n")
+        sys.stderr.write("--- stderr:\n" + proc.stderr[-6000:] + "\n")
+    sys.exit(1)
+
+
+def tsan_prefix():
+    # Some kernels map memory where TSan does not expect it; disabling ASLR
+    # for the process avoids "unexpected memory mapping".
+    return ["setarch", os.uname().machine, "-R"] if shutil.which("setarch") else []
+
+
+def build_runtime(args):
+    os.makedirs(args.work, exist_ok=True)
+    objs = []
+    for src in sorted(glob.glob(os.path.join(args.runtime_src, "*.cpp"))):
+        obj = os.path.join(args.work, os.path.basename(src) + ".tsan.o")
+        p = run([args.clang, "-std=c++20", "-O1", "-g", "-fsanitize=thread",
+                 "-I", args.runtime_include, "-c", src, "-o", obj])
+        if p.returncode != 0:
+            fail("building the TSan runtime", p)
+        objs.append(obj)
+    lib = os.path.join(args.work, "libkara_runtime_tsan.a")
+    if os.path.exists(lib):
+        os.remove(lib)
+    p = run([args.ar, "rcs", lib] + objs)
+    if p.returncode != 0:
+        fail("archiving the TSan runtime", p)
+    print("built", lib)
+
+
+def directive(text, name, default=""):
+    m = re.search(r"//\s*" + name + r":\s*(.*)", text)
+    return m.group(1).strip() if m else default
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kara-tidy", required=True)
+    ap.add_argument("--clang", required=True)
+    ap.add_argument("--ar", default="llvm-ar-19")
+    ap.add_argument("--filecheck", required=True)
+    ap.add_argument("--runtime-include", required=True)
+    ap.add_argument("--runtime-src", required=True)
+    ap.add_argument("--annotations-include", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--build-runtime", action="store_true")
+    ap.add_argument("case", nargs="?")
+    args = ap.parse_args()
+    if args.build_runtime:
+        build_runtime(args)
+        return
+    lib = os.path.join(args.work, "libkara_runtime_tsan.a")
+    if not os.path.exists(lib):
+        fail("the TSan runtime archive is missing (run the e2e.setup test)")
+
+    text = open(args.case).read()
+    name = os.path.splitext(os.path.basename(args.case))[0]
+    out = os.path.join(args.work, name)
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    flags = shlex.split(directive(text, "E2E-FLAGS", "-std=c++20"))
+    tidy_args = shlex.split(directive(text, "E2E-TIDY-ARGS", ""))
+    expect = directive(text, "E2E-EXPECT", "rewritten")
+    includes = ["-I", args.runtime_include, "-I", args.annotations_include]
+
+    # The program as a user has it: without the test's CHECK lines.
+    source = "".join(l for l in text.splitlines(True)
+                     if not re.match(r"\s*//\s*CHECK", l))
+    original = os.path.join(out, "original.cpp")
+    rewritten = os.path.join(out, "rewritten.cpp")
+    open(original, "w").write(source)
+    open(rewritten, "w").write(source)
+
+    tidy = [args.kara_tidy, "--checks=-*,kara-parallelize", "--fix",
+            "--quiet"] + tidy_args
+    p = run(tidy + [rewritten, "--"] + flags + includes)
+    if p.returncode >= 128 or p.returncode < 0 or "Stack dump" in p.stderr:
+        fail("kara-tidy crashed", p)
+    fixed = open(rewritten).read()
+    if expect == "unchanged" and fixed != source:
+        fail("the rewrite changed a program it must leave alone:\n" + fixed)
+    if expect == "rewritten" and fixed == source:
+        fail("kara-tidy did not rewrite the program", p)
+
+    if "CHECK" in text:
+        p = run([args.filecheck, args.case, "--input-file", rewritten])
+        if p.returncode != 0:
+            fail("the rewrite does not match the CHECK lines:\n" + fixed, p)
+
+    # Running --fix again changes nothing.
+    again = os.path.join(out, "again.cpp")
+    shutil.copy(rewritten, again)
+    p = run(tidy + [again, "--"] + flags + includes)
+    if open(again).read() != fixed:
+        fail("a second --fix changed the rewritten program:\n" + open(again).read(), p)
+
+    orig_bin = os.path.join(out, "original")
+    new_bin = os.path.join(out, "rewritten")
+    p = run([args.clang] + flags + includes + ["-O1", "-g", "-pthread",
+            original, "-o", orig_bin, lib, "-fsanitize=thread"])
+    if p.returncode != 0:
+        fail("the original program does not compile", p)
+    p = run([args.clang] + flags + includes + ["-O1", "-g", "-pthread",
+            "-fsanitize=thread", "-Wall", rewritten, lib, "-o", new_bin])
+    if p.returncode != 0:
+        fail("the rewritten program does not compile:\n" + fixed, p)
+
+    a = run(tsan_prefix() + [orig_bin], env=TSAN_ENV)
+    b = run(tsan_prefix() + [new_bin], env=TSAN_ENV)
+    if "ThreadSanitizer" in b.stderr or b.returncode == 66:
+        fail("ThreadSanitizer reported a race in the rewritten program", b)
+    if "ThreadSanitizer" in a.stderr:
+        fail("ThreadSanitizer reported a race in the original program", a)
+    if (a.stdout, a.returncode) != (b.stdout, b.returncode):
+        fail("output differs: original exit %d, rewritten exit %d\n--- original:\n%s\n--- rewritten:\n%s"
+             % (a.returncode, b.returncode, a.stdout[-3000:], b.stdout[-3000:]), b)
+    print("PASS %s (%s, %d lines of output)" % (name, "rewritten" if fixed != source else "unchanged",
+                                                  len(a.stdout.splitlines())))
+
+
+if __name__ == "__main__":
+    main()
