@@ -2,6 +2,7 @@
 // `kara-tidy --fix` turns the three declarations in build_dashboard into one
 // kara::par block (see scripts/demo.sh).
 #include <kara/annotations.hpp>
+#include <kara/runtime.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -21,8 +22,12 @@ struct Stats {
   double score;
 };
 
+// A back-end client waits on the network. Blocking waits are marked with
+// kara::blocking so that they do not hold one of the pool's compute threads
+// (SPEC §5); outside a kara task it simply runs the callable.
 static void simulate_latency() {
-  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  kara::blocking(
+      [] { std::this_thread::sleep_for(std::chrono::milliseconds(60)); });
 }
 
 [[kara::reads(UserDB)]] Profile fetch_profile(UserId id) {

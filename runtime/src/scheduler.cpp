@@ -106,7 +106,8 @@ struct worker {
   std::mutex deque_mutex;
   std::deque<task *> deque; // owner at the back, thieves at the front
   std::atomic<std::size_t> deque_size{0};
-  parker *wake = nullptr;
+  // Set by the worker thread once it runs; read by others to wake it.
+  std::atomic<parker *> wake{nullptr};
   std::uint64_t rng = 0;
   std::thread thread;
 };
@@ -146,9 +147,9 @@ public:
     stopping_.store(true, std::memory_order_seq_cst);
     for (auto &w : workers_) {
       // Wake everyone, sleeping or not (a stale token is harmless).
-      while (w->wake == nullptr)
+      while (w->wake.load(std::memory_order_acquire) == nullptr)
         std::this_thread::yield();
-      unpark(w->wake);
+      unpark(w->wake.load(std::memory_order_acquire));
     }
     for (auto &w : workers_)
       if (w->thread.joinable())
@@ -207,7 +208,7 @@ public:
       spins = 0;
       if (!registered) {
         void *expected = nullptr;
-        if (c.waiter().compare_exchange_strong(expected, w.wake,
+        if (c.waiter().compare_exchange_strong(expected, w.wake.load(std::memory_order_relaxed),
                                                std::memory_order_acq_rel)) {
           registered = true;
         } else if (expected == completion::done_mark()) {
@@ -265,7 +266,7 @@ private:
 
   void run_worker(worker &w) {
     tls_worker = &w;
-    w.wake = this_thread_parker();
+    w.wake.store(this_thread_parker(), std::memory_order_release);
     trace_thread_name("worker", w.index);
     idle_advert advert;
     unsigned spins = 0;
@@ -353,7 +354,7 @@ private:
         sleepers_.pop_back();
         sleeper_count_.fetch_sub(1, std::memory_order_seq_cst);
       }
-      unpark(s->wake);
+      unpark(s->wake.load(std::memory_order_acquire));
     }
   }
 
@@ -366,7 +367,7 @@ private:
     }
     if (!work_visible() && !stopping_.load(std::memory_order_seq_cst) &&
         !(c != nullptr && c->done()))
-      park(w.wake);
+      park(w.wake.load(std::memory_order_relaxed));
     std::lock_guard<std::mutex> lock(sleep_mutex_);
     auto it = std::find(sleepers_.begin(), sleepers_.end(), &w);
     if (it != sleepers_.end()) {
