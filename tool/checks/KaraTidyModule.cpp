@@ -2,7 +2,9 @@
 
 #include "AnnotationCheck.h"
 #include "EffectContractCheck.h"
+#include "ParConflictCheck.h"
 #include "ParallelizeCheck.h"
+#include "SendableCheck.h"
 
 #include "kara/attributes/AttributeNames.h"
 
@@ -17,6 +19,8 @@ public:
     Factories.registerCheck<AnnotationCheck>("kara-annotation");
     Factories.registerCheck<EffectContractCheck>("kara-effect-contract");
     Factories.registerCheck<ParallelizeCheck>("kara-parallelize");
+    Factories.registerCheck<ParConflictCheck>("kara-par-conflict");
+    Factories.registerCheck<SendableCheck>("kara-sendable");
   }
 };
 

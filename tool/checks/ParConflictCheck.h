@@ -1,0 +1,22 @@
+//===- ParConflictCheck.h - kara-par-conflict ----------------------------------------===//
+//
+// docs/checks/kara-par-conflict.md
+//
+//===----------------------------------------------------------------------===//
+#ifndef KARA_CHECKS_PARCONFLICTCHECK_H
+#define KARA_CHECKS_PARCONFLICTCHECK_H
+
+#include "KaraCheckContext.h"
+
+namespace kara {
+
+class ParConflictCheck : public KaraCheckBase {
+public:
+  using KaraCheckBase::KaraCheckBase;
+  void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
+  void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+};
+
+} // namespace kara
+
+#endif
