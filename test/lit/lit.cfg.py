@@ -4,6 +4,7 @@
 #   %kara_tidy, %kara_effects   the tools under test
 #   %check_kara_tidy            check_kara_tidy.py wired to the tools (see there)
 #   %kara_include               the directory holding <kara/annotations.hpp>
+#   %kara_runtime_include       the directory holding <kara/runtime.hpp>
 #   %kara_std_effects           annotations/effects/std.json
 #   %clangxx                    clang++-19
 #   %python                     the Python that runs lit
@@ -40,6 +41,10 @@ config.substitutions.append(
          config.kara_include_dir)))
 config.substitutions.append(("%kara_tidy", kara_tidy))
 config.substitutions.append(("%kara_effects", kara_effects))
+config.substitutions.append(("%kara_runtime_include",
+                              getattr(config, "kara_runtime_include_dir",
+                                      os.path.join(os.path.dirname(os.path.dirname(
+                                          config.test_source_root)), "runtime", "include"))))
 config.substitutions.append(("%kara_include", config.kara_include_dir))
 config.substitutions.append(("%kara_std_effects", config.kara_std_effects))
 config.substitutions.append(("%clangxx", config.clangxx))

@@ -5,6 +5,7 @@
 #include "kara/Analysis/Annotations.h"
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Regex.h"
 
 #include <algorithm>
 #include <map>
@@ -64,7 +65,7 @@ SharedAnalyses &shared() {
 
 KaraCheckBase::KaraCheckBase(llvm::StringRef Name,
                              tidy::ClangTidyContext *Context)
-    : ClangTidyCheck(Name, Context),
+    : ClangTidyCheck(Name, Context), TidyContext(Context),
       DatabaseFiles(Options.getLocalOrGlobal("kara.EffectsDatabases", "")) {
   Database = loadDatabases(DatabaseFiles, DatabaseError);
 }
@@ -80,6 +81,27 @@ void KaraCheckBase::onStartOfTranslationUnit() {
         << DatabaseError;
     ReportedDatabaseError = true;
   }
+}
+
+bool KaraCheckBase::isReportedLocation(SourceLocation Loc,
+                                       const SourceManager &SM) const {
+  Loc = SM.getFileLoc(Loc);
+  if (Loc.isInvalid())
+    return false;
+  if (SM.isInMainFile(Loc))
+    return true;
+  const tidy::ClangTidyOptions &Opts = TidyContext->getOptions();
+  if (SM.isInSystemHeader(Loc) && !Opts.SystemHeaders.value_or(false))
+    return false;
+  std::string Filter = Opts.HeaderFilterRegex.value_or("");
+  if (Filter.empty())
+    return false;
+  llvm::Regex Regex(Filter);
+  StringRef File = SM.getFilename(Loc);
+  if (!Regex.match(File))
+    return false;
+  std::string Exclude = Opts.ExcludeHeaderFilterRegex.value_or("");
+  return Exclude.empty() || !llvm::Regex(Exclude).match(File);
 }
 
 bool KaraCheckBase::boolOption(llvm::StringRef Name, bool Default) const {

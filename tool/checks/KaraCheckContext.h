@@ -40,10 +40,17 @@ protected:
   bool boolOption(llvm::StringRef Name, bool Default) const;
   static const char *boolText(bool Value) { return Value ? "true" : "false"; }
 
+  /// True if clang-tidy shows diagnostics for the file of `Loc`: the main
+  /// file, and headers matching HeaderFilterRegex (system headers only with
+  /// SystemHeaders). Checks skip the rest early: nobody sees their results.
+  bool isReportedLocation(clang::SourceLocation Loc,
+                          const clang::SourceManager &SM) const;
+
   /// The analysis of the translation unit `Ctx` belongs to.
   EffectAnalysis &analysis(clang::ASTContext &Ctx);
 
 private:
+  clang::tidy::ClangTidyContext *TidyContext;
   std::string DatabaseFiles;
   std::shared_ptr<const EffectsDatabase> Database;
   std::string DatabaseError;

@@ -12,9 +12,14 @@ namespace kara {
 
 class ParConflictCheck : public KaraCheckBase {
 public:
-  using KaraCheckBase::KaraCheckBase;
+  ParConflictCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);
+  void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+
+private:
+  bool ReportUnknown;
+  unsigned MaxReports;
 };
 
 } // namespace kara

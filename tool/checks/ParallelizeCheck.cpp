@@ -172,36 +172,117 @@ void ParallelizeCheck::registerPPCallbacks(const SourceManager &,
 }
 
 void ParallelizeCheck::registerMatchers(MatchFinder *Finder) {
-  Finder->addMatcher(
-      compoundStmt(forFunction(functionDecl(isDefinition()).bind("function")))
-          .bind("block"),
-      this);
+  // One match per function definition; its blocks are found by walking the
+  // body (a parent map of the whole file would cost more than the analysis).
+  Finder->addMatcher(functionDecl(isDefinition()).bind("function"), this);
 }
 
+namespace {
+/// The compound statements of a function body, each with the function it
+/// runs in: lambda bodies run in the lambda's call operator.
+class BlockCollector : public RecursiveASTVisitor<BlockCollector> {
+public:
+  explicit BlockCollector(const FunctionDecl *Fn) : Context(Fn) {}
+  bool shouldVisitLambdaBody() const { return false; }
+  bool TraverseLambdaExpr(LambdaExpr *LE) {
+    for (Expr *Init : LE->capture_inits())
+      TraverseStmt(Init);
+    const FunctionDecl *Outer = Context;
+    Context = LE->getCallOperator();
+    TraverseStmt(LE->getBody());
+    Context = Outer;
+    return true;
+  }
+  // Local classes' member functions are matched on their own.
+  bool TraverseCXXRecordDecl(CXXRecordDecl *) { return true; }
+  bool VisitCompoundStmt(CompoundStmt *CS) {
+    Blocks.emplace_back(CS, Context);
+    return true;
+  }
+  std::vector<std::pair<const CompoundStmt *, const FunctionDecl *>> Blocks;
+
+private:
+  const FunctionDecl *Context;
+};
+} // namespace
+
 void ParallelizeCheck::check(const MatchFinder::MatchResult &Result) {
-  const auto *Block = Result.Nodes.getNodeAs<CompoundStmt>("block");
   const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("function");
-  if (!Block || !FD || Block->size() < 2 || FD->isInvalidDecl())
+  if (!FD || !FD->getBody() || FD->isInvalidDecl() || FD->isImplicit())
     return;
   if (!getLangOpts().CPlusPlus17)
     return; // the rewrite uses structured bindings
-  // Templates are not rewritten (docs/checks/kara-parallelize.md): the
-  // pattern's independence would have to hold for every instantiation.
-  if (FD->isDependentContext() || FD->isTemplateInstantiation() ||
-      FD->getTemplateInstantiationPattern())
+  const SourceManager &SM = *Result.SourceManager;
+  if (!isReportedLocation(FD->getLocation(), SM))
     return;
-  if (Block->getBeginLoc().isMacroID())
+  // A template's pattern has unresolved calls; its instantiations decide.
+  if (FD->isDependentContext())
     return;
-
+  bool Instantiation = FD->isTemplateInstantiation() ||
+                       FD->getTemplateInstantiationPattern() != nullptr;
+  EndSM = &SM;
   EffectAnalysis &Effects = analysis(*Result.Context);
   DependenceAnalysis Deps(Effects, StrictExceptionOrder);
+  BlockCollector Collector(FD);
+  Collector.TraverseStmt(FD->getBody());
+  for (auto [Block, Context] : Collector.Blocks) {
+    if (Block->size() < 2 || Block->getBeginLoc().isMacroID())
+      continue;
+    std::vector<Rewrite> Rewrites =
+        planBlock(Block, Context, Deps, SM, /*Explain=*/!Instantiation);
+    if (!Instantiation) {
+      for (const Rewrite &R : Rewrites)
+        emit(R, SM);
+      continue;
+    }
+    TemplateBlocks[Block->getBeginLoc().getRawEncoding()]
+        .PerInstantiation.push_back(std::move(Rewrites));
+  }
+}
+
+std::vector<ParallelizeCheck::Rewrite>
+ParallelizeCheck::planBlock(const CompoundStmt *Block,
+                            const FunctionDecl *Context,
+                            DependenceAnalysis &Deps, const SourceManager &SM,
+                            bool Explain) {
   std::vector<StatementInfo> Infos;
   for (const Stmt *S : Block->body())
-    Infos.push_back(Deps.describe(S, FD));
+    Infos.push_back(Deps.describe(S, Context));
+  std::vector<Rewrite> Rewrites;
   for (auto [First, Last] : DependenceAnalysis::candidateRuns(Infos))
-    handleRun(std::vector<StatementInfo>(Infos.begin() + First,
-                                         Infos.begin() + Last + 1),
-              Block, Last, Deps, Effects, Result);
+    if (std::optional<Rewrite> R = planRun(
+            std::vector<StatementInfo>(Infos.begin() + First,
+                                       Infos.begin() + Last + 1),
+            Block, Last, Deps, SM, Explain))
+      Rewrites.push_back(std::move(*R));
+  return Rewrites;
+}
+
+void ParallelizeCheck::onEndOfTranslationUnit() {
+  // A block inside a template is rewritten when every instantiation plans
+  // the same rewrite; the rewrite's text comes from the shared source.
+  for (auto &[Key, Block] : TemplateBlocks) {
+    const std::vector<Rewrite> &First = Block.PerInstantiation.front();
+    bool Agree = llvm::all_of(Block.PerInstantiation,
+                              [&](const std::vector<Rewrite> &R) {
+                                return R == First;
+                              });
+    if (Agree && EndSM)
+      for (const Rewrite &R : First)
+        emit(R, *EndSM);
+  }
+  TemplateBlocks.clear();
+}
+
+void ParallelizeCheck::emit(const Rewrite &R, const SourceManager &SM) {
+  auto Diag = diag(R.DiagLoc, "%0 statements can run in parallel as %1 "
+                              "branches of kara::par")
+              << R.Statements << R.Branches;
+  Diag << FixItHint::CreateReplacement(
+      CharSourceRange::getCharRange(R.Begin, R.End), R.Text);
+  if (std::optional<FixItHint> Include = Inserter.createIncludeInsertion(
+          SM.getFileID(R.Begin), "<kara/runtime.hpp>"))
+    Diag << *Include;
 }
 
 void ParallelizeCheck::explainMissed(const std::vector<StatementInfo> &Run,
@@ -592,39 +673,38 @@ private:
 
 } // namespace
 
-void ParallelizeCheck::handleRun(const std::vector<StatementInfo> &Run,
-                                 const CompoundStmt *Block, unsigned RunEnd,
-                                 DependenceAnalysis &Deps, EffectAnalysis &,
-                                 const MatchFinder::MatchResult &Result) {
-  CurrentSM = Result.SourceManager;
+std::optional<ParallelizeCheck::Rewrite>
+ParallelizeCheck::planRun(const std::vector<StatementInfo> &Run,
+                          const CompoundStmt *Block, unsigned RunEnd,
+                          DependenceAnalysis &Deps, const SourceManager &SM,
+                          bool Explain) {
+  CurrentSM = &SM;
   RunPlan Plan = Deps.plan(Run);
   if (!Plan.parallelizes()) {
-    explainMissed(Run, Plan, "");
-    return;
+    if (Explain)
+      explainMissed(Run, Plan, "");
+    return std::nullopt;
   }
-  RunRewriter Rewriter(*Result.SourceManager, getLangOpts(), Deps);
+  RunRewriter Rewriter(SM, getLangOpts(), Deps);
   unsigned Branches = 0;
   std::optional<std::string> Text =
       Rewriter.rewrite(Run, Block, RunEnd, Branches);
   if (!Text) {
-    explainMissed(Run, Plan, Rewriter.Failure);
-    return;
+    if (Explain)
+      explainMissed(Run, Plan, Rewriter.Failure);
+    return std::nullopt;
   }
-  {
-    auto Diag = diag(Run.front().S->getBeginLoc(),
-                     "%0 statements can run in parallel as %1 branches of "
-                     "kara::par")
-                << static_cast<unsigned>(Run.size()) << Branches;
-    Diag << FixItHint::CreateReplacement(
-        CharSourceRange::getCharRange(Rewriter.begin(), Rewriter.end()), *Text);
-    if (std::optional<FixItHint> Include = Inserter.createIncludeInsertion(
-            Result.SourceManager->getFileID(Rewriter.begin()),
-            "<kara/runtime.hpp>"))
-      Diag << *Include;
-  }
-  if (!Plan.Deferred.empty())
+  if (Explain && !Plan.Deferred.empty())
     explainMissed(Run, Plan, "some statements depend on several branches and "
                              "stay after kara::par");
+  Rewrite R;
+  R.Begin = Rewriter.begin();
+  R.End = Rewriter.end();
+  R.DiagLoc = Run.front().S->getBeginLoc();
+  R.Text = std::move(*Text);
+  R.Statements = static_cast<unsigned>(Run.size());
+  R.Branches = Branches;
+  return R;
 }
 
 } // namespace kara

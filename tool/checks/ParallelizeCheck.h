@@ -14,6 +14,9 @@
 
 #include "clang-tidy/utils/IncludeInserter.h"
 
+#include <map>
+#include <optional>
+
 namespace kara {
 
 class ParallelizeCheck : public KaraCheckBase {
@@ -27,12 +30,38 @@ public:
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
 
 private:
-  void handleRun(const std::vector<StatementInfo> &Run,
-                 const clang::CompoundStmt *Block, unsigned RunEnd,
-                 DependenceAnalysis &Deps, EffectAnalysis &Effects,
-                 const clang::ast_matchers::MatchFinder::MatchResult &Result);
+  /// A rewrite of one run: the replaced range, its text, and what the
+  /// diagnostic says.
+  struct Rewrite {
+    clang::SourceLocation Begin, End, DiagLoc;
+    std::string Text;
+    unsigned Statements = 0, Branches = 0;
+    bool operator==(const Rewrite &O) const {
+      return Begin == O.Begin && End == O.End && Text == O.Text;
+    }
+  };
+  /// Plans every run of one block. Returns the rewrites; reports missed runs
+  /// only when `Explain` (instantiations explain once, through the pattern).
+  std::vector<Rewrite> planBlock(const clang::CompoundStmt *Block,
+                                 const clang::FunctionDecl *Context,
+                                 DependenceAnalysis &Deps,
+                                 const clang::SourceManager &SM, bool Explain);
+  std::optional<Rewrite> planRun(const std::vector<StatementInfo> &Run,
+                                 const clang::CompoundStmt *Block,
+                                 unsigned RunEnd, DependenceAnalysis &Deps,
+                                 const clang::SourceManager &SM, bool Explain);
+  void emit(const Rewrite &R, const clang::SourceManager &SM);
+  void onEndOfTranslationUnit() override;
   void explainMissed(const std::vector<StatementInfo> &Run, const RunPlan &Plan,
                      const std::string &Why);
+
+  /// Templates: the rewrites each instantiation of a block would get. A
+  /// block is rewritten only if every instantiation agrees.
+  struct TemplateBlock {
+    std::vector<std::vector<Rewrite>> PerInstantiation;
+  };
+  std::map<unsigned, TemplateBlock> TemplateBlocks; // by block location
+  const clang::SourceManager *EndSM = nullptr;
 
   bool StrictExceptionOrder;
   bool ExplainMissed;

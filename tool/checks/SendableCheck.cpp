@@ -1,16 +1,673 @@
 //===- SendableCheck.cpp - kara-sendable --------------------------------------===//
+//
+// Rules (docs/checks/kara-sendable.md):
+//  1. classes marked [[kara::sendable]]: every field and base is sendable;
+//  2. a lambda that crosses a spawn boundary captures by value only sendable
+//     values (pointers to const data are accepted); the callable of
+//     kara::recover captures only sendable values;
+//  3. a kara::unique local is not used after it was moved into a task
+//     (flow-sensitive over the CFG: branches, loops);
+//  4. `this` is not captured into a kara::spawn task whose handle is stored
+//     in a data member, unless the destructor joins it;
+//  5. a by-reference capture of a local (or a pointer/reference to mutable
+//     data) that another concurrently running side writes (races).
+//
+//===----------------------------------------------------------------------===//
 
 #include "SendableCheck.h"
 
+#include "kara/Analysis/Annotations.h"
+#include "kara/Analysis/Sendability.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ParentMapContext.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/Analysis/CFG.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <map>
 
 using namespace clang;
 using namespace clang::ast_matchers;
 
 namespace kara {
 
-void SendableCheck::registerMatchers(MatchFinder *) {}
+namespace {
 
-void SendableCheck::check(const MatchFinder::MatchResult &) {}
+AST_MATCHER(CXXRecordDecl, isMarkedKaraSendable) {
+  return isMarkedSendable(&Node);
+}
+AST_MATCHER(FunctionDecl, isInDependentContext) {
+  return Node.isDependentContext();
+}
+
+/// The runtime entry point `Call` calls, or empty.
+std::string entryName(const CallExpr *Call) {
+  const FunctionDecl *FD = Call ? Call->getDirectCallee() : nullptr;
+  if (!FD)
+    return "";
+  static const llvm::StringSet<> Names = {
+      "kara::par",           "kara::par_forced",
+      "kara::race",          "kara::spawn",
+      "kara::spawn_blocking", "kara::nursery::spawn",
+      "kara::nursery::spawn_blocking", "kara::map",
+      "kara::map_limited",   "kara::recover"};
+  std::string Name = recordName(FD);
+  return Names.contains(Name) ? Name : "";
+}
+
+/// How many leading arguments of the entry point are callables run as tasks.
+unsigned callableArgs(llvm::StringRef Entry, const CallExpr *Call) {
+  if (Entry == "kara::par" || Entry == "kara::par_forced" ||
+      Entry == "kara::race")
+    return Call->getNumArgs();
+  return Call->getNumArgs() ? 1 : 0;
+}
+
+bool isSpawnOwned(llvm::StringRef Entry) {
+  return Entry == "kara::spawn" || Entry == "kara::spawn_blocking";
+}
+
+const Expr *skipWrappers(const Expr *E) {
+  while (E) {
+    const Expr *Next = E->IgnoreImplicit()->IgnoreParens();
+    if (const auto *C = dyn_cast<CXXConstructExpr>(Next))
+      if (C->getNumArgs() == 1 && !isa<CXXTemporaryObjectExpr>(C))
+        Next = C->getArg(0);
+    if (const auto *F = dyn_cast<CXXFunctionalCastExpr>(Next))
+      Next = F->getSubExpr();
+    if (Next == E)
+      return E;
+    E = Next;
+  }
+  return E;
+}
+
+bool isStdMoveLike(const CallExpr *C) {
+  const FunctionDecl *FD = C->getDirectCallee();
+  if (!FD || C->getNumArgs() != 1)
+    return false;
+  std::string N = recordName(FD);
+  return N == "std::move" || N == "std::forward" || N == "std::ref" ||
+         N == "std::cref";
+}
+
+/// The lambda an argument is: through casts, copies, std::move and a local
+/// variable initialised with a lambda.
+const LambdaExpr *lambdaIn(const Expr *E) {
+  for (unsigned Depth = 0; E && Depth < 8; ++Depth) {
+    E = skipWrappers(E);
+    if (const auto *LE = dyn_cast<LambdaExpr>(E))
+      return LE;
+    if (const auto *C = dyn_cast<CallExpr>(E); C && isStdMoveLike(C)) {
+      E = C->getArg(0);
+      continue;
+    }
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+      const auto *V = dyn_cast<VarDecl>(DRE->getDecl());
+      if (V && V->hasLocalStorage() && V->getInit()) {
+        E = V->getInit();
+        continue;
+      }
+    }
+    return nullptr;
+  }
+  return nullptr;
+}
+
+/// `std::move(u)` (or a cast to `unique&&`) of a kara::unique local: the
+/// reference to `u`.
+const DeclRefExpr *movedUnique(const Expr *E) {
+  E = skipWrappers(E);
+  const Expr *Inner = nullptr;
+  if (const auto *C = dyn_cast<CallExpr>(E)) {
+    const FunctionDecl *FD = C->getDirectCallee();
+    if (FD && C->getNumArgs() == 1 &&
+        (recordName(FD) == "std::move" || recordName(FD) == "std::forward"))
+      Inner = C->getArg(0);
+  } else if (const auto *SC = dyn_cast<CXXStaticCastExpr>(E)) {
+    if (SC->getType()->isRValueReferenceType() || SC->isXValue())
+      Inner = SC->getSubExpr();
+  }
+  if (!Inner)
+    return nullptr;
+  const auto *DRE = dyn_cast<DeclRefExpr>(Inner->IgnoreParenImpCasts());
+  if (!DRE)
+    return nullptr;
+  const auto *V = dyn_cast<VarDecl>(DRE->getDecl());
+  if (!V || !isKaraUnique(V->getType()) || V->getType()->isReferenceType())
+    return nullptr;
+  return DRE;
+}
+
+std::string displayEntry(llvm::StringRef Entry) {
+  if (Entry == "kara::nursery::spawn")
+    return "a task of kara::scope (n.spawn)";
+  if (Entry == "kara::nursery::spawn_blocking")
+    return "a task of kara::scope (n.spawn_blocking)";
+  if (Entry == "kara::par" || Entry == "kara::par_forced")
+    return "a branch of " + Entry.str();
+  if (Entry == "kara::race")
+    return "a branch of kara::race";
+  if (Entry == "kara::map" || Entry == "kara::map_limited")
+    return "the callable of " + Entry.str();
+  return "a task of " + Entry.str();
+}
+
+/// The spawn calls and the task lambdas of a function body.
+struct SpawnUse {
+  const CallExpr *Call;
+  std::string Entry;
+  const Expr *Arg;
+  const LambdaExpr *Lambda; // may be null
+};
+
+std::vector<SpawnUse> spawnUses(const Stmt *Body, ASTContext &Ctx) {
+  std::vector<SpawnUse> Out;
+  auto Matches = match(
+      findAll(callExpr(callee(functionDecl(hasAnyName(
+                           "::kara::par", "::kara::par_forced", "::kara::race",
+                           "::kara::spawn", "::kara::spawn_blocking",
+                           "::kara::nursery::spawn",
+                           "::kara::nursery::spawn_blocking", "::kara::map",
+                           "::kara::map_limited"))))
+                  .bind("c")),
+      *Body, Ctx);
+  for (const BoundNodes &N : Matches) {
+    const auto *Call = N.getNodeAs<CallExpr>("c");
+    std::string Entry = entryName(Call);
+    if (Entry.empty())
+      continue;
+    unsigned Callables = callableArgs(Entry, Call);
+    for (unsigned I = 0; I < Call->getNumArgs(); ++I) {
+      const Expr *Arg = Call->getArg(I);
+      Out.push_back({Call, Entry, Arg, I < Callables ? lambdaIn(Arg) : nullptr});
+    }
+  }
+  return Out;
+}
+
+} // namespace
+
+void SendableCheck::onStartOfTranslationUnit() {
+  KaraCheckBase::onStartOfTranslationUnit();
+  Reported.clear();
+}
+
+void SendableCheck::registerMatchers(MatchFinder *Finder) {
+  Finder->addMatcher(cxxRecordDecl(isDefinition(), isMarkedKaraSendable(),
+                                   unless(isTemplateInstantiation()))
+                         .bind("class"),
+                     this);
+  Finder->addMatcher(
+      callExpr(callee(functionDecl(hasAnyName(
+                   "::kara::par", "::kara::par_forced", "::kara::race",
+                   "::kara::spawn", "::kara::spawn_blocking",
+                   "::kara::nursery::spawn", "::kara::nursery::spawn_blocking",
+                   "::kara::map", "::kara::map_limited", "::kara::recover"))))
+          .bind("spawn"),
+      this);
+  Finder->addMatcher(functionDecl(isDefinition(), hasBody(stmt()),
+                                  unless(isInDependentContext()))
+                         .bind("function"),
+                     this);
+  Finder->addMatcher(lambdaExpr().bind("lambda"), this);
+}
+
+void SendableCheck::check(const MatchFinder::MatchResult &Result) {
+  ASTContext &Ctx = *Result.Context;
+  if (const auto *RD = Result.Nodes.getNodeAs<CXXRecordDecl>("class")) {
+    checkClass(RD, Ctx);
+    return;
+  }
+  if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>("spawn")) {
+    checkSpawnCall(Call, Ctx);
+    return;
+  }
+  const FunctionDecl *FD = Result.Nodes.getNodeAs<FunctionDecl>("function");
+  if (const auto *LE = Result.Nodes.getNodeAs<LambdaExpr>("lambda"))
+    FD = LE->getCallOperator();
+  if (!FD || FD->isInvalidDecl() || FD->isDependentContext() || !FD->hasBody())
+    return;
+  // Lambda call operators come through the lambda matcher only.
+  if (Result.Nodes.getNodeAs<FunctionDecl>("function"))
+    if (const auto *MD = dyn_cast<CXXMethodDecl>(FD))
+      if (MD->getParent()->isLambda())
+        return;
+  if (!Reported.insert(FD).second)
+    return;
+  checkUseAfterMove(FD, Ctx);
+  checkRaces(FD, Ctx);
+}
+
+//===----------------------------------------------------------------------===//
+// Rule 1: classes marked [[kara::sendable]]
+//===----------------------------------------------------------------------===//
+
+void SendableCheck::checkClass(const CXXRecordDecl *RD, ASTContext &Ctx) {
+  SourceLocation AttrLoc;
+  for (const Decl *Redecl : RD->redecls())
+    for (const KaraAttribute &A : karaAttributesOf(Redecl))
+      if (A.AttrKind == KaraAttribute::Kind::Sendable && AttrLoc.isInvalid())
+        AttrLoc = A.Range.getBegin();
+  auto Note = [&] {
+    if (AttrLoc.isValid())
+      diag(AttrLoc, "%0 is marked [[kara::sendable]] here", DiagnosticIDs::Note)
+          << RD;
+  };
+  for (const CXXBaseSpecifier &B : RD->bases()) {
+    if (B.getType()->isDependentType())
+      continue;
+    if (auto Why = whyNotSendable(B.getType(), Ctx)) {
+      diag(B.getBeginLoc(),
+           "base %0 of %1 is not sendable: %2; a [[kara::sendable]] class may "
+           "hold only sendable values")
+          << B.getType() << RD << Why->str();
+      Note();
+    }
+  }
+  for (const FieldDecl *F : RD->fields()) {
+    QualType T = F->getType();
+    if (T->isDependentType())
+      continue;
+    std::optional<NotSendable> Why = whyNotSendable(T, Ctx);
+    if (!Why)
+      continue;
+    const char *Advice = "hold a copy, a kara::unique, or a "
+                         "std::shared_ptr<const T> instead";
+    if (T->isReferenceType())
+      Advice = "hold a copy instead";
+    diag(F->getLocation(),
+         "field %0 of %1 is not sendable: %2; a [[kara::sendable]] class may "
+         "hold only sendable values (%3)")
+        << F << RD << Why->str() << Advice;
+    Note();
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Rules 2 and 4: what a task lambda captures
+//===----------------------------------------------------------------------===//
+
+void SendableCheck::checkSpawnCall(const CallExpr *Call, ASTContext &Ctx) {
+  std::string Entry = entryName(Call);
+  if (Entry.empty())
+    return;
+  if (Entry == "kara::recover") {
+    checkRecover(Call, Ctx);
+    return;
+  }
+  unsigned Callables = callableArgs(Entry, Call);
+  for (unsigned I = 0; I < Callables; ++I) {
+    const Expr *Arg = Call->getArg(I);
+    const LambdaExpr *LE = lambdaIn(Arg);
+    if (!LE)
+      continue;
+    checkCaptures(LE, Arg, Call, Entry, Ctx);
+    if (isSpawnOwned(Entry))
+      checkThisEscape(LE, Call, Entry, Ctx);
+  }
+}
+
+static bool argIsTheLambda(const Expr *Arg, const LambdaExpr *LE) {
+  return skipWrappers(Arg) == LE;
+}
+
+void SendableCheck::checkCaptures(const LambdaExpr *LE, const Expr *Arg,
+                                  const CallExpr *Call, StringRef Entry,
+                                  ASTContext &Ctx) {
+  for (const LambdaCapture &C : LE->captures()) {
+    if (!C.capturesVariable() || C.getCaptureKind() != LCK_ByCopy)
+      continue;
+    const auto *V = dyn_cast<VarDecl>(C.getCapturedVar());
+    if (!V)
+      continue;
+    QualType T = V->getType().getNonReferenceType();
+    if (T->isDependentType())
+      continue;
+    SendabilityOptions Opts;
+    Opts.AllowPointerToConst = true;
+    std::optional<NotSendable> Why = whyNotSendable(T, Ctx, Opts);
+    if (!Why)
+      continue;
+    if (!Reported.insert(&C).second)
+      continue;
+    diag(C.getLocation(),
+         "%0 is captured by value into %1 but is not sendable: %2; capture a "
+         "sendable copy, move it in as a kara::unique, or opt the type in")
+        << V << displayEntry(Entry) << Why->str();
+    if (!argIsTheLambda(Arg, LE))
+      diag(Arg->getBeginLoc(), "the lambda is passed to %0 here",
+           DiagnosticIDs::Note)
+          << Entry;
+  }
+}
+
+void SendableCheck::checkRecover(const CallExpr *Call, ASTContext &Ctx) {
+  if (Call->getNumArgs() < 1)
+    return;
+  const Expr *Arg = Call->getArg(0);
+  const LambdaExpr *LE = lambdaIn(Arg);
+  if (!LE)
+    return;
+  for (const LambdaCapture &C : LE->captures()) {
+    if (C.capturesThis() && C.getCaptureKind() != LCK_StarThis) {
+      if (!Reported.insert(&C).second)
+        continue;
+      diag(C.getLocation(),
+           "the callable of kara::recover captures 'this'; the result could "
+           "share the object's data, so it would not be unique (capture "
+           "sendable copies of what it needs)");
+      continue;
+    }
+    if (!C.capturesVariable())
+      continue;
+    const auto *V = dyn_cast<VarDecl>(C.getCapturedVar());
+    if (!V)
+      continue;
+    QualType T = V->getType().getNonReferenceType();
+    if (T->isDependentType() || isKaraUnique(T))
+      continue;
+    std::optional<NotSendable> Why = whyNotSendable(T, Ctx);
+    if (!Why || !Reported.insert(&C).second)
+      continue;
+    diag(C.getLocation(),
+         "the callable of kara::recover captures %0, which is not sendable: "
+         "%1; the result could share what it points to, so it would not be "
+         "unique")
+        << V << Why->str();
+    if (!argIsTheLambda(Arg, LE))
+      diag(Arg->getBeginLoc(), "the lambda is passed to kara::recover here",
+           DiagnosticIDs::Note);
+  }
+}
+
+/// The data member a spawn call's handle is stored in, if any, and where.
+static const FieldDecl *storedInMember(const CallExpr *Call, ASTContext &Ctx,
+                                       SourceLocation &StoreLoc) {
+  DynTypedNode Node = DynTypedNode::create(*Call);
+  auto MemberOfThis = [](const Expr *E) -> const FieldDecl * {
+    E = E ? E->IgnoreParenImpCasts() : nullptr;
+    while (const auto *ME = dyn_cast_or_null<MemberExpr>(E)) {
+      const Expr *Base = ME->getBase()->IgnoreParenImpCasts();
+      if (isa<CXXThisExpr>(Base))
+        return dyn_cast<FieldDecl>(ME->getMemberDecl());
+      E = Base;
+    }
+    return nullptr;
+  };
+  for (unsigned Depth = 0; Depth < 12; ++Depth) {
+    DynTypedNodeList Parents = Ctx.getParents(Node);
+    if (Parents.empty())
+      return nullptr;
+    const DynTypedNode &P = Parents[0];
+    if (const auto *Init = P.get<CXXCtorInitializer>()) {
+      StoreLoc = Init->getSourceLocation();
+      return Init->getMember();
+    }
+    if (const auto *Ctor = P.get<CXXConstructorDecl>()) {
+      const Expr *Here = Node.get<Expr>();
+      for (const CXXCtorInitializer *Init : Ctor->inits())
+        if (Here && Init->isMemberInitializer() && Init->getInit() == Here) {
+          StoreLoc = Init->getSourceLocation();
+          return Init->getMember();
+        }
+      return nullptr;
+    }
+    if (const auto *F = P.get<FieldDecl>()) {
+      StoreLoc = F->getLocation();
+      return const_cast<FieldDecl *>(F);
+    }
+    const auto *E = P.get<Expr>();
+    if (!E)
+      return nullptr;
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
+      if (Op->getOperator() == OO_Equal && Op->getNumArgs() == 2) {
+        StoreLoc = Op->getOperatorLoc();
+        return MemberOfThis(Op->getArg(0));
+      }
+      return nullptr;
+    }
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
+      if (const FieldDecl *F = MemberOfThis(MC->getImplicitObjectArgument())) {
+        StoreLoc = MC->getExprLoc();
+        return F;
+      }
+      return nullptr;
+    }
+    if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+      if (BO->getOpcode() == BO_Assign) {
+        StoreLoc = BO->getOperatorLoc();
+        return MemberOfThis(BO->getLHS());
+      }
+      return nullptr;
+    }
+    if (const auto *C = dyn_cast<CallExpr>(E); C && !isStdMoveLike(C))
+      return nullptr;
+    if (isa<ImplicitCastExpr, MaterializeTemporaryExpr, CXXBindTemporaryExpr,
+            ExprWithCleanups, CXXConstructExpr, ParenExpr,
+            CXXFunctionalCastExpr, CallExpr, InitListExpr>(E)) {
+      Node = P;
+      continue;
+    }
+    return nullptr;
+  }
+  return nullptr;
+}
+
+/// True if the destructor of `RD` waits for the task held in `F` itself.
+static bool destructorJoins(const CXXRecordDecl *RD, const FieldDecl *F) {
+  const CXXDestructorDecl *D = RD ? RD->getDestructor() : nullptr;
+  if (!D || !D->hasBody())
+    return false;
+  struct Finder : RecursiveASTVisitor<Finder> {
+    const FieldDecl *F;
+    bool Found = false;
+    bool VisitCXXMemberCallExpr(CXXMemberCallExpr *MC) {
+      const CXXMethodDecl *M = MC->getMethodDecl();
+      if (!M || !M->getIdentifier())
+        return true;
+      StringRef Name = M->getName();
+      if (Name == "join") {
+        Found = true; // joins handles, whatever holds them
+        return false;
+      }
+      if (Name == "reset" || Name == "clear" || Name == "cancel_and_wait")
+        if (const auto *ME = dyn_cast<MemberExpr>(
+                MC->getImplicitObjectArgument()->IgnoreParenImpCasts()))
+          if (ME->getMemberDecl() == F) {
+            Found = true;
+            return false;
+          }
+      return true;
+    }
+  } V;
+  V.F = F;
+  V.TraverseStmt(D->getBody());
+  return V.Found;
+}
+
+void SendableCheck::checkThisEscape(const LambdaExpr *LE, const CallExpr *Call,
+                                    StringRef Entry, ASTContext &Ctx) {
+  const LambdaCapture *ThisCapture = nullptr;
+  for (const LambdaCapture &C : LE->captures())
+    if (C.capturesThis() && C.getCaptureKind() != LCK_StarThis)
+      ThisCapture = &C;
+  if (!ThisCapture)
+    return;
+  SourceLocation StoreLoc;
+  const FieldDecl *F = storedInMember(Call, Ctx, StoreLoc);
+  if (!F)
+    return;
+  if (destructorJoins(dyn_cast<CXXRecordDecl>(F->getParent()), F))
+    return;
+  if (!Reported.insert(ThisCapture).second)
+    return;
+  diag(ThisCapture->getLocation(),
+       "'this' is captured by %0, whose handle is stored in member %1: the "
+       "task may outlive the object (its handle is joined only when %1 is "
+       "destroyed, after the destructor has run and later members are gone); "
+       "join it in the destructor, use a kara::scope, or capture copies")
+      << displayEntry(Entry) << F;
+  diag(StoreLoc, "the handle is stored in %0 here", DiagnosticIDs::Note) << F;
+}
+
+//===----------------------------------------------------------------------===//
+// Rule 3: use of a kara::unique after it was moved into a task
+//===----------------------------------------------------------------------===//
+
+void SendableCheck::checkUseAfterMove(const FunctionDecl *FD, ASTContext &Ctx) {
+  const Stmt *Body = FD->getBody();
+  if (!Body)
+    return;
+  // Moves into tasks: std::move(u) as an argument of a spawn call, or as
+  // the initializer of a capture of a task lambda.
+  llvm::DenseSet<const DeclRefExpr *> Moves;
+  for (const SpawnUse &U : spawnUses(Body, Ctx)) {
+    if (const DeclRefExpr *M = movedUnique(U.Arg))
+      Moves.insert(M);
+    if (U.Lambda)
+      for (const LambdaCapture &C : U.Lambda->captures())
+        if (C.capturesVariable())
+          if (const auto *V = dyn_cast<VarDecl>(C.getCapturedVar());
+              V && V->isInitCapture() && V->getInit())
+            if (const DeclRefExpr *M = movedUnique(V->getInit()))
+              Moves.insert(M);
+  }
+  llvm::DenseSet<const VarDecl *> Tracked;
+  for (const DeclRefExpr *M : Moves) {
+    const auto *V = cast<VarDecl>(M->getDecl());
+    if (V->getParentFunctionOrMethod() == FD)
+      Tracked.insert(V->getCanonicalDecl());
+  }
+  if (Tracked.empty())
+    return;
+
+  // References that are not uses: the left side of an assignment (it gives
+  // the variable a new value) and `u.has_value()`.
+  llvm::DenseSet<const DeclRefExpr *> Reinits, Queries;
+  {
+    auto Refs = match(
+        findAll(stmt(anyOf(
+            cxxOperatorCallExpr(hasOverloadedOperatorName("="),
+                                hasArgument(0, ignoringParenImpCasts(
+                                                   declRefExpr().bind("lhs")))),
+            cxxMemberCallExpr(
+                callee(cxxMethodDecl(hasName("has_value"))),
+                on(ignoringParenImpCasts(declRefExpr().bind("query"))))))),
+        *Body, Ctx);
+    for (const BoundNodes &N : Refs) {
+      if (const auto *L = N.getNodeAs<DeclRefExpr>("lhs"))
+        Reinits.insert(L);
+      if (const auto *Q = N.getNodeAs<DeclRefExpr>("query"))
+        Queries.insert(Q);
+    }
+  }
+
+  CFG::BuildOptions Opts;
+  Opts.setAllAlwaysAdd();
+  std::unique_ptr<CFG> G =
+      CFG::buildCFG(FD, const_cast<Stmt *>(Body), &Ctx, Opts);
+  if (!G)
+    return;
+
+  using State = std::map<const VarDecl *, const DeclRefExpr *>;
+  struct Finding {
+    const DeclRefExpr *Use, *Move;
+  };
+  std::map<const VarDecl *, Finding> Findings;
+
+  auto Transfer = [&](const CFGBlock *B, State S, bool Report) {
+    for (const CFGElement &E : *B) {
+      std::optional<CFGStmt> CS = E.getAs<CFGStmt>();
+      if (!CS)
+        continue;
+      const Stmt *St = CS->getStmt();
+      if (const auto *DS = dyn_cast<DeclStmt>(St)) {
+        for (const Decl *D : DS->decls())
+          if (const auto *V = dyn_cast<VarDecl>(D))
+            S.erase(V->getCanonicalDecl());
+        continue;
+      }
+      const auto *DRE = dyn_cast<DeclRefExpr>(St);
+      if (!DRE)
+        continue;
+      const auto *V = dyn_cast<VarDecl>(DRE->getDecl());
+      if (!V || !Tracked.count(V->getCanonicalDecl()))
+        continue;
+      V = V->getCanonicalDecl();
+      if (Reinits.count(DRE)) {
+        S.erase(V);
+        continue;
+      }
+      if (Queries.count(DRE))
+        continue;
+      auto It = S.find(V);
+      if (It != S.end() && Report) {
+        auto F = Findings.find(V);
+        if (F == Findings.end() ||
+            Ctx.getSourceManager().isBeforeInTranslationUnit(
+                DRE->getLocation(), F->second.Use->getLocation()))
+          Findings[V] = {DRE, It->second};
+      }
+      if (Moves.count(DRE))
+        S[V] = DRE;
+    }
+    return S;
+  };
+
+  // Forward may-analysis to a fixpoint: which uniques may have been moved.
+  std::vector<State> In(G->getNumBlockIDs());
+  std::vector<bool> Seen(G->getNumBlockIDs(), false);
+  std::vector<const CFGBlock *> Work{&G->getEntry()};
+  Seen[G->getEntry().getBlockID()] = true;
+  unsigned Steps = 0;
+  while (!Work.empty() && ++Steps < 100000) {
+    const CFGBlock *B = Work.back();
+    Work.pop_back();
+    State Out = Transfer(B, In[B->getBlockID()], false);
+    for (const CFGBlock *Succ : B->succs()) {
+      if (!Succ)
+        continue;
+      State &SI = In[Succ->getBlockID()];
+      bool Changed = !Seen[Succ->getBlockID()];
+      Seen[Succ->getBlockID()] = true;
+      for (const auto &[V, M] : Out)
+        if (SI.emplace(V, M).second)
+          Changed = true;
+      if (Changed)
+        Work.push_back(Succ);
+    }
+  }
+  for (const CFGBlock *B : *G)
+    if (Seen[B->getBlockID()])
+      Transfer(B, In[B->getBlockID()], true);
+
+  const SourceManager &SM = Ctx.getSourceManager();
+  for (const auto &[V, F] : Findings) {
+    bool Earlier = F.Use == F.Move ||
+                   SM.isBeforeInTranslationUnit(F.Use->getLocation(),
+                                                F.Move->getLocation());
+    diag(F.Use->getLocation(),
+         "%0 is used after it was moved into a task; it holds no value any "
+         "more (reassign it with kara::recover before using it again)")
+        << V;
+    diag(F.Move->getLocation(),
+         Earlier ? "moved into a task here, in an earlier iteration of the loop"
+                 : "moved into a task here",
+         DiagnosticIDs::Note);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Rule 5: racing by-reference captures (needs kara/Analysis/Concurrency.h)
+//===----------------------------------------------------------------------===//
+
+void SendableCheck::checkRaces(const FunctionDecl *, ASTContext &) {}
 
 } // namespace kara

@@ -12,7 +12,9 @@
 
 #include "clang-tidy/tool/ClangTidyMain.h"
 
+#include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
@@ -71,7 +73,37 @@ static bool userConfiguredChecks(int Argc, const char **Argv) {
   return false;
 }
 
+/// clang-tidy reports a compilation database it cannot load and then goes on
+/// without any flags, which in CI silently checks the wrong code. kara-tidy
+/// makes it an error.
+static bool compilationDatabaseLoads(int Argc, const char **Argv) {
+  for (int I = 1; I < Argc; ++I) {
+    llvm::StringRef Arg(Argv[I]);
+    if (Arg == "--")
+      break;
+    std::string Dir;
+    if ((Arg == "-p" || Arg == "--p") && I + 1 < Argc)
+      Dir = Argv[I + 1];
+    else if (Arg.consume_front("-p=") || Arg.consume_front("--p="))
+      Dir = Arg.str();
+    else
+      continue;
+    std::string Error;
+    if (clang::tooling::CompilationDatabase::autoDetectFromDirectory(Dir,
+                                                                     Error))
+      continue;
+    llvm::errs() << "kara-tidy: error: cannot load a compilation database from '"
+                 << Dir << "': " << Error
+                 << "\n(configure with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON and "
+                    "pass the build directory)\n";
+    return false;
+  }
+  return true;
+}
+
 int main(int Argc, const char **Argv) {
+  if (!compilationDatabaseLoads(Argc, Argv))
+    return 1;
   if (userConfiguredChecks(Argc, Argv))
     return clang::tidy::clangTidyMain(Argc, Argv);
   std::vector<const char *> Args(Argv, Argv + Argc);

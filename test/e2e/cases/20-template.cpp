@@ -1,5 +1,5 @@
-// Negative: code inside templates is not rewritten.
-// E2E-EXPECT: unchanged
+// Templates: a block is rewritten when every instantiation plans the same
+// rewrite (function templates, members of class templates, generic lambdas).
 #include <cstdio>
 
 [[kara::reads(A)]] int fa(int k) noexcept { return k + 1; }
@@ -29,3 +29,12 @@ int main() {
   std::printf("%d %ld %d %d\n", combine(3), combine(4L), Box<int>{5}.both(),
               twice(6));
 }
+// CHECK: template <class T> T combine(T k) {
+// CHECK-NEXT:   auto [a, b] = kara::par(
+// CHECK-NEXT:       [&]() -> int { return fa(static_cast<int>(k)); },
+// CHECK-NEXT:       [&]() -> int { return fb(static_cast<int>(k)); });
+// CHECK: T both() const {
+// CHECK-NEXT:     auto [a, b] = kara::par(
+// CHECK: auto twice = [](auto k) {
+// CHECK-NEXT:     auto [a, b] = kara::par(
+// CHECK-NEXT:         [&]() -> int { return fa(k); },
