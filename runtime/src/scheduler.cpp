@@ -28,38 +28,6 @@
 namespace kara::detail {
 
 idle_counter g_idle{{1}, {}};
-KARA_TLS int tls_latent_budget KARA_TLS_IE = 0;
-
-// ---------------------------------------------------------------- latent stack
-namespace {
-thread_local latent_frame *tls_latent_top = nullptr;
-std::atomic<std::uint64_t> g_promotions{0};
-} // namespace
-
-void latent_push(latent_frame *f) noexcept {
-  f->parent = tls_latent_top;
-  tls_latent_top = f;
-}
-
-void latent_pop(latent_frame *f) noexcept { tls_latent_top = f->parent; }
-
-bool promote_oldest() noexcept {
-  // Promoted frames stay linked until their owner pops them; they have no
-  // latent branch left. The walk is bounded by latent_depth per nested task.
-  latent_frame *oldest = nullptr;
-  for (latent_frame *f = tls_latent_top; f != nullptr; f = f->parent)
-    if (!f->promoted)
-      oldest = f;
-  if (oldest == nullptr)
-    return false;
-  oldest->promote(oldest);
-  g_promotions.fetch_add(1, std::memory_order_relaxed);
-  return true;
-}
-
-std::uint64_t promotion_count() noexcept {
-  return g_promotions.load(std::memory_order_relaxed);
-}
 
 // ---------------------------------------------------------------- parkers
 // Parkers are never freed: a completing thread may unpark a waiter's parker
@@ -168,7 +136,7 @@ public:
       w->rng = 0x9E3779B97F4A7C15ull * (i + 1);
       workers_.push_back(std::move(w));
     }
-    g_idle.value.store(n > 1 ? idle_multi_bit : 0, std::memory_order_relaxed);
+    g_idle.value.store(0, std::memory_order_relaxed);
     for (auto &w : workers_) {
       worker *raw = w.get();
       raw->thread = std::thread([this, raw] { run_worker(*raw); });
@@ -226,7 +194,7 @@ public:
     while (!c.done()) {
       if (task *t = find_work(w)) {
         advert.withdraw();
-        execute_task(t);
+        execute(t);
         spins = 0;
         continue;
       }
@@ -287,16 +255,6 @@ private:
     bool offered_ = false;
   };
 
-  /// Runs a task taken from a queue: it starts a fresh latent budget (its
-  /// outermost pars register promotable frames) on top of whatever this
-  /// worker was doing when it started helping.
-  static void execute_task(task *t) noexcept {
-    const int saved = tls_latent_budget;
-    tls_latent_budget = latent_depth;
-    execute(t);
-    tls_latent_budget = saved;
-  }
-
   static void relax(unsigned spins) noexcept {
     if (spins < 64) {
       for (int i = 0; i < 16; ++i)
@@ -315,7 +273,7 @@ private:
     while (!stopping_.load(std::memory_order_acquire)) {
       if (task *t = find_work(w)) {
         advert.withdraw();
-        execute_task(t);
+        execute(t);
         spins = 0;
         continue;
       }

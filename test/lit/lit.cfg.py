@@ -22,7 +22,8 @@ config.test_exec_root = getattr(config, "kara_binary_dir", config.test_source_ro
 
 kara_tidy = os.path.join(config.kara_tools_dir, "kara-tidy")
 kara_effects = os.path.join(config.kara_tools_dir, "kara-effects")
-for tool in (kara_tidy, kara_effects):
+kara_summarize = os.path.join(config.kara_tools_dir, "kara-summarize")
+for tool in (kara_tidy, kara_effects, kara_summarize):
     if not os.path.exists(tool):
         lit_config.fatal("%s is missing: build it first (cmake --build <build>)" % tool)
 
@@ -41,6 +42,7 @@ config.substitutions.append(
          config.kara_include_dir)))
 config.substitutions.append(("%kara_tidy", kara_tidy))
 config.substitutions.append(("%kara_effects", kara_effects))
+config.substitutions.append(("%kara_summarize", kara_summarize))
 config.substitutions.append(("%kara_runtime_include",
                               getattr(config, "kara_runtime_include_dir",
                                       os.path.join(os.path.dirname(os.path.dirname(

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 #include <mutex>
 
 using namespace clang;
@@ -16,15 +17,22 @@ using namespace clang;
 namespace kara {
 
 std::shared_ptr<const EffectsDatabase> loadDatabases(const std::string &Files,
-                                                     std::string &Error) {
+                                                     std::string &Error,
+                                                     bool WithBuiltin) {
   static std::mutex Lock;
   static std::map<std::string,
                   std::pair<std::shared_ptr<const EffectsDatabase>, std::string>>
       Cache;
   std::lock_guard<std::mutex> Guard(Lock);
-  auto It = Cache.find(Files);
+  std::string Key = (WithBuiltin ? "builtin;" : "summaries;") + Files;
+  auto It = Cache.find(Key);
   if (It == Cache.end()) {
-    auto DB = std::make_shared<EffectsDatabase>(EffectsDatabase::builtin());
+    auto Empty = [&] {
+      return WithBuiltin
+                 ? std::make_shared<EffectsDatabase>(EffectsDatabase::builtin())
+                 : std::make_shared<EffectsDatabase>();
+    };
+    auto DB = Empty();
     std::string LoadError;
     std::string Normalised = Files;
     std::replace(Normalised.begin(), Normalised.end(), ',', ';');
@@ -39,8 +47,8 @@ std::shared_ptr<const EffectsDatabase> loadDatabases(const std::string &Files,
     }
     std::shared_ptr<const EffectsDatabase> Result = DB;
     if (!LoadError.empty())
-      Result = std::make_shared<EffectsDatabase>(EffectsDatabase::builtin());
-    It = Cache.emplace(Files, std::make_pair(Result, LoadError)).first;
+      Result = Empty();
+    It = Cache.emplace(Key, std::make_pair(Result, LoadError)).first;
   }
   Error = It->second.second;
   return It->second.first;
@@ -53,7 +61,8 @@ namespace {
 /// (clangd), hence the lock.
 struct SharedAnalyses {
   std::mutex Lock;
-  std::map<std::pair<const ASTContext *, const EffectsDatabase *>,
+  std::map<std::tuple<const ASTContext *, const EffectsDatabase *,
+                      const EffectsDatabase *>,
            std::weak_ptr<EffectAnalysis>>
       ByUnit;
 };
@@ -66,12 +75,20 @@ SharedAnalyses &shared() {
 KaraCheckBase::KaraCheckBase(llvm::StringRef Name,
                              tidy::ClangTidyContext *Context)
     : ClangTidyCheck(Name, Context), TidyContext(Context),
-      DatabaseFiles(Options.getLocalOrGlobal("kara.EffectsDatabases", "")) {
-  Database = loadDatabases(DatabaseFiles, DatabaseError);
+      DatabaseFiles(Options.getLocalOrGlobal("kara.EffectsDatabases", "")),
+      SummaryFiles(Options.getLocalOrGlobal("kara.SummaryDatabase", "")) {
+  Database = loadDatabases(DatabaseFiles, DatabaseError, /*WithBuiltin=*/true);
+  if (!SummaryFiles.empty()) {
+    std::string SummaryError;
+    Summaries = loadDatabases(SummaryFiles, SummaryError, /*WithBuiltin=*/false);
+    if (!SummaryError.empty() && DatabaseError.empty())
+      DatabaseError = SummaryError;
+  }
 }
 
 void KaraCheckBase::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "kara.EffectsDatabases", DatabaseFiles);
+  Options.store(Opts, "kara.SummaryDatabase", SummaryFiles);
 }
 
 void KaraCheckBase::onStartOfTranslationUnit() {
@@ -121,10 +138,11 @@ EffectAnalysis &KaraCheckBase::analysis(ASTContext &Ctx) {
   // Drop entries of finished units so a reused address starts afresh.
   for (auto It = S.ByUnit.begin(); It != S.ByUnit.end();)
     It = It->second.expired() ? S.ByUnit.erase(It) : std::next(It);
-  auto Key = std::make_pair(&Ctx, Database.get());
+  auto Key = std::make_tuple(&Ctx, Database.get(), Summaries.get());
   std::shared_ptr<EffectAnalysis> Existing = S.ByUnit[Key].lock();
   if (!Existing || &Existing->context() != &Ctx) {
     Existing = std::make_shared<EffectAnalysis>(Ctx, *Database);
+    Existing->setSummaryDatabase(Summaries.get());
     S.ByUnit[Key] = Existing;
   }
   Analysis = std::move(Existing);
@@ -161,7 +179,7 @@ void explainEffect(tidy::ClangTidyCheck &Check, EffectAnalysis &A,
           << describeCallee(Why->Callee) << Looking.str();
       return;
     case Reason::Kind::Database:
-      Check.diag(Why->Loc, "%0 %1 according to the effects database %2",
+      Check.diag(Why->Loc, "%0 %1 according to %2",
                  DiagnosticIDs::Note)
           << describeCallee(Why->Callee)
           << (Looking.On.isUnknown() ? std::string("has unknown effects")

@@ -17,11 +17,12 @@
 
 namespace kara {
 
-/// The built-in database plus the files in `Files` (separated by `;` or
-/// `,`). Loaded once per distinct list. On error returns the built-in
-/// database alone and sets `Error`.
+/// The files in `Files` (separated by `;` or `,`), on top of the built-in
+/// database when `WithBuiltin`. Loaded once per distinct list. On error
+/// returns the database without the files and sets `Error`.
 std::shared_ptr<const EffectsDatabase> loadDatabases(const std::string &Files,
-                                                     std::string &Error);
+                                                     std::string &Error,
+                                                     bool WithBuiltin);
 
 /// Base of the kara checks: reads the shared options, reports a bad
 /// database once, and hands out the translation unit's analysis.
@@ -52,6 +53,9 @@ protected:
 private:
   clang::tidy::ClangTidyContext *TidyContext;
   std::string DatabaseFiles;
+  /// kara.SummaryDatabase: kara-summarize output for cross-TU calls.
+  std::string SummaryFiles;
+  std::shared_ptr<const EffectsDatabase> Summaries;
   std::shared_ptr<const EffectsDatabase> Database;
   std::string DatabaseError;
   bool ReportedDatabaseError = false;

@@ -63,8 +63,7 @@ pickConflict(const FunctionSummary &L, const FunctionSummary &R, bool Self,
 
 std::string resourceName(const Effect &A, const Effect &B) {
   const Target &Narrow = A.On.contains(B.On) ? B.On : A.On;
-  if (Narrow.TargetKind == Target::Kind::Resource ||
-      Narrow.TargetKind == Target::Kind::This)
+  if (Narrow.TargetKind == Target::Kind::Resource)
     return Narrow.annotationSpelling();
   return Narrow.str();
 }

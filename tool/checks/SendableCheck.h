@@ -35,6 +35,7 @@ private:
                        llvm::StringRef Entry, clang::ASTContext &Ctx);
   void checkUseAfterMove(const clang::FunctionDecl *FD, clang::ASTContext &Ctx);
   void checkRaces(const clang::FunctionDecl *FD, clang::ASTContext &Ctx);
+  void checkAliases(const struct SpawnSite &Site, clang::ASTContext &Ctx);
 
   /// Captures already reported (a lambda stored in a variable and passed
   /// to several spawn calls is reported once).

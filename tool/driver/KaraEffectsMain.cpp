@@ -82,7 +82,7 @@ std::string explain(const SourceManager &SM, const Reason &R) {
   case Reason::Kind::Declared:
     return "declared by the kara annotations of " + Callee;
   case Reason::Kind::Database:
-    return "effects database " + R.Detail;
+    return R.Detail;
   case Reason::Kind::ParameterType:
     return "implied by the parameter types of " + Callee;
   case Reason::Kind::NoDefinition:

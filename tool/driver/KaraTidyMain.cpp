@@ -13,6 +13,7 @@
 #include "clang-tidy/tool/ClangTidyMain.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
+#include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/FileSystem.h"
@@ -48,6 +49,7 @@ static bool hasClangTidyFileAbove(llvm::StringRef Path) {
 
 static bool userConfiguredChecks(int Argc, const char **Argv) {
   bool AfterDoubleDash = false;
+  bool InlineConfig = false; // --config replaces the .clang-tidy lookup
   std::vector<llvm::StringRef> Sources;
   for (int I = 1; I < Argc; ++I) {
     llvm::StringRef Arg(Argv[I]);
@@ -59,12 +61,23 @@ static bool userConfiguredChecks(int Argc, const char **Argv) {
       continue;
     llvm::StringRef Name = Arg.ltrim('-');
     if (Arg.starts_with("-") &&
-        (Name.starts_with("checks") || Name.starts_with("config") ||
-         Name.starts_with("config-file")))
+        (Name == "config" || Name.starts_with("config=")))
+      InlineConfig = true;
+    if (!Arg.starts_with("-"))
+      ; // a source file
+    else if (Name.starts_with("checks") || Name.starts_with("config-file"))
+      return true;
+    // --config that only sets CheckOptions keeps the kara-* default.
+    else if (Name.starts_with("config=") && Name.contains("Checks"))
+      return true;
+    else if (Name == "config" && I + 1 < Argc &&
+             llvm::StringRef(Argv[I + 1]).contains("Checks"))
       return true;
     if (!Arg.starts_with("-"))
       Sources.push_back(Arg);
   }
+  if (InlineConfig)
+    return false;
   if (hasClangTidyFileAbove("."))
     return true;
   for (llvm::StringRef Source : Sources)
@@ -89,9 +102,18 @@ static bool compilationDatabaseLoads(int Argc, const char **Argv) {
     else
       continue;
     std::string Error;
-    if (clang::tooling::CompilationDatabase::autoDetectFromDirectory(Dir,
-                                                                     Error))
+    // A broken compile_commands.json right there is an error, even though
+    // auto-detection would quietly use one in a parent directory instead.
+    llvm::SmallString<256> File(Dir);
+    llvm::sys::path::append(File, "compile_commands.json");
+    if (llvm::sys::fs::exists(File)) {
+      if (clang::tooling::JSONCompilationDatabase::loadFromFile(
+              File, Error, clang::tooling::JSONCommandLineSyntax::AutoDetect))
+        continue;
+    } else if (clang::tooling::CompilationDatabase::autoDetectFromDirectory(
+                   Dir, Error)) {
       continue;
+    }
     llvm::errs() << "kara-tidy: error: cannot load a compilation database from '"
                  << Dir << "': " << Error
                  << "\n(configure with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON and "

@@ -883,6 +883,48 @@ static void addImpliedEffects(SummaryBuilder &B, const FunctionDecl *FD,
   }
 }
 
+/// The summary an effects-database entry describes.
+static FunctionSummary summaryFromEntry(const FunctionDecl *FD,
+                                        const DatabaseEntry &Entry,
+                                        Reason Why) {
+  SummaryBuilder B;
+  Why.ReasonKind = Reason::Kind::Database;
+  if (Entry.Unknown) {
+    B.add(Effect::unknown(), Why);
+    FunctionSummary S = B.finish(SummarySource::Database);
+    S.Origin = Entry.Origin;
+    return S;
+  }
+  EffectSet Explicit;
+  auto Resolve = [&](const std::string &Text) -> std::optional<Target> {
+    if (Text == "this")
+      return Target::thisObject();
+    if (Text.size() > 1 && Text[0] == '$') {
+      unsigned Index = 0;
+      if (llvm::StringRef(Text).drop_front().getAsInteger(10, Index) ||
+          Index >= FD->getNumParams())
+        return std::nullopt;
+      return Target::param(Index, FD->getParamDecl(Index)->getNameAsString());
+    }
+    return Target::resource(Text);
+  };
+  for (const std::string &R : Entry.Reads)
+    if (std::optional<Target> T = Resolve(R))
+      Explicit.add(Effect::read(*T));
+  for (const std::string &W : Entry.Writes)
+    if (std::optional<Target> T = Resolve(W))
+      Explicit.add(Effect::write(*T));
+  for (const Effect &E : Explicit)
+    B.add(E, Why);
+  // Explicit `$N`/`this` entries add to the type-implied effects: database
+  // entries widen, they do not narrow, unless they say they are exact.
+  if (!Entry.Exact)
+    addImpliedEffects(B, FD, EffectSet(), Why);
+  FunctionSummary S = B.finish(SummarySource::Database);
+  S.Origin = Entry.Origin;
+  return S;
+}
+
 std::optional<FunctionSummary>
 EffectAnalysis::nonInferredSummary(const FunctionDecl *FD) {
   Reason Why;
@@ -902,41 +944,8 @@ EffectAnalysis::nonInferredSummary(const FunctionDecl *FD) {
 
   std::string Name = databaseName(FD);
   if (const DatabaseEntry *Entry = DB.lookupFunction(Name)) {
-    Why.ReasonKind = Reason::Kind::Database;
-    Why.Detail = Entry->Origin;
-    if (Entry->Unknown) {
-      B.add(Effect::unknown(), Why);
-      FunctionSummary S = B.finish(SummarySource::Database);
-      S.Origin = Entry->Origin;
-      return S;
-    }
-    EffectSet Explicit;
-    auto Resolve = [&](const std::string &Text) -> std::optional<Target> {
-      if (Text == "this")
-        return Target::thisObject();
-      if (Text.size() > 1 && Text[0] == '$') {
-        unsigned Index = std::stoul(Text.substr(1));
-        if (Index >= FD->getNumParams())
-          return std::nullopt;
-        return Target::param(Index,
-                             FD->getParamDecl(Index)->getNameAsString());
-      }
-      return Target::resource(Text);
-    };
-    for (const std::string &R : Entry->Reads)
-      if (std::optional<Target> T = Resolve(R))
-        Explicit.add(Effect::read(*T));
-    for (const std::string &W : Entry->Writes)
-      if (std::optional<Target> T = Resolve(W))
-        Explicit.add(Effect::write(*T));
-    for (const Effect &E : Explicit)
-      B.add(E, Why);
-    // Explicit `$N`/`this` entries add to the type-implied effects here:
-    // database entries widen, they do not narrow.
-    addImpliedEffects(B, FD, EffectSet(), Why);
-    FunctionSummary S = B.finish(SummarySource::Database);
-    S.Origin = Entry->Origin;
-    return S;
+    Why.Detail = "the effects database " + Entry->Origin;
+    return summaryFromEntry(FD, *Entry, Why);
   }
 
   const FunctionDecl *Def = nullptr;
@@ -950,6 +959,15 @@ EffectAnalysis::nonInferredSummary(const FunctionDecl *FD) {
   }
   if (HasBody)
     return std::nullopt;
+
+  // Defined in another translation unit: its summary, if kara-summarize
+  // wrote one.
+  if (Summaries)
+    if (const DatabaseEntry *Entry = Summaries->lookupFunction(Name)) {
+      Why.Detail = "the summary database " + Entry->Origin +
+                   (Entry->From.empty() ? "" : " (inferred in " + Entry->From + ")");
+      return summaryFromEntry(FD, *Entry, Why);
+    }
 
   Why.ReasonKind = Reason::Kind::NoDefinition;
   B.add(Effect::unknown(), Why);

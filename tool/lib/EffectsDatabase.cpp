@@ -89,9 +89,10 @@ bool EffectsDatabase::addJson(const std::string &Text,
       }
       for (auto Field = Value.begin(); Field != Value.end(); ++Field)
         if (Field.key() != "reads" && Field.key() != "writes" &&
-            Field.key() != "pure" && Field.key() != "unknown") {
+            Field.key() != "pure" && Field.key() != "unknown" &&
+            Field.key() != "exact" && Field.key() != "from") {
           Error = Where + "unknown field '" + Field.key() +
-                  "' (expected reads, writes, pure or unknown)";
+                  "' (expected reads, writes, pure, unknown, exact or from)";
           return false;
         }
       DatabaseEntry Entry;
@@ -102,12 +103,20 @@ bool EffectsDatabase::addJson(const std::string &Text,
         Error = Where + ListError;
         return false;
       }
-      for (const char *Flag : {"pure", "unknown"})
+      for (const char *Flag : {"pure", "unknown", "exact"})
         if (Value.contains(Flag) && !Value.at(Flag).is_boolean()) {
           Error = Where + "'" + Flag + "' must be true or false";
           return false;
         }
       Entry.Unknown = Value.value("unknown", false);
+      Entry.Exact = Value.value("exact", false);
+      if (Value.contains("from")) {
+        if (!Value.at("from").is_string()) {
+          Error = Where + "'from' must be a string";
+          return false;
+        }
+        Entry.From = Value.at("from").get<std::string>();
+      }
       bool Pure = Value.value("pure", false);
       if (Pure && (Entry.Unknown || !Entry.Reads.empty() ||
                    !Entry.Writes.empty())) {

@@ -76,47 +76,6 @@ struct alignas(64) idle_counter {
   char pad[64 - sizeof(std::atomic<int>)];
 };
 extern idle_counter g_idle;
-/// Added to g_idle for the life of a pool with more than one worker, so that
-/// `par`'s fast path (`g_idle == 0`) is taken only by single-worker pools;
-/// multi-worker pools also check the latent budget below.
-constexpr int idle_multi_bit = 1 << 20;
-
-#if defined(__GNUC__) || defined(__clang__)
-#define KARA_TLS_IE __attribute__((tls_model("initial-exec")))
-#define KARA_TLS __thread
-#else
-#define KARA_TLS_IE
-#define KARA_TLS thread_local
-#endif
-
-/// How many more nested `par`s of the task running on this thread register a
-/// latent frame (see latent_frame). Set per task by the worker loop; zero on
-/// threads that are not workers. A plain thread-local int: the fast path of
-/// a multi-worker pool reads it once per `par`.
-extern KARA_TLS int tls_latent_budget KARA_TLS_IE;
-/// Latent (registered) par levels per task: the outermost pars of each task
-/// are the big pieces worth promoting; deeper pars run as plain calls.
-constexpr int latent_depth = 16;
-
-/// Heartbeat-style promotion. A `par` near the root of a task runs inline but
-/// registers this frame in a per-thread intrusive stack while it runs its
-/// branches. When a worker is idle, the owner promotes the OLDEST registered
-/// frame that still has branches not started (the biggest piece of work):
-/// `promote` publishes those branches as tasks. Owner-thread only, no atomics.
-struct latent_frame {
-  using promote_fn = void (*)(latent_frame *) noexcept;
-  latent_frame *parent = nullptr;
-  promote_fn promote = nullptr;
-  bool promoted = false;
-};
-/// Owner thread: link/unlink `f` at the top of this thread's latent stack.
-void latent_push(latent_frame *f) noexcept;
-void latent_pop(latent_frame *f) noexcept;
-/// Owner thread: promotes the oldest unpromoted frame of this thread's latent
-/// stack. Returns false if there is none.
-bool promote_oldest() noexcept;
-/// Number of promotions so far, process-wide (statistics and tests).
-std::uint64_t promotion_count() noexcept;
 
 /// True on a compute worker thread of the pool.
 bool on_worker() noexcept;

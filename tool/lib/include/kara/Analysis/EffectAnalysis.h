@@ -105,6 +105,10 @@ public:
   static std::string displayName(const clang::FunctionDecl *FD);
 
   const EffectsDatabase &database() const { return DB; }
+
+  /// Summaries of functions defined in other translation units (written by
+  /// kara-summarize); consulted for functions without a body here.
+  void setSummaryDatabase(const EffectsDatabase *S) { Summaries = S; }
   clang::ASTContext &context() const { return Ctx; }
 
   struct LocalInfo; // what one body does, before callee summaries are known
@@ -118,6 +122,7 @@ private:
 
   clang::ASTContext &Ctx;
   const EffectsDatabase &DB;
+  const EffectsDatabase *Summaries = nullptr;
   llvm::DenseMap<const clang::FunctionDecl *, std::unique_ptr<LocalInfo>>
       LocalInfos;
   // Node-based: callers keep references to summaries while more are added.

@@ -19,7 +19,9 @@
 // every pattern, and a later file overrides an earlier one. In the lists,
 // `this` is the object of a member function, `$N` parameter N (0-based) and
 // anything else a resource path. Parameter effects implied by types (SPEC §2)
-// are added on top. "variables" renames a global variable's resource.
+// are added on top, unless the entry says "exact": true. "from" names the
+// source file a summary was inferred from (kara-summarize writes both).
+// "variables" renames a global variable's resource.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KARA_ANALYSIS_EFFECTSDATABASE_H
@@ -36,6 +38,11 @@ struct DatabaseEntry {
   bool Unknown = false;
   std::vector<std::string> Reads;
   std::vector<std::string> Writes;
+  /// "exact": the effects are complete; no type-implied parameter or `this`
+  /// effects are added (kara-summarize writes inferred summaries this way).
+  bool Exact = false;
+  /// "from": where the effects were inferred (a source file), for notes.
+  std::string From;
   /// The file the entry came from, for explanations.
   std::string Origin;
 };

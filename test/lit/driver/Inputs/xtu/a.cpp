@@ -1,0 +1,5 @@
+#include "api.h"
+[[kara::reads(UserDB)]] Profile get_profile(int id) {
+  refresh_cache(id);
+  return Profile{id};
+}

@@ -1,0 +1,5 @@
+#include "api.h"
+void refresh_cache(int id) {
+  Profile p{id};
+  touch(p);
+}

@@ -1,0 +1,313 @@
+//===- KaraSummarizeMain.cpp - kara-summarize: cross-TU effect summaries --===//
+//
+//   kara-summarize -p build -o kara-summaries.json [-j N] [--max-passes N]
+//                  [--effects-db F]... [files...]
+//
+// Analyses every translation unit of the compilation database (or the files
+// given) and writes the effect summary of every function defined there as
+// an effects database (docs/effects.md), with "exact": true and "from": the
+// file. kara-tidy reads it through the `kara.SummaryDatabase` option for
+// calls to functions whose body is in another translation unit.
+//
+// A function in a.cpp that calls one in b.cpp only knows b's effects once
+// b's summary exists, so the units are analysed in passes, each reading the
+// previous pass's summaries, until nothing changes (or --max-passes).
+//
+//===----------------------------------------------------------------------===//
+
+#include "kara/Analysis/EffectAnalysis.h"
+#include "kara/attributes/AttributeNames.h"
+
+#include "clang/AST/ASTConsumer.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendAction.h"
+#include "clang/Tooling/CommonOptionsParser.h"
+#include "clang/Tooling/Tooling.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <thread>
+
+using namespace clang;
+using namespace kara;
+
+static llvm::cl::OptionCategory Category("kara-summarize options");
+static llvm::cl::opt<std::string>
+    Output("o", llvm::cl::desc("Where to write the summaries (JSON)"),
+           llvm::cl::value_desc("file"), llvm::cl::Required,
+           llvm::cl::cat(Category));
+static llvm::cl::opt<unsigned>
+    Jobs("j", llvm::cl::desc("Translation units analysed in parallel"),
+         llvm::cl::init(0), llvm::cl::cat(Category));
+static llvm::cl::opt<unsigned>
+    MaxPasses("max-passes",
+              llvm::cl::desc("Passes over the project at most (default 4)"),
+              llvm::cl::init(4), llvm::cl::cat(Category));
+static llvm::cl::list<std::string>
+    Databases("effects-db", llvm::cl::desc("An extra effects database (JSON)"),
+              llvm::cl::cat(Category));
+
+[[maybe_unused]] static int AttributesAnchor = KaraAttributesAnchorSource;
+
+namespace {
+
+/// What one pass learns: database entries by qualified name.
+struct Summaries {
+  std::mutex Lock;
+  std::map<std::string, nlohmann::json> Functions;
+
+  /// Functions sharing a name (overloads, or one per unit) unite.
+  void merge(const std::string &Name, const nlohmann::json &Entry) {
+    std::lock_guard<std::mutex> Guard(Lock);
+    auto [It, Inserted] = Functions.emplace(Name, Entry);
+    if (Inserted)
+      return;
+    nlohmann::json &Old = It->second;
+    if (Entry.value("unknown", false) || Old.value("unknown", false)) {
+      Old = {{"unknown", true}, {"from", Old.value("from", "")}};
+      return;
+    }
+    for (const char *Key : {"reads", "writes"}) {
+      std::set<std::string> Union;
+      for (const char *Side : {"old", "new"}) {
+        const nlohmann::json &J = std::string(Side) == "old" ? Old : Entry;
+        if (J.contains(Key))
+          for (const auto &V : J.at(Key))
+            Union.insert(V.get<std::string>());
+      }
+      if (!Union.empty())
+        Old[Key] = std::vector<std::string>(Union.begin(), Union.end());
+    }
+    if (Old.contains("reads") || Old.contains("writes"))
+      Old.erase("pure");
+  }
+};
+
+/// The database spelling of an effect's target, or nothing if callers
+/// cannot see it (locals).
+std::optional<std::string> spelling(const Target &T) {
+  switch (T.TargetKind) {
+  case Target::Kind::Resource:
+    return T.annotationSpelling();
+  case Target::Kind::This:
+    return std::string("this");
+  case Target::Kind::Param:
+    return "$" + std::to_string(T.ParamIndex);
+  case Target::Kind::Local:
+  case Target::Kind::Unknown:
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+nlohmann::json entryFor(const FunctionSummary &S, const std::string &From) {
+  nlohmann::json Entry;
+  Entry["exact"] = true;
+  Entry["from"] = From;
+  if (S.Effects.hasUnknown()) {
+    Entry["unknown"] = true;
+    return Entry;
+  }
+  std::set<std::string> Reads, Writes;
+  for (const Effect &E : S.Effects)
+    if (std::optional<std::string> Name = spelling(E.On))
+      (E.isWrite() ? Writes : Reads).insert(*Name);
+  if (!Reads.empty())
+    Entry["reads"] = std::vector<std::string>(Reads.begin(), Reads.end());
+  if (!Writes.empty())
+    Entry["writes"] = std::vector<std::string>(Writes.begin(), Writes.end());
+  if (Reads.empty() && Writes.empty())
+    Entry["pure"] = true;
+  return Entry;
+}
+
+class Collector : public RecursiveASTVisitor<Collector> {
+public:
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    if (FD->isThisDeclarationADefinition() && !FD->isDependentContext() &&
+        !FD->isImplicit() && FD->isExternallyVisible() &&
+        !FD->isTemplateInstantiation())
+      Functions.push_back(FD);
+    return true;
+  }
+  std::vector<const FunctionDecl *> Functions;
+};
+
+class Consumer : public ASTConsumer {
+public:
+  Consumer(const EffectsDatabase &DB, const EffectsDatabase *Previous,
+           Summaries &Out)
+      : DB(DB), Previous(Previous), Out(Out) {}
+  void HandleTranslationUnit(ASTContext &Ctx) override {
+    const SourceManager &SM = Ctx.getSourceManager();
+    EffectAnalysis Analysis(Ctx, DB);
+    Analysis.setSummaryDatabase(Previous);
+    Collector C;
+    C.TraverseDecl(Ctx.getTranslationUnitDecl());
+    std::string From = llvm::sys::path::filename(
+                           SM.getFileEntryRefForID(SM.getMainFileID())->getName())
+                           .str();
+    for (const FunctionDecl *FD : C.Functions) {
+      if (!SM.isInMainFile(SM.getFileLoc(FD->getLocation())))
+        continue; // header functions are analysed wherever they are included
+      Out.merge(EffectAnalysis::databaseName(FD),
+                entryFor(Analysis.summaryOf(FD), From));
+    }
+  }
+
+private:
+  const EffectsDatabase &DB;
+  const EffectsDatabase *Previous;
+  Summaries &Out;
+};
+
+class Factory : public tooling::FrontendActionFactory {
+public:
+  Factory(const EffectsDatabase &DB, const EffectsDatabase *Previous,
+          Summaries &Out)
+      : DB(DB), Previous(Previous), Out(Out) {}
+  std::unique_ptr<FrontendAction> create() override {
+    struct Action : ASTFrontendAction {
+      Factory &F;
+      explicit Action(Factory &F) : F(F) {}
+      std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &,
+                                                     StringRef) override {
+        return std::make_unique<Consumer>(F.DB, F.Previous, F.Out);
+      }
+    };
+    return std::make_unique<Action>(*this);
+  }
+
+private:
+  const EffectsDatabase &DB;
+  const EffectsDatabase *Previous;
+  Summaries &Out;
+};
+
+nlohmann::json document(const std::map<std::string, nlohmann::json> &Functions) {
+  nlohmann::json Doc;
+  Doc["kara-effects"] = 1;
+  Doc["comment"] = "Effect summaries written by kara-summarize; read by "
+                   "kara-tidy through the kara.SummaryDatabase option.";
+  Doc["functions"] = nlohmann::json::object();
+  for (const auto &[Name, Entry] : Functions)
+    Doc["functions"][Name] = Entry;
+  return Doc;
+}
+
+} // namespace
+
+int main(int Argc, const char **Argv) {
+  auto Parser = tooling::CommonOptionsParser::create(
+      Argc, Argv, Category, llvm::cl::ZeroOrMore,
+      "Writes the effect summaries of a project for kara-tidy's cross-TU "
+      "checks.\n");
+  if (!Parser) {
+    llvm::errs() << "kara-summarize: error: "
+                 << llvm::toString(Parser.takeError()) << "\n";
+    return 2;
+  }
+  // With no files on the command line, CommonOptionsParser loads no
+  // database: load the one -p names (or the one above the working directory).
+  std::unique_ptr<tooling::CompilationDatabase> Loaded;
+  std::vector<std::string> Files = Parser->getSourcePathList();
+  if (Files.empty()) {
+    std::string BuildPath = ".";
+    auto &Registered = llvm::cl::getRegisteredOptions();
+    auto It = Registered.find("p");
+    if (It != Registered.end())
+      if (auto *P = static_cast<llvm::cl::opt<std::string> *>(It->second);
+          P && !P->getValue().empty())
+        BuildPath = P->getValue();
+    std::string Error;
+    Loaded = tooling::CompilationDatabase::autoDetectFromDirectory(BuildPath,
+                                                                   Error);
+    if (!Loaded) {
+      llvm::errs() << "kara-summarize: error: cannot load a compilation "
+                      "database from '"
+                   << BuildPath << "': " << Error << "\n";
+      return 2;
+    }
+    Files = Loaded->getAllFiles();
+  }
+  tooling::CompilationDatabase &Compilations =
+      Loaded ? *Loaded : Parser->getCompilations();
+  if (Files.empty()) {
+    llvm::errs() << "kara-summarize: error: no translation units: the "
+                    "compilation database lists no files\n";
+    return 2;
+  }
+  EffectsDatabase DB = EffectsDatabase::builtin();
+  for (const std::string &File : Databases) {
+    std::string Error;
+    if (!DB.addFile(File, Error)) {
+      llvm::errs() << "kara-summarize: error: " << Error << "\n";
+      return 2;
+    }
+  }
+  unsigned Threads = Jobs ? Jobs : std::max(1u, std::thread::hardware_concurrency());
+  Threads = std::min<unsigned>(Threads, Files.size());
+
+  std::map<std::string, nlohmann::json> Previous;
+  std::unique_ptr<EffectsDatabase> PreviousDB;
+  bool Failed = false;
+  unsigned Pass = 0;
+  for (; Pass < std::max(1u, unsigned(MaxPasses)); ++Pass) {
+    Summaries Current;
+    std::atomic<std::size_t> Next{0}, Done{0};
+    std::atomic<bool> PassFailed{false};
+    std::mutex Print;
+    auto Work = [&] {
+      for (std::size_t I = Next++; I < Files.size(); I = Next++) {
+        tooling::ClangTool Tool(Compilations, {Files[I]});
+        Tool.setPrintErrorMessage(false);
+        Factory F(DB, PreviousDB.get(), Current);
+        int Status = Tool.run(&F);
+        std::lock_guard<std::mutex> Guard(Print);
+        llvm::errs() << "[pass " << Pass + 1 << ", " << ++Done << "/"
+                     << Files.size() << "] " << Files[I]
+                     << (Status ? " (errors: summary may be incomplete)" : "")
+                     << "\n";
+        if (Status)
+          PassFailed = true;
+      }
+    };
+    std::vector<std::thread> Pool;
+    for (unsigned T = 1; T < Threads; ++T)
+      Pool.emplace_back(Work);
+    Work();
+    for (std::thread &T : Pool)
+      T.join();
+    Failed = PassFailed;
+    bool Stable = Current.Functions == Previous;
+    Previous = std::move(Current.Functions);
+    if (Stable)
+      break;
+    PreviousDB = std::make_unique<EffectsDatabase>();
+    std::string Error;
+    if (!PreviousDB->addJson(document(Previous).dump(), Output, Error)) {
+      llvm::errs() << "kara-summarize: internal error: " << Error << "\n";
+      return 2;
+    }
+  }
+
+  std::ofstream Out(Output);
+  if (!Out) {
+    llvm::errs() << "kara-summarize: error: cannot write '" << Output << "'\n";
+    return 2;
+  }
+  Out << document(Previous).dump(1) << "\n";
+  llvm::errs() << "kara-summarize: " << Previous.size() << " functions from "
+               << Files.size() << " translation units in "
+               << std::min(Pass + 1, unsigned(MaxPasses)) << " passes -> "
+               << Output << "\n";
+  return Failed ? 1 : 0;
+}
