@@ -12,57 +12,13 @@ patterns (test/lit/checks/kara-par-conflict*-accepted.cpp).
 """
 
 import argparse
-import glob
 import os
-import shlex
-import shutil
-import subprocess
 import sys
 
-TSAN_ENV = {"TSAN_OPTIONS": "halt_on_error=1:exitcode=66:report_signal_unsafe=0",
-            "KARA_THREADS": "4"}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tsan_support import TSAN_OPTIONS, build_runtime, fail, run, tsan_prefix  # noqa: E402
 
-
-def run(cmd, env=None, timeout=600):
-    full_env = dict(os.environ)
-    if env:
-        full_env.update(env)
-    return subprocess.run(cmd, capture_output=True, text=True, env=full_env,
-                          timeout=timeout)
-
-
-def fail(msg, proc=None):
-    sys.stderr.write("FAIL: " + msg + "\n")
-    if proc is not None:
-        sys.stderr.write("--- command: " + " ".join(map(shlex.quote, proc.args)) + "\n")
-        sys.stderr.write("--- stdout:\n" + proc.stdout[-6000:] + "\n")
-        sys.stderr.write("--- stderr:\n" + proc.stderr[-6000:] + "\n")
-    sys.exit(1)
-
-
-def tsan_prefix():
-    # Disabling ASLR avoids TSan's "unexpected memory mapping" on some kernels.
-    return ["setarch", os.uname().machine, "-R"] if shutil.which("setarch") else []
-
-
-def build_runtime(args):
-    os.makedirs(args.work, exist_ok=True)
-    objs = []
-    for src in sorted(glob.glob(os.path.join(args.runtime_src, "*.cpp"))):
-        obj = os.path.join(args.work, os.path.basename(src) + ".tsan.o")
-        p = run([args.clang, "-std=c++20", "-O1", "-g", "-fsanitize=thread",
-                 "-I", args.runtime_include, "-c", src, "-o", obj])
-        if p.returncode != 0:
-            fail("building the TSan runtime", p)
-        objs.append(obj)
-    lib = os.path.join(args.work, "libkara_runtime_tsan.a")
-    if os.path.exists(lib):
-        os.remove(lib)
-    p = run([args.ar, "rcs", lib] + objs)
-    if p.returncode != 0:
-        fail("archiving the TSan runtime", p)
-    print("built", lib)
-
+TSAN_ENV = {"TSAN_OPTIONS": TSAN_OPTIONS, "KARA_THREADS": "4"}
 
 def main():
     ap = argparse.ArgumentParser()
@@ -78,7 +34,7 @@ def main():
     ap.add_argument("case", nargs="?")
     args = ap.parse_args()
     if args.build_runtime:
-        build_runtime(args)
+        build_runtime(args.clang, args.ar, args.runtime_src, args.runtime_include, args.work)
         return
     if not args.case:
         fail("no case given")

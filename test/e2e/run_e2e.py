@@ -19,54 +19,12 @@ import os
 import re
 import shlex
 import shutil
-import subprocess
 import sys
-import glob
 
-TSAN_ENV = {"TSAN_OPTIONS": "halt_on_error=1:exitcode=66:report_signal_unsafe=0"}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tsan_support import TSAN_OPTIONS, build_runtime, fail, run, tsan_prefix  # noqa: E402
 
-
-def run(cmd, env=None, timeout=300, **kw):
-    full_env = dict(os.environ)
-    if env:
-        full_env.update(env)
-    return subprocess.run(cmd, capture_output=True, text=True, env=full_env,
-                          timeout=timeout, **kw)
-
-
-def fail(msg, proc=None):
-    sys.stderr.write("FAIL: " + msg + "\n")
-    if proc is not None:
-        sys.stderr.write("--- command: " + " ".join(map(shlex.quote, proc.args)) + "\n")
-        sys.stderr.write("--- stdout:\n" + proc.stdout[-6000:] + "\n")
-        sys.stderr.write("--- stderr:\n" + proc.stderr[-6000:] + "\n")
-    sys.exit(1)
-
-
-def tsan_prefix():
-    # Some kernels map memory where TSan does not expect it; disabling ASLR
-    # for the process avoids "unexpected memory mapping".
-    return ["setarch", os.uname().machine, "-R"] if shutil.which("setarch") else []
-
-
-def build_runtime(args):
-    os.makedirs(args.work, exist_ok=True)
-    objs = []
-    for src in sorted(glob.glob(os.path.join(args.runtime_src, "*.cpp"))):
-        obj = os.path.join(args.work, os.path.basename(src) + ".tsan.o")
-        p = run([args.clang, "-std=c++20", "-O1", "-g", "-fsanitize=thread",
-                 "-I", args.runtime_include, "-c", src, "-o", obj])
-        if p.returncode != 0:
-            fail("building the TSan runtime", p)
-        objs.append(obj)
-    lib = os.path.join(args.work, "libkara_runtime_tsan.a")
-    if os.path.exists(lib):
-        os.remove(lib)
-    p = run([args.ar, "rcs", lib] + objs)
-    if p.returncode != 0:
-        fail("archiving the TSan runtime", p)
-    print("built", lib)
-
+TSAN_ENV = {"TSAN_OPTIONS": TSAN_OPTIONS}
 
 def directive(text, name, default=""):
     m = re.search(r"//\s*" + name + r":\s*(.*)", text)
@@ -87,7 +45,7 @@ def main():
     ap.add_argument("case", nargs="?")
     args = ap.parse_args()
     if args.build_runtime:
-        build_runtime(args)
+        build_runtime(args.clang, args.ar, args.runtime_src, args.runtime_include, args.work)
         return
     lib = os.path.join(args.work, "libkara_runtime_tsan.a")
     if not os.path.exists(lib):

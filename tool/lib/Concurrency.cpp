@@ -159,12 +159,13 @@ const CXXMethodDecl *callOperatorOf(const LambdaExpr *LE) {
   return Op;
 }
 
-/// True if `S` calls the runtime or makes/destroys runtime objects, outside
-/// the bodies of lambdas it creates (which run elsewhere).
-bool containsRuntime(const Stmt *S) {
+/// True if `S` calls the runtime or makes/destroys runtime objects. Bodies
+/// of lambdas `S` creates run elsewhere and count only `IntoLambdas` (a
+/// summary of a body that creates a task runs into the runtime's internals).
+bool containsRuntime(const Stmt *S, bool IntoLambdas = false) {
   if (!S)
     return false;
-  if (const auto *LE = dyn_cast<LambdaExpr>(S)) {
+  if (const auto *LE = dyn_cast<LambdaExpr>(S); LE && !IntoLambdas) {
     for (const Expr *Init : LE->capture_inits())
       if (containsRuntime(Init))
         return true;
@@ -183,7 +184,7 @@ bool containsRuntime(const Stmt *S) {
         if (isRuntimeType(V->getType()))
           return true;
   for (const Stmt *Child : S->children())
-    if (containsRuntime(Child))
+    if (containsRuntime(Child, IntoLambdas))
       return true;
   return false;
 }
@@ -361,7 +362,7 @@ public:
     }
     ClosureRules Rules = rulesFor(Op);
     std::vector<EffectEntry> Entries;
-    if (!containsRuntimeDeep(Op->getBody())) {
+    if (!containsRuntime(Op->getBody(), /*IntoLambdas=*/true)) {
       Entries = A.summaryOf(Op).Entries;
     } else {
       const Stmt *Body = Op->getBody();
@@ -374,29 +375,6 @@ public:
     for (const EffectEntry &Entry : Entries)
       if (keepOutside(Entry.E.On, Rules, /*KeepOwnLocals=*/false))
         Out.push_back(Entry);
-  }
-
-  /// Like containsRuntime, but also inside nested lambdas (a summary of a
-  /// body that creates a task runs into the runtime's internals).
-  static bool containsRuntimeDeep(const Stmt *S) {
-    if (!S)
-      return false;
-    if (const auto *CE = dyn_cast<CallExpr>(S))
-      if (classify(CE) != EntryKind::None)
-        return true;
-    if (const auto *E = dyn_cast<Expr>(S))
-      if ((isa<CXXConstructExpr>(E) || isa<CXXBindTemporaryExpr>(E)) &&
-          isRuntimeType(E->getType()))
-        return true;
-    if (const auto *DS = dyn_cast<DeclStmt>(S))
-      for (const Decl *D : DS->decls())
-        if (const auto *V = dyn_cast<VarDecl>(D))
-          if (isRuntimeType(V->getType()))
-            return true;
-    for (const Stmt *Child : S->children())
-      if (containsRuntimeDeep(Child))
-        return true;
-    return false;
   }
 
 private:
