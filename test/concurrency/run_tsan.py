@@ -4,11 +4,13 @@
   run_tsan.py --build-runtime ...      builds the TSan runtime archive
   run_tsan.py ... <case.cpp>           checks one accepted-patterns file
 
-For a case: kara-tidy with kara-par-conflict must accept it (no diagnostic);
+For a case: kara-tidy with kara-par-conflict and kara-sendable must accept
+it (no diagnostic);
 then it is compiled with -DKARA_RUN -fsanitize=thread against the TSan
 runtime, run several times with several worker threads, and must exit 0
 without a ThreadSanitizer report. The cases are the lit files of accepted
-patterns (test/lit/checks/kara-par-conflict*-accepted.cpp).
+patterns (test/lit/checks/kara-par-conflict*-accepted.cpp and
+kara-sendable-accepted.cpp).
 """
 
 import argparse
@@ -44,10 +46,10 @@ def main():
     includes = ["-I", args.runtime_include, "-I", args.annotations_include]
 
     # 1. The check accepts the program.
-    p = run([args.kara_tidy, "--checks=-*,kara-par-conflict", "--quiet",
+    p = run([args.kara_tidy, "--checks=-*,kara-par-conflict,kara-sendable", "--quiet",
              args.case, "--", "-std=c++20"] + includes)
     if p.returncode != 0 or "warning:" in p.stdout or "error:" in p.stdout:
-        fail("kara-par-conflict does not accept " + args.case, p)
+        fail("kara-par-conflict or kara-sendable does not accept " + args.case, p)
 
     # 2. It runs clean under ThreadSanitizer.
     name = os.path.splitext(os.path.basename(args.case))[0]
@@ -61,7 +63,7 @@ def main():
         p = run(tsan_prefix() + [binary], env=TSAN_ENV)
         if "ThreadSanitizer" in p.stderr or p.returncode != 0:
             fail("run %d of %s under ThreadSanitizer" % (i + 1, name), p)
-    print("OK: %s accepted by kara-par-conflict and clean under TSan (%d runs)"
+    print("OK: %s accepted by kara-par-conflict and kara-sendable, clean under TSan (%d runs)"
           % (name, args.runs))
 
 

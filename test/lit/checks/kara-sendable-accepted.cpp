@@ -1,7 +1,8 @@
 // RUN: %check_kara_tidy %s kara-sendable %t -- -- -I%kara_runtime_include
 
 // Accepted patterns of kara-sendable: nothing here may be reported (false
-// positives are bugs). The rejected counterparts are in kara-sendable.cpp,
+// positives are bugs). Compiled with -DKARA_RUN this is also a program that
+// test/concurrency runs under ThreadSanitizer. The rejected counterparts are in kara-sendable.cpp,
 // kara-sendable-scope.cpp, kara-sendable-unique.cpp and
 // kara-sendable-classes.cpp.
 
@@ -16,8 +17,8 @@
 #include <string>
 #include <vector>
 
-int compute(int);
-int total_of(const std::vector<int> &);
+[[kara::pure]] int compute(int);
+[[kara::pure]] int total_of(const std::vector<int> &);
 struct Point { int x, y; };
 struct [[kara::sendable]] Money { long cents; std::string currency; };
 struct Opted { int *p; using kara_sendable = void; };
@@ -207,3 +208,52 @@ void read_through_pointer(std::vector<int> &v) {
   int *p = v.data();
   kara::par([&] { compute(p[0]); }, [&] { compute(p[1]); });
 }
+
+#ifdef KARA_RUN
+#include <cstdio>
+int compute(int x) { return x * 2 + 1; }
+int total_of(const std::vector<int> &v) {
+  int total = 0;
+  for (int x : v)
+    total += x;
+  return total;
+}
+void Worker::step() { compute(1); }
+void Joined::step() { compute(2); }
+
+int main() {
+  std::vector<int> v{1, 2, 3, 4};
+  shared_reads(v);
+  const_data();
+  written_after_join();
+  after_scope_end();
+  after_join();
+  own_variables();
+  sendable_copies("name", {1.0, 2.0}, Point{1, 2});
+  const_pointers("label", compute,
+                 std::make_shared<const std::vector<int>>(v));
+  opted_in(Money{100, "EUR"}, Opted{nullptr}, BySpecialisation{nullptr});
+  unique_into_task();
+  synchronised();
+  disjoint_elements(v);
+  loop_with_copies(v);
+  stored_reader(v);
+  nested_scopes();
+  task_from_task();
+  map_reads(v);
+  Worker{}.run();
+  {
+    Joined joined;
+    joined.start();
+  }
+  {
+    Config config;
+    config.level = 3;
+    config.start();
+  }
+  recover_from_values(3, "x");
+  chrono_values(std::chrono::milliseconds(5), Mode::Fast);
+  read_through_pointer(v);
+  std::printf("%d\n", total_of(v));
+}
+#endif
