@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """tool.clangd: kara-clangd over LSP (stdio) publishes the kara diagnostics
-(source "clang-tidy", code "kara-effect-contract") and offers a quickfix code
+(source "clang-tidy", code "kara-effect-contract"), including one that needs
+an annotation from a header in the precompiled preamble, and offers a quickfix code
 action for the kara-annotation fix-it. With --expect-none (negative control,
 run against Debian's plain clangd) no kara diagnostic may arrive."""
 import argparse
@@ -25,6 +26,9 @@ a = p.parse_args()
 work = tempfile.mkdtemp(prefix="kara-clangd-")
 src = os.path.join(work, "t.cpp")
 shutil.copy(a.sample, src)
+# A header the main file includes ends up in clangd's preamble.
+shutil.copy(os.path.join(os.path.dirname(os.path.abspath(a.sample)), "store.h"),
+            os.path.join(work, "store.h"))
 with open(os.path.join(work, ".clangd"), "w") as f:
     f.write("Diagnostics: {ClangTidy: {Add: ['kara-*'], FastCheckFilter: None}}\n")
 with open(os.path.join(work, "compile_flags.txt"), "w") as f:
@@ -132,6 +136,10 @@ else:
     contract = [d for d in ds if d.get("code") == "kara-effect-contract"]
     if contract[0].get("source") != "clang-tidy":
         fail("kara-effect-contract diagnostic does not come from clang-tidy")
+    # The header's annotation, read through the preamble, names the effect.
+    if not any("writes(UserDB)" in d.get("message", "") for d in contract):
+        fail("no contract diagnostic names writes(UserDB) from the preamble "
+             "header: the annotation did not survive the preamble")
     ann = [d for d in ds if d.get("code") == "kara-annotation"]
     if not ann:
         fail("no kara-annotation diagnostic for the misspelt parameter")
