@@ -10,6 +10,7 @@
 #   %python                     the Python that runs lit
 # FileCheck and not are found on PATH (LLVM 19's bin directory comes first).
 import os
+import sys
 
 import lit.formats
 
@@ -43,6 +44,7 @@ config.substitutions.append(
 config.substitutions.append(("%kara_tidy", kara_tidy))
 config.substitutions.append(("%kara_effects", kara_effects))
 config.substitutions.append(("%kara_summarize", kara_summarize))
+config.substitutions.append(("%kara_sarif", "%s %s" % (sys.executable, os.path.join(config.kara_tools_dir, "kara-sarif"))))
 config.substitutions.append(("%kara_runtime_include",
                               getattr(config, "kara_runtime_include_dir",
                                       os.path.join(os.path.dirname(os.path.dirname(
