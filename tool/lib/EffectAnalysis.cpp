@@ -854,7 +854,10 @@ EffectSet EffectAnalysis::parameterTypeEffects(const FunctionDecl *FD) {
     // A pointer or reference to a function designates no data.
     if (T->getPointeeType()->isFunctionType())
       continue;
-    Target On = Target::param(I, P->getNameAsString());
+    // An unnamed parameter prints as its database spelling, $N.
+    std::string Name = P->getName().empty() ? "$" + std::to_string(I)
+                                            : P->getNameAsString();
+    Target On = Target::param(I, Name);
     Set.add(T->getPointeeType().isConstQualified() ? Effect::read(On)
                                                    : Effect::write(On));
   }
@@ -904,7 +907,9 @@ static FunctionSummary summaryFromEntry(const FunctionDecl *FD,
       if (llvm::StringRef(Text).drop_front().getAsInteger(10, Index) ||
           Index >= FD->getNumParams())
         return std::nullopt;
-      return Target::param(Index, FD->getParamDecl(Index)->getNameAsString());
+      const ParmVarDecl *P = FD->getParamDecl(Index);
+      return Target::param(Index, P->getName().empty() ? Text
+                                                       : P->getNameAsString());
     }
     return Target::resource(Text);
   };
