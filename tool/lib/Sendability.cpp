@@ -5,13 +5,20 @@
 #include "kara/Analysis/Annotations.h"
 #include "kara/Analysis/EffectAnalysis.h"
 
+#include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclTemplate.h"
+#include "clang/AST/ParentMapContext.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/Analysis/CFG.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/TemplateBase.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringSet.h"
 
 using namespace clang;
+using namespace clang::ast_matchers;
 
 namespace kara {
 
@@ -392,6 +399,298 @@ private:
 std::optional<NotSendable> whyNotSendable(QualType T, const ASTContext &Ctx,
                                           SendabilityOptions Opts) {
   return Judge(Ctx, Opts).type(T);
+}
+
+//===----------------------------------------------------------------------===//
+// Spawn boundaries and kara::unique moves (kara-sendable rules 2 and 3)
+//===----------------------------------------------------------------------===//
+
+/// The runtime entry point `Call` calls, or empty.
+std::string spawnEntryName(const CallExpr *Call) {
+  const FunctionDecl *FD = Call ? Call->getDirectCallee() : nullptr;
+  if (!FD)
+    return "";
+  static const llvm::StringSet<> Names = {
+      "kara::par",           "kara::par_forced",
+      "kara::race",          "kara::spawn",
+      "kara::spawn_blocking", "kara::nursery::spawn",
+      "kara::nursery::spawn_blocking", "kara::map",
+      "kara::map_limited",   "kara::recover"};
+  std::string Name = recordName(FD);
+  return Names.contains(Name) ? Name : "";
+}
+
+/// How many leading arguments of the entry point are callables run as tasks.
+unsigned spawnCallableArgs(llvm::StringRef Entry, const CallExpr *Call) {
+  if (Entry == "kara::par" || Entry == "kara::par_forced" ||
+      Entry == "kara::race")
+    return Call->getNumArgs();
+  return Call->getNumArgs() ? 1 : 0;
+}
+
+const Expr *skipWrappers(const Expr *E) {
+  while (E) {
+    const Expr *Next = E->IgnoreImplicit()->IgnoreParens();
+    if (const auto *C = dyn_cast<CXXConstructExpr>(Next))
+      if (C->getNumArgs() == 1 && !isa<CXXTemporaryObjectExpr>(C))
+        Next = C->getArg(0);
+    if (const auto *F = dyn_cast<CXXFunctionalCastExpr>(Next))
+      Next = F->getSubExpr();
+    if (Next == E)
+      return E;
+    E = Next;
+  }
+  return E;
+}
+
+bool isStdMoveLike(const CallExpr *C) {
+  const FunctionDecl *FD = C->getDirectCallee();
+  if (!FD || C->getNumArgs() != 1)
+    return false;
+  std::string N = recordName(FD);
+  return N == "std::move" || N == "std::forward" || N == "std::ref" ||
+         N == "std::cref";
+}
+
+/// The lambda an argument is: through casts, copies, std::move and a local
+/// variable initialised with a lambda.
+const LambdaExpr *taskLambdaOf(const Expr *E) {
+  for (unsigned Depth = 0; E && Depth < 8; ++Depth) {
+    E = skipWrappers(E);
+    if (const auto *LE = dyn_cast<LambdaExpr>(E))
+      return LE;
+    if (const auto *C = dyn_cast<CallExpr>(E); C && isStdMoveLike(C)) {
+      E = C->getArg(0);
+      continue;
+    }
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+      const auto *V = dyn_cast<VarDecl>(DRE->getDecl());
+      if (V && V->hasLocalStorage() && V->getInit()) {
+        E = V->getInit();
+        continue;
+      }
+    }
+    return nullptr;
+  }
+  return nullptr;
+}
+
+/// `std::move(u)` (or a cast to `unique&&`) of a kara::unique local: the
+/// reference to `u`.
+const DeclRefExpr *movedUnique(const Expr *E) {
+  E = skipWrappers(E);
+  const Expr *Inner = nullptr;
+  if (const auto *C = dyn_cast<CallExpr>(E)) {
+    const FunctionDecl *FD = C->getDirectCallee();
+    if (FD && C->getNumArgs() == 1 &&
+        (recordName(FD) == "std::move" || recordName(FD) == "std::forward"))
+      Inner = C->getArg(0);
+  } else if (const auto *SC = dyn_cast<CXXStaticCastExpr>(E)) {
+    if (SC->getType()->isRValueReferenceType() || SC->isXValue())
+      Inner = SC->getSubExpr();
+  }
+  if (!Inner)
+    return nullptr;
+  const auto *DRE = dyn_cast<DeclRefExpr>(Inner->IgnoreParenImpCasts());
+  if (!DRE)
+    return nullptr;
+  const auto *V = dyn_cast<VarDecl>(DRE->getDecl());
+  if (!V || !isKaraUnique(V->getType()) || V->getType()->isReferenceType())
+    return nullptr;
+  return DRE;
+}
+
+
+std::vector<SpawnArgument> spawnArguments(const Stmt *Body, ASTContext &Ctx) {
+  std::vector<SpawnArgument> Out;
+  auto Matches = match(
+      findAll(callExpr(callee(functionDecl(hasAnyName(
+                           "::kara::par", "::kara::par_forced", "::kara::race",
+                           "::kara::spawn", "::kara::spawn_blocking",
+                           "::kara::nursery::spawn",
+                           "::kara::nursery::spawn_blocking", "::kara::map",
+                           "::kara::map_limited"))))
+                  .bind("c")),
+      *Body, Ctx);
+  for (const BoundNodes &N : Matches) {
+    const auto *Call = N.getNodeAs<CallExpr>("c");
+    std::string Entry = spawnEntryName(Call);
+    if (Entry.empty())
+      continue;
+    unsigned Callables = spawnCallableArgs(Entry, Call);
+    for (unsigned I = 0; I < Call->getNumArgs(); ++I) {
+      const Expr *Arg = Call->getArg(I);
+      Out.push_back({Call, Entry, Arg, I < Callables ? taskLambdaOf(Arg) : nullptr});
+    }
+  }
+  return Out;
+}
+
+
+std::vector<UseAfterSend> findUsesAfterSend(const FunctionDecl *FD, ASTContext &Ctx) {
+  std::vector<UseAfterSend> Result;
+  const Stmt *Body = FD->getBody();
+  if (!Body)
+    return Result;
+  // Moves into tasks: std::move(u) as an argument of a spawn call, or as
+  // the initializer of a capture of a task lambda.
+  llvm::DenseSet<const DeclRefExpr *> Moves;
+  for (const SpawnArgument &U : spawnArguments(Body, Ctx)) {
+    if (const DeclRefExpr *M = movedUnique(U.Arg))
+      Moves.insert(M);
+    if (U.Lambda)
+      for (const LambdaCapture &C : U.Lambda->captures())
+        if (C.capturesVariable())
+          if (const auto *V = dyn_cast<VarDecl>(C.getCapturedVar());
+              V && V->isInitCapture() && V->getInit())
+            if (const DeclRefExpr *M = movedUnique(V->getInit()))
+              Moves.insert(M);
+  }
+  llvm::DenseSet<const VarDecl *> Tracked;
+  // A move inside a lambda of this body (a kara::scope body, a par branch)
+  // of a variable of this function happens, for this function, when that
+  // lambda runs; scope and par run it before they return, so the move is
+  // placed at the lambda's creation.
+  llvm::DenseMap<const Stmt *, llvm::SmallVector<const DeclRefExpr *, 2>>
+      MovesAtLambda;
+  for (const DeclRefExpr *M : Moves) {
+    const auto *V = cast<VarDecl>(M->getDecl());
+    Tracked.insert(V->getCanonicalDecl());
+    if (V->getParentFunctionOrMethod() != FD)
+      continue;
+    const LambdaExpr *Outermost = nullptr;
+    DynTypedNode Node = DynTypedNode::create(*M);
+    for (unsigned Depth = 0; Depth < 64; ++Depth) {
+      DynTypedNodeList Ps = Ctx.getParents(Node);
+      if (Ps.empty())
+        break;
+      Node = Ps[0];
+      if (const auto *LE = Node.get<LambdaExpr>())
+        Outermost = LE;
+      if (const auto *D = Node.get<Decl>())
+        if (D == FD || isa<TranslationUnitDecl>(D))
+          break;
+    }
+    if (Outermost)
+      MovesAtLambda[Outermost].push_back(M);
+  }
+  if (Tracked.empty())
+    return Result;
+
+  // References that are not uses: the left side of an assignment (it gives
+  // the variable a new value) and `u.has_value()`.
+  llvm::DenseSet<const DeclRefExpr *> Reinits, Queries;
+  {
+    auto Refs = match(
+        findAll(stmt(anyOf(
+            cxxOperatorCallExpr(hasOverloadedOperatorName("="),
+                                hasArgument(0, ignoringParenImpCasts(
+                                                   declRefExpr().bind("lhs")))),
+            cxxMemberCallExpr(
+                callee(cxxMethodDecl(hasName("has_value"))),
+                on(ignoringParenImpCasts(declRefExpr().bind("query"))))))),
+        *Body, Ctx);
+    for (const BoundNodes &N : Refs) {
+      if (const auto *L = N.getNodeAs<DeclRefExpr>("lhs"))
+        Reinits.insert(L);
+      if (const auto *Q = N.getNodeAs<DeclRefExpr>("query"))
+        Queries.insert(Q);
+    }
+  }
+
+  CFG::BuildOptions Opts;
+  Opts.setAllAlwaysAdd();
+  std::unique_ptr<CFG> G =
+      CFG::buildCFG(FD, const_cast<Stmt *>(Body), &Ctx, Opts);
+  if (!G)
+    return Result;
+
+  using State = std::map<const VarDecl *, const DeclRefExpr *>;
+  struct Finding {
+    const DeclRefExpr *Use, *Move;
+  };
+  std::map<const VarDecl *, Finding> Findings;
+
+  auto Transfer = [&](const CFGBlock *B, State S, bool Report) {
+    for (const CFGElement &E : *B) {
+      std::optional<CFGStmt> CS = E.getAs<CFGStmt>();
+      if (!CS)
+        continue;
+      const Stmt *St = CS->getStmt();
+      if (const auto *DS = dyn_cast<DeclStmt>(St)) {
+        for (const Decl *D : DS->decls())
+          if (const auto *V = dyn_cast<VarDecl>(D))
+            S.erase(V->getCanonicalDecl());
+        continue;
+      }
+      if (isa<LambdaExpr>(St)) {
+        auto It = MovesAtLambda.find(St);
+        if (It != MovesAtLambda.end())
+          for (const DeclRefExpr *M : It->second)
+            S.emplace(cast<VarDecl>(M->getDecl())->getCanonicalDecl(), M);
+        continue;
+      }
+      const auto *DRE = dyn_cast<DeclRefExpr>(St);
+      if (!DRE)
+        continue;
+      const auto *V = dyn_cast<VarDecl>(DRE->getDecl());
+      if (!V || !Tracked.count(V->getCanonicalDecl()))
+        continue;
+      V = V->getCanonicalDecl();
+      if (Reinits.count(DRE)) {
+        S.erase(V);
+        continue;
+      }
+      if (Queries.count(DRE))
+        continue;
+      auto It = S.find(V);
+      if (It != S.end() && Report) {
+        auto F = Findings.find(V);
+        if (F == Findings.end() ||
+            Ctx.getSourceManager().isBeforeInTranslationUnit(
+                DRE->getLocation(), F->second.Use->getLocation()))
+          Findings[V] = {DRE, It->second};
+      }
+      if (Moves.count(DRE))
+        S[V] = DRE;
+    }
+    return S;
+  };
+
+  // Forward may-analysis to a fixpoint: which uniques may have been moved.
+  std::vector<State> In(G->getNumBlockIDs());
+  std::vector<bool> Seen(G->getNumBlockIDs(), false);
+  std::vector<const CFGBlock *> Work{&G->getEntry()};
+  Seen[G->getEntry().getBlockID()] = true;
+  unsigned Steps = 0;
+  while (!Work.empty() && ++Steps < 100000) {
+    const CFGBlock *B = Work.back();
+    Work.pop_back();
+    State Out = Transfer(B, In[B->getBlockID()], false);
+    for (const CFGBlock *Succ : B->succs()) {
+      if (!Succ)
+        continue;
+      State &SI = In[Succ->getBlockID()];
+      bool Changed = !Seen[Succ->getBlockID()];
+      Seen[Succ->getBlockID()] = true;
+      for (const auto &[V, M] : Out)
+        if (SI.emplace(V, M).second)
+          Changed = true;
+      if (Changed)
+        Work.push_back(Succ);
+    }
+  }
+  for (const CFGBlock *B : *G)
+    if (Seen[B->getBlockID()])
+      Transfer(B, In[B->getBlockID()], true);
+
+  const SourceManager &SM = Ctx.getSourceManager();
+  for (const auto &[V, F] : Findings)
+    Result.push_back({V, F.Use, F.Move,
+                      F.Use == F.Move ||
+                          SM.isBeforeInTranslationUnit(F.Use->getLocation(),
+                                                       F.Move->getLocation())});
+  return Result;
 }
 
 } // namespace kara

@@ -24,6 +24,7 @@
 #include "clang/AST/Type.h"
 
 #include <optional>
+#include <vector>
 #include <string>
 
 namespace kara {
@@ -74,6 +75,52 @@ bool isKaraUnique(clang::QualType T);
 /// The qualified name of a record without inline namespaces or template
 /// arguments: `std::vector`, `kara::unique`.
 std::string recordName(const clang::NamedDecl *D);
+
+/// The runtime entry point a call reaches (`kara::par`, `kara::spawn`,
+/// `kara::nursery::spawn`, `kara::map`, `kara::recover`, ...), or empty.
+std::string spawnEntryName(const clang::CallExpr *Call);
+/// How many leading arguments of that entry point are callables run as
+/// tasks (all for par and race, the first otherwise).
+unsigned spawnCallableArgs(llvm::StringRef Entry, const clang::CallExpr *Call);
+/// `E` without implicit nodes, parentheses, single-argument copies or
+/// functional casts around it.
+const clang::Expr *skipWrappers(const clang::Expr *E);
+/// A call to std::move, std::forward, std::ref or std::cref.
+bool isStdMoveLike(const clang::CallExpr *C);
+/// The lambda an argument is: through casts, copies, std::move and a local
+/// variable initialised with a lambda; null if none.
+const clang::LambdaExpr *taskLambdaOf(const clang::Expr *E);
+/// `std::move(u)` (or a cast to `unique&&`) of a kara::unique local: the
+/// reference to `u`; null otherwise.
+const clang::DeclRefExpr *movedUnique(const clang::Expr *E);
+
+/// One argument of a call that crosses a spawn boundary.
+struct SpawnArgument {
+  const clang::CallExpr *Call;
+  std::string Entry;
+  const clang::Expr *Arg;
+  const clang::LambdaExpr *Lambda; // the task lambda, if the argument is one
+};
+/// The arguments of every spawn-boundary call in `Body`.
+std::vector<SpawnArgument> spawnArguments(const clang::Stmt *Body,
+                                          clang::ASTContext &Ctx);
+
+/// A kara::unique used after it was moved into a task (SPEC §6).
+struct UseAfterSend {
+  const clang::VarDecl *Var;
+  const clang::DeclRefExpr *Use;
+  const clang::DeclRefExpr *Move;
+  /// The move comes later in the source: it happened in an earlier
+  /// iteration of a loop.
+  bool InEarlierIteration;
+};
+/// Flow-sensitive over the CFG of `FD` (branches, loops): every kara::unique
+/// local that may be used after a move into a task, with its first use.
+/// Assignment and `has_value()` are not uses; moves inside a lambda the body
+/// runs before returning (a scope body, a par branch) count where the lambda
+/// is created.
+std::vector<UseAfterSend> findUsesAfterSend(const clang::FunctionDecl *FD,
+                                            clang::ASTContext &Ctx);
 
 } // namespace kara
 
