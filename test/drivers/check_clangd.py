@@ -153,7 +153,20 @@ else:
              and '"newText": "id"' in json.dumps(x.get("edit", {}))]
     if not fixes:
         fail("no quickfix code action for the kara-annotation fix-it")
-    print("PASS: kara diagnostics and a quickfix via LSP")
+    # The kara::par rewrite is offered as a code action too.
+    par = [d for d in ds if d.get("code") == "kara-parallelize"]
+    if not par:
+        fail("no kara-parallelize diagnostic for the two independent calls")
+    rid = send("textDocument/codeAction", {"textDocument": {"uri": uri},
+                                           "range": par[0]["range"],
+                                           "context": {"diagnostics": par}})
+    r = wait_for(lambda m: m.get("id") == rid, "codeAction reply (rewrite)")
+    actions = r.get("result") or []
+    rewrites = [x for x in actions if "kara::par(" in json.dumps(x.get("edit", {}))]
+    if not rewrites:
+        print(json.dumps(actions, indent=1))
+        fail("the kara::par rewrite is not offered as a code action")
+    print("PASS: kara diagnostics, a quickfix and the kara::par rewrite via LSP")
 
 rid = send("shutdown", None)
 wait_for(lambda m: m.get("id") == rid, "shutdown")

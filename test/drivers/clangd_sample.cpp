@@ -11,3 +11,13 @@ int Counter;
   save_profile(id);
   return id;
 }
+
+// Two independent annotated calls: kara-parallelize's rewrite is offered as
+// a code action.
+[[kara::reads(A)]] int fetch_a(int x);
+[[kara::reads(B)]] int fetch_b(int x);
+int both(int x) {
+  int a = fetch_a(x);
+  int b = fetch_b(x);
+  return a + b;
+}
