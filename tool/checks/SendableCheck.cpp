@@ -412,251 +412,31 @@ void SendableCheck::checkUseAfterMove(const FunctionDecl *FD, ASTContext &Ctx) {
 // Rule 5: racing by-reference captures (needs kara/Analysis/Concurrency.h)
 //===----------------------------------------------------------------------===//
 
-namespace {
-/// The capture of `V` by the lambda of a side, if it captures it.
-const LambdaCapture *captureOf(const ConcurrentSide &S, const VarDecl *V) {
-  if (!S.Lambda)
-    return nullptr;
-  for (const LambdaCapture &C : S.Lambda->captures())
-    if (C.capturesVariable() && C.getCapturedVar() &&
-        C.getCapturedVar()->getCanonicalDecl() == V->getCanonicalDecl())
-      return &C;
-  return nullptr;
-}
-
-/// Element access (`v[i]`, `v.at(i)`, `v.data()`) through a non-const
-/// member counts as a write of the container in the effect model; sides that
-/// write different elements are the common, correct pattern, so it is
-/// treated as a read here.
-bool isElementAccess(const EffectEntry &E) {
-  const FunctionDecl *Callee = E.Why.Callee;
-  if (!Callee)
-    return false;
-  if (Callee->getOverloadedOperator() == OO_Subscript)
-    return true;
-  if (!Callee->getIdentifier())
-    return false;
-  static const llvm::StringSet<> Names = {"at", "data", "begin", "end",
-                                          "front", "back", "rbegin", "rend"};
-  return isa<CXXMethodDecl>(Callee) && Names.contains(Callee->getName());
-}
-bool writes(const EffectEntry &E) { return E.E.isWrite() && !isElementAccess(E); }
-
-
-/// How a piece of code uses a pointer or reference variable: whether it
-/// names it at all, and where it writes the data behind it.
-struct ThroughUse {
-  const Expr *Use = nullptr;
-  const Expr *Write = nullptr;
-};
-
-const Expr *parentExpr(const Expr *E, ASTContext &Ctx) {
-  DynTypedNodeList Ps = Ctx.getParents(*E);
-  return Ps.empty() ? nullptr : Ps[0].get<Expr>();
-}
-
-/// True if the lvalue `L` is modified by its parent expression.
-bool isModified(const Expr *L, ASTContext &Ctx) {
-  const Expr *P = parentExpr(L, Ctx);
-  while (P && (isa<ParenExpr>(P) ||
-               (isa<ImplicitCastExpr>(P) &&
-                cast<ImplicitCastExpr>(P)->getCastKind() == CK_NoOp))) {
-    L = P;
-    P = parentExpr(P, Ctx);
-  }
-  if (!P)
-    return false;
-  if (const auto *BO = dyn_cast<BinaryOperator>(P))
-    return BO->isAssignmentOp() && BO->getLHS()->IgnoreParens() == L->IgnoreParens();
-  if (const auto *UO = dyn_cast<UnaryOperator>(P))
-    return UO->isIncrementDecrementOp();
-  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(P))
-    if (Op->getNumArgs() >= 1 && Op->getArg(0)->IgnoreParens() == L->IgnoreParens()) {
-      if (Op->isAssignmentOp())
-        return true;
-      if (const auto *M = dyn_cast_or_null<CXXMethodDecl>(Op->getDirectCallee()))
-        return !M->isConst() && Op->getOperator() != OO_Subscript;
-    }
-  if (const auto *ME = dyn_cast<MemberExpr>(P))
-    if (ME->getBase()->IgnoreParens() == L->IgnoreParens()) {
-      if (const auto *M = dyn_cast<CXXMethodDecl>(ME->getMemberDecl()))
-        return !M->isConst();
-      if (!ME->isArrow())
-        return isModified(ME, Ctx);
-    }
-  return false;
-}
-
-ThroughUse usesThrough(const Stmt *S, const VarDecl *V, ASTContext &Ctx) {
-  ThroughUse Out;
-  if (!S)
-    return Out;
-  auto Refs = match(findAll(declRefExpr(to(varDecl(equalsNode(V)))).bind("r")),
-                    *S, Ctx);
-  for (const BoundNodes &N : Refs) {
-    const auto *DRE = N.getNodeAs<DeclRefExpr>("r");
-    if (!Out.Use)
-      Out.Use = DRE;
-    // The lvalue of the data behind V.
-    const Expr *L = DRE;
-    if (V->getType()->isPointerType()) {
-      const Expr *P = parentExpr(DRE, Ctx);
-      while (P && (isa<ParenExpr>(P) || isa<ImplicitCastExpr>(P)))
-        P = parentExpr(P, Ctx);
-      L = nullptr;
-      if (const auto *UO = dyn_cast_or_null<UnaryOperator>(P);
-          UO && UO->getOpcode() == UO_Deref)
-        L = UO;
-      else if (const auto *AS = dyn_cast_or_null<ArraySubscriptExpr>(P))
-        L = AS;
-      else if (const auto *ME = dyn_cast_or_null<MemberExpr>(P);
-               ME && ME->isArrow()) {
-        if (const auto *M = dyn_cast<CXXMethodDecl>(ME->getMemberDecl())) {
-          if (!M->isConst() && !Out.Write)
-            Out.Write = DRE;
-          continue;
-        }
-        L = ME;
-      }
-    }
-    if (L && !Out.Write && isModified(L, Ctx))
-      Out.Write = DRE;
-  }
-  return Out;
-}
-
-/// True if every reference to `V` in `Side`'s code indexes it (`v[i]`,
-/// `v.at(i)`, `v.size()`): tasks that write different elements are the
-/// common, correct pattern, and the effect model cannot tell elements apart.
-bool onlyIndexes(const ConcurrentSide &Side, const VarDecl *V, ASTContext &Ctx) {
-  std::vector<const Stmt *> Code;
-  if (Side.Lambda)
-    Code.push_back(Side.Lambda->getBody());
-  for (const Stmt *St : Side.ParentCode)
-    Code.push_back(St);
-  bool Any = false;
-  for (const Stmt *St : Code) {
-    if (!St)
-      continue;
-    auto Refs = match(
-        findAll(declRefExpr(to(varDecl(equalsNode(V)))).bind("r")), *St, Ctx);
-    for (const BoundNodes &N : Refs) {
-      Any = true;
-      const Expr *E = N.getNodeAs<DeclRefExpr>("r");
-      const Expr *P = parentExpr(E, Ctx);
-      while (P && (isa<ParenExpr>(P) || isa<ImplicitCastExpr>(P))) {
-        E = P;
-        P = parentExpr(P, Ctx);
-      }
-      if (const auto *Op = dyn_cast_or_null<CXXOperatorCallExpr>(P))
-        if (Op->getOperator() == OO_Subscript && Op->getArg(0) == E)
-          continue;
-      if (const auto *AS = dyn_cast_or_null<ArraySubscriptExpr>(P))
-        if (AS->getBase() == E)
-          continue;
-      if (const auto *ME = dyn_cast_or_null<MemberExpr>(P))
-        if (const auto *M = dyn_cast<CXXMethodDecl>(ME->getMemberDecl()))
-          if (M->getIdentifier() &&
-              (M->isConst() || M->getName() == "at" || M->getName() == "data"))
-            continue;
-      return false;
-    }
-  }
-  return Any;
-}
-
-/// A pointer to mutable data, or a local reference to mutable data.
-bool isAliasToMutable(const VarDecl *V) {
-  QualType T = V->getType();
-  if (const auto *PT = T->getAs<PointerType>())
-    return !PT->getPointeeType().isConstQualified() &&
-           !PT->getPointeeType()->isFunctionType();
-  if (T->isLValueReferenceType() && !isa<ParmVarDecl>(V))
-    return !T.getNonReferenceType().isConstQualified() &&
-           !T.getNonReferenceType()->isFunctionType();
-  return false;
-}
-
-/// The first access of `Side` to local `V`, the write if `WantWrite`.
-const EffectEntry *accessTo(const std::vector<EffectEntry> &Entries,
-                            const VarDecl *V, bool WantWrite) {
-  const EffectEntry *Any = nullptr;
-  for (const EffectEntry &E : Entries) {
-    if (E.E.On.TargetKind != Target::Kind::Local || E.E.On.Object != V)
-      continue;
-    if (!Any)
-      Any = &E;
-    if (writes(E) == WantWrite)
-      return &E;
-  }
-  return Any;
-}
-} // namespace
 
 void SendableCheck::checkAliases(const SpawnSite &Site, ASTContext &Ctx) {
-  auto CodeOf = [](const ConcurrentSide &S) {
-    std::vector<const Stmt *> Code;
-    if (S.Lambda)
-      Code.push_back(S.Lambda->getBody());
-    for (const Stmt *St : S.ParentCode)
-      Code.push_back(St);
-    return Code;
-  };
-  auto UsesOf = [&](const ConcurrentSide &S, const VarDecl *V) {
-    ThroughUse U;
-    for (const Stmt *St : CodeOf(S)) {
-      ThroughUse One = usesThrough(St, V, Ctx);
-      if (!U.Use)
-        U.Use = One.Use;
-      if (!U.Write)
-        U.Write = One.Write;
-    }
-    return U;
-  };
-  for (auto [I, J] : Site.ConcurrentPairs) {
-    if (I >= Site.Sides.size() || J >= Site.Sides.size())
+  for (const AliasRace &R : findAliasRaces(Site, Ctx)) {
+    if (!Reported.insert(R.Write).second)
       continue;
-    const ConcurrentSide &SI = Site.Sides[I], &SJ = Site.Sides[J];
-    // Pointers and references captured by reference by a lambda side.
-    llvm::SmallVector<const VarDecl *, 4> Candidates;
-    for (const ConcurrentSide *S : {&SI, &SJ})
-      if (S->Lambda)
-        for (const LambdaCapture &C : S->Lambda->captures())
-          if (C.capturesVariable() && C.getCaptureKind() == LCK_ByRef)
-            if (const auto *V = dyn_cast<VarDecl>(C.getCapturedVar());
-                V && isAliasToMutable(V) && !llvm::is_contained(Candidates, V))
-              Candidates.push_back(V);
-    for (const VarDecl *V : Candidates) {
-      ThroughUse UI = UsesOf(SI, V), UJ = UsesOf(SJ, V);
-      if (!UI.Use || !UJ.Use || (!UI.Write && !UJ.Write))
-        continue;
-      bool IWrites = UI.Write != nullptr;
-      const ConcurrentSide &SW = IWrites ? SI : SJ, &SO = IWrites ? SJ : SI;
-      const ThroughUse &UW = IWrites ? UI : UJ, &UO = IWrites ? UJ : UI;
-      if (!Reported.insert(UW.Write).second)
-        continue;
-      bool Pointer = V->getType()->isPointerType();
-      if (I == J) {
-        diag(UW.Write->getExprLoc(),
-             "%select{reference|pointer}0 %1 to mutable data is captured by "
-             "reference and written through by %2, which may run "
-             "concurrently with itself; give each run its own data, or use "
-             "std::atomic or a mutex")
-            << Pointer << V << SW.ShortName;
-        continue;
-      }
-      diag(UW.Write->getExprLoc(),
+    const ConcurrentSide &SW = Site.Sides[R.Writer], &SO = Site.Sides[R.Other];
+    if (R.Writer == R.Other) {
+      diag(R.Write->getExprLoc(),
            "%select{reference|pointer}0 %1 to mutable data is captured by "
-           "reference and written through by %2 while %3 %select{reads|"
-           "writes}4 the same data; give each side its own data, or use "
+           "reference and written through by %2, which may run "
+           "concurrently with itself; give each run its own data, or use "
            "std::atomic or a mutex")
-          << Pointer << V << SW.ShortName << SO.ShortName
-          << (UO.Write != nullptr);
-      const Expr *Other = UO.Write ? UO.Write : UO.Use;
-      diag(Other->getExprLoc(), "%0 %select{uses|writes through}1 %2 here",
-           DiagnosticIDs::Note)
-          << SO.ShortName << (UO.Write != nullptr) << V;
+          << R.Pointer << R.Var << SW.ShortName;
+      continue;
     }
+    diag(R.Write->getExprLoc(),
+         "%select{reference|pointer}0 %1 to mutable data is captured by "
+         "reference and written through by %2 while %3 %select{reads|"
+         "writes}4 the same data; give each side its own data, or use "
+         "std::atomic or a mutex")
+        << R.Pointer << R.Var << SW.ShortName << SO.ShortName
+        << R.OtherWrites;
+    diag(R.OtherUse->getExprLoc(), "%0 %select{uses|writes through}1 %2 here",
+         DiagnosticIDs::Note)
+        << SO.ShortName << R.OtherWrites << R.Var;
   }
 }
 
@@ -672,102 +452,43 @@ void SendableCheck::checkRaces(const FunctionDecl *FD, ASTContext &Ctx) {
   EffectAnalysis &A = analysis(Ctx);
   for (const SpawnSite &Site : Sites)
     checkAliases(Site, Ctx);
-  for (const SpawnSite &Site : Sites) {
-    std::vector<std::vector<EffectEntry>> Effects(Site.Sides.size());
-    std::vector<bool> Computed(Site.Sides.size(), false);
-    auto EffectsOf = [&](unsigned I) -> const std::vector<EffectEntry> & {
-      if (!Computed[I]) {
-        const ConcurrentSide &S = Site.Sides[I];
-        Effects[I] = sideEffects(S, A, S.Context ? S.Context : FD);
-        Computed[I] = true;
-      }
-      return Effects[I];
-    };
-    for (auto [I, J] : Site.ConcurrentPairs) {
-      if (I >= Site.Sides.size() || J >= Site.Sides.size())
+  for (const SpawnSite &Site : Sites)
+    for (const CapturedLocalRace &R : findCapturedLocalRaces(Site, A, FD, Ctx)) {
+      const void *Key = R.Capture ? static_cast<const void *>(R.Capture)
+                                  : R.WriterAccess.Why.Loc.getPtrEncoding();
+      if (!Reported.insert(Key).second)
         continue;
-      const std::vector<EffectEntry> &EI = EffectsOf(I);
-      const std::vector<EffectEntry> &EJ = EffectsOf(J);
-      // Locals written by one side and touched by the other.
-      llvm::SmallVector<const VarDecl *, 4> Vars;
-      for (const EffectEntry &X : EI) {
-        if (X.E.On.TargetKind != Target::Kind::Local || !X.E.On.Object)
-          continue;
-        const auto *V = static_cast<const VarDecl *>(X.E.On.Object);
-        if (llvm::is_contained(Vars, V))
-          continue;
-        for (const EffectEntry &Y : EJ)
-          if (Y.E.On.TargetKind == Target::Kind::Local &&
-              Y.E.On.Object == V && (writes(X) || writes(Y))) {
-            Vars.push_back(V);
-            break;
-          }
+      const ConcurrentSide &SW = Site.Sides[R.Writer], &SO = Site.Sides[R.Other];
+      SourceLocation Loc =
+          R.Capture ? R.Capture->getLocation() : R.WriterAccess.Why.Loc;
+      if (R.Writer == R.Other) {
+        diag(Loc, "variable %0 is captured by reference and written by %1, "
+                  "which may run concurrently with itself (%2); give each "
+                  "run its own copy, or use std::atomic or a mutex")
+            << R.Var << SW.ShortName
+            << (SW.SideKind == ConcurrentSide::MapCallable
+                    ? "it is called for every element at once"
+                    : "it is spawned in a loop");
+      } else if (SO.SideKind == ConcurrentSide::Parent) {
+        diag(Loc, "variable %0 is captured by reference by %1 and written "
+                  "there while %2 %select{reads|writes}3 it; the parent "
+                  "may touch it only after the join (or capture a copy)")
+            << R.Var << SW.ShortName << SO.ShortName << R.OtherWrites;
+      } else {
+        // Name the side whose capture is reported first.
+        diag(Loc, "variable %0 is captured by reference by %1 and written "
+                  "by %2 while it may run; capture a copy, give each side "
+                  "its own variable, or use std::atomic or a mutex")
+            << R.Var << (R.CapturedByOther ? SO.ShortName : SW.ShortName)
+            << (R.CapturedByOther ? SW.ShortName : SO.ShortName);
       }
-      for (const VarDecl *V : Vars) {
-        if (isThreadSafeType(V->getType()))
-          continue;
-        // The writer W and the other side O.
-        unsigned W = I, O = J;
-        const EffectEntry *WAcc = accessTo(EI, V, true);
-        const EffectEntry *OAcc = accessTo(EJ, V, true);
-        if (!WAcc || !writes(*WAcc)) {
-          std::swap(W, O);
-          WAcc = accessTo(EJ, V, true);
-          OAcc = accessTo(EI, V, true);
-        }
-        if (!WAcc || !OAcc || !writes(*WAcc))
-          continue;
-        if (onlyIndexes(Site.Sides[W], V, Ctx) &&
-            (W == O || onlyIndexes(Site.Sides[O], V, Ctx)))
-          continue;
-        const ConcurrentSide &SW = Site.Sides[W], &SO = Site.Sides[O];
-        // Report at a by-reference capture: the reader's if it has one,
-        // otherwise the writer's.
-        const LambdaCapture *Cap = captureOf(SO, V);
-        const ConcurrentSide *Capturer = &SO;
-        if (!Cap || Cap->getCaptureKind() != LCK_ByRef) {
-          Cap = captureOf(SW, V);
-          Capturer = &SW;
-        }
-        if (Cap && Cap->getCaptureKind() != LCK_ByRef)
-          Cap = nullptr;
-        const void *Key = Cap ? static_cast<const void *>(Cap)
-                              : static_cast<const void *>(WAcc);
-        if (!Reported.insert(Key).second)
-          continue;
-        SourceLocation Loc = Cap ? Cap->getLocation() : WAcc->Why.Loc;
-        bool OWrites = writes(*OAcc);
-        if (W == O) {
-          diag(Loc, "variable %0 is captured by reference and written by %1, "
-                    "which may run concurrently with itself (%2); give each "
-                    "run its own copy, or use std::atomic or a mutex")
-              << V << SW.ShortName
-              << (SW.SideKind == ConcurrentSide::MapCallable
-                      ? "it is called for every element at once"
-                      : "it is spawned in a loop");
-        } else if (SO.SideKind == ConcurrentSide::Parent) {
-          diag(Loc, "variable %0 is captured by reference by %1 and written "
-                    "there while %2 %select{reads|writes}3 it; the parent "
-                    "may touch it only after the join (or capture a copy)")
-              << V << SW.ShortName << SO.ShortName << OWrites;
-        } else {
-          diag(Loc, "variable %0 is captured by reference by %1 and written "
-                    "by %2 while it may run; capture a copy, give each side "
-                    "its own variable, or use std::atomic or a mutex")
-              << V << (Capturer == &SO ? SO.ShortName : SW.ShortName)
-              << (Capturer == &SO ? SW.ShortName : SO.ShortName);
-          if (Capturer != &SO)
-            ; // both write: the message names the capturer first
-        }
-        diag(WAcc->Why.Loc, "%0 writes %1 here", DiagnosticIDs::Note)
-            << SW.ShortName << V;
-        if (W != O && OAcc->Why.Loc.isValid())
-          diag(OAcc->Why.Loc, "%0 %select{reads|writes}1 %2 here",
-               DiagnosticIDs::Note)
-              << SO.ShortName << OWrites << V;
-      }
+      diag(R.WriterAccess.Why.Loc, "%0 writes %1 here", DiagnosticIDs::Note)
+          << SW.ShortName << R.Var;
+      if (R.Writer != R.Other && R.OtherAccess.Why.Loc.isValid())
+        diag(R.OtherAccess.Why.Loc, "%0 %select{reads|writes}1 %2 here",
+             DiagnosticIDs::Note)
+            << SO.ShortName << R.OtherWrites << R.Var;
     }
-  }
 }
 
 } // namespace kara

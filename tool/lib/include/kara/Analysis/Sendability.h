@@ -19,6 +19,9 @@
 #ifndef KARA_ANALYSIS_SENDABILITY_H
 #define KARA_ANALYSIS_SENDABILITY_H
 
+#include "kara/Analysis/Concurrency.h"
+#include "kara/Analysis/EffectAnalysis.h"
+
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/Type.h"
@@ -121,6 +124,39 @@ struct UseAfterSend {
 /// is created.
 std::vector<UseAfterSend> findUsesAfterSend(const clang::FunctionDecl *FD,
                                             clang::ASTContext &Ctx);
+
+/// A pointer or reference to mutable data, captured by reference by a side
+/// of a spawn site, written through by one side while another side (or the
+/// same side running concurrently with itself) uses it.
+struct AliasRace {
+  const clang::VarDecl *Var;
+  unsigned Writer, Other; // indices into the site's Sides; equal: itself
+  const clang::Expr *Write;
+  const clang::Expr *OtherUse; // the other side's write, else its use
+  bool OtherWrites;
+  bool Pointer; // a pointer (otherwise a reference)
+};
+std::vector<AliasRace> findAliasRaces(const SpawnSite &Site,
+                                      clang::ASTContext &Ctx);
+
+/// A local of the enclosing function written by one side of a spawn site
+/// while another side (or the same side, spawned in a loop or mapped) reads
+/// or writes it. Element access through a container (`v[i]`) counts as a
+/// read when every use on both sides indexes it; thread-safe types
+/// (atomics, mutexes, the nursery) never race.
+struct CapturedLocalRace {
+  const clang::VarDecl *Var;
+  unsigned Writer, Other; // indices into the site's Sides; equal: itself
+  EffectEntry WriterAccess, OtherAccess;
+  bool OtherWrites;
+  /// The by-reference capture to report at (null if there is none), and
+  /// whether it belongs to the other side rather than the writer.
+  const clang::LambdaCapture *Capture;
+  bool CapturedByOther;
+};
+std::vector<CapturedLocalRace>
+findCapturedLocalRaces(const SpawnSite &Site, EffectAnalysis &A,
+                       const clang::FunctionDecl *FD, clang::ASTContext &Ctx);
 
 } // namespace kara
 
