@@ -208,8 +208,9 @@ public:
       spins = 0;
       if (!registered) {
         void *expected = nullptr;
-        if (c.waiter().compare_exchange_strong(expected, w.wake.load(std::memory_order_relaxed),
-                                               std::memory_order_acq_rel)) {
+        if (c.waiter().compare_exchange_strong(
+                expected, w.wake.load(std::memory_order_relaxed),
+                std::memory_order_acq_rel)) {
           registered = true;
         } else if (expected == completion::done_mark()) {
           break;

@@ -1,4 +1,5 @@
-//===- KaraAttributes.cpp - Register [[kara::...]] with Clang --------------===//
+//===- KaraAttributes.cpp - Register [[kara::...]] with Clang
+//--------------===//
 //
 // Makes Clang accept the kara attributes and records their arguments on the
 // declaration as `annotate` attributes, which survive precompiled preambles
@@ -46,7 +47,7 @@ using TokenList = std::vector<RecoveredToken>;
 
 /// Why a recovery failed; empty when it succeeded.
 struct Recovery {
-  TokenList Tokens;      // the tokens between the parentheses
+  TokenList Tokens;       // the tokens between the parentheses
   bool HasParens = false; // false: the attribute was written without (...)
   std::string Error;
 };
@@ -57,8 +58,8 @@ struct Recovery {
 class ArgumentRecoverer {
 public:
   ArgumentRecoverer(Sema &S)
-      : SM(S.getSourceManager()), LO(S.getLangOpts()),
-        PP(S.getPreprocessor()) {}
+      : SM(S.getSourceManager()), LO(S.getLangOpts()), PP(S.getPreprocessor()) {
+  }
 
   /// The argument tokens following the token at \p Loc.
   Recovery afterToken(SourceLocation Loc, unsigned Depth = 0) {
@@ -98,7 +99,8 @@ public:
         Result.Tokens.push_back(T);
         continue;
       }
-      bool IsVariadicRest = MI->isVariadic() && *Index + 1 == MI->getNumParams();
+      bool IsVariadicRest =
+          MI->isVariadic() && *Index + 1 == MI->getNumParams();
       for (unsigned I = *Index; I < Actuals.size(); ++I) {
         if (I != *Index)
           Result.Tokens.push_back({",", tok::comma, T.Loc});
@@ -202,8 +204,8 @@ private:
         // `this` and other keywords arrive as raw identifiers.
         Kind = tok::identifier;
       }
-      R.Tokens.push_back({Lexer::getSpelling(Tok, SM, LO), Kind,
-                          Tok.getLocation()});
+      R.Tokens.push_back(
+          {Lexer::getSpelling(Tok, SM, LO), Kind, Tok.getLocation()});
     }
   }
 
@@ -240,8 +242,9 @@ public:
 
   bool diagAppertainsToDecl(Sema &S, const ParsedAttr &Attr,
                             const Decl *D) const override {
-    bool Fits = OnRecords ? isa<CXXRecordDecl>(D) : isa<FunctionDecl>(D) ||
-                                                         isa<FunctionTemplateDecl>(D);
+    bool Fits = OnRecords
+                    ? isa<CXXRecordDecl>(D)
+                    : isa<FunctionDecl>(D) || isa<FunctionTemplateDecl>(D);
     if (Fits)
       return true;
     S.Diag(Attr.getLoc(), diag::warn_attribute_wrong_decl_type_str)
@@ -296,8 +299,8 @@ public:
     llvm::SmallVector<Expr *, 4> Args;
     for (const TokenList &Part : Parts)
       Args.push_back(StringArg(joinTokens(Part), Part.front().Loc));
-    D->addAttr(AnnotateAttr::CreateImplicit(Ctx, Full, Args.data(),
-                                            Args.size(), Range));
+    D->addAttr(AnnotateAttr::CreateImplicit(Ctx, Full, Args.data(), Args.size(),
+                                            Range));
     return AttributeApplied;
 #endif
   }
@@ -332,8 +335,8 @@ struct SendableAttr : KaraAttrInfo {
 
 ParsedAttrInfoRegistry::Add<ReadsAttr> RegisterReads("kara-reads",
                                                      "[[kara::reads(...)]]");
-ParsedAttrInfoRegistry::Add<WritesAttr>
-    RegisterWrites("kara-writes", "[[kara::writes(...)]]");
+ParsedAttrInfoRegistry::Add<WritesAttr> RegisterWrites("kara-writes",
+                                                       "[[kara::writes(...)]]");
 ParsedAttrInfoRegistry::Add<PureAttr> RegisterPure("kara-pure",
                                                    "[[kara::pure]]");
 ParsedAttrInfoRegistry::Add<SendableAttr>

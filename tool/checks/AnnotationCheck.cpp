@@ -13,9 +13,7 @@ using namespace clang::ast_matchers;
 namespace kara {
 
 namespace {
-AST_MATCHER(Decl, hasKaraAttribute) {
-  return !karaAttributesOf(&Node).empty();
-}
+AST_MATCHER(Decl, hasKaraAttribute) { return !karaAttributesOf(&Node).empty(); }
 } // namespace
 
 void AnnotationCheck::registerMatchers(MatchFinder *Finder) {
@@ -67,8 +65,8 @@ void AnnotationCheck::check(const MatchFinder::MatchResult &Result) {
                     << A.spelling() << R.Problem << R.Suggestion;
         // Offer the fix only where the argument is written as one token.
         if (!InDefinition && Loc.isFileID()) {
-          SourceLocation End = Lexer::getLocForEndOfToken(Loc, 0, SM,
-                                                          getLangOpts());
+          SourceLocation End =
+              Lexer::getLocForEndOfToken(Loc, 0, SM, getLangOpts());
           StringRef Spelled = Lexer::getSourceText(
               CharSourceRange::getCharRange(Loc, End), SM, getLangOpts());
           if (Spelled == Text)

@@ -36,12 +36,11 @@ void EffectContractCheck::storeOptions(
 void EffectContractCheck::registerMatchers(MatchFinder *Finder) {
   // Template patterns are checked through their instantiations, where every
   // call is resolved.
-  Finder->addMatcher(functionDecl(isDefinition(), hasBody(stmt()),
-                                  unless(isImplicit()),
-                                  unless(isInDependentContext()),
-                                  hasDeclaredEffects())
-                         .bind("function"),
-                     this);
+  Finder->addMatcher(
+      functionDecl(isDefinition(), hasBody(stmt()), unless(isImplicit()),
+                   unless(isInDependentContext()), hasDeclaredEffects())
+          .bind("function"),
+      this);
 }
 
 void EffectContractCheck::check(const MatchFinder::MatchResult &Result) {

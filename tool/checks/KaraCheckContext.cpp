@@ -9,19 +9,18 @@
 
 #include <algorithm>
 #include <map>
-#include <tuple>
 #include <mutex>
+#include <tuple>
 
 using namespace clang;
 
 namespace kara {
 
-std::shared_ptr<const EffectsDatabase> loadDatabases(const std::string &Files,
-                                                     std::string &Error,
-                                                     bool WithBuiltin) {
+std::shared_ptr<const EffectsDatabase>
+loadDatabases(const std::string &Files, std::string &Error, bool WithBuiltin) {
   static std::mutex Lock;
-  static std::map<std::string,
-                  std::pair<std::shared_ptr<const EffectsDatabase>, std::string>>
+  static std::map<std::string, std::pair<std::shared_ptr<const EffectsDatabase>,
+                                         std::string>>
       Cache;
   std::lock_guard<std::mutex> Guard(Lock);
   std::string Key = (WithBuiltin ? "builtin;" : "summaries;") + Files;
@@ -80,7 +79,8 @@ KaraCheckBase::KaraCheckBase(llvm::StringRef Name,
   Database = loadDatabases(DatabaseFiles, DatabaseError, /*WithBuiltin=*/true);
   if (!SummaryFiles.empty()) {
     std::string SummaryError;
-    Summaries = loadDatabases(SummaryFiles, SummaryError, /*WithBuiltin=*/false);
+    Summaries =
+        loadDatabases(SummaryFiles, SummaryError, /*WithBuiltin=*/false);
     if (!SummaryError.empty() && DatabaseError.empty())
       DatabaseError = SummaryError;
   }
@@ -179,8 +179,7 @@ void explainEffect(tidy::ClangTidyCheck &Check, EffectAnalysis &A,
           << describeCallee(Why->Callee) << Looking.str();
       return;
     case Reason::Kind::Database:
-      Check.diag(Why->Loc, "%0 %1 according to %2",
-                 DiagnosticIDs::Note)
+      Check.diag(Why->Loc, "%0 %1 according to %2", DiagnosticIDs::Note)
           << describeCallee(Why->Callee)
           << (Looking.On.isUnknown() ? std::string("has unknown effects")
                                      : Looking.str())
@@ -215,8 +214,9 @@ void explainEffect(tidy::ClangTidyCheck &Check, EffectAnalysis &A,
       const FunctionSummary &Callee = A.summaryOf(Why->Callee);
       Check.diag(Why->Loc, "calls %0, which %1", DiagnosticIDs::Note)
           << describeCallee(Why->Callee)
-          << (Why->CalleeEffect->On.isUnknown() ? std::string("has unknown effects")
-                                                : Why->CalleeEffect->str());
+          << (Why->CalleeEffect->On.isUnknown()
+                  ? std::string("has unknown effects")
+                  : Why->CalleeEffect->str());
       Looking = *Why->CalleeEffect;
       Current = &Callee;
       break;

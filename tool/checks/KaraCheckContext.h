@@ -20,9 +20,8 @@ namespace kara {
 /// The files in `Files` (separated by `;` or `,`), on top of the built-in
 /// database when `WithBuiltin`. Loaded once per distinct list. On error
 /// returns the database without the files and sets `Error`.
-std::shared_ptr<const EffectsDatabase> loadDatabases(const std::string &Files,
-                                                     std::string &Error,
-                                                     bool WithBuiltin);
+std::shared_ptr<const EffectsDatabase>
+loadDatabases(const std::string &Files, std::string &Error, bool WithBuiltin);
 
 /// Base of the kara checks: reads the shared options, reports a bad
 /// database once, and hands out the translation unit's analysis.

@@ -15,7 +15,8 @@ namespace kara {
 
 class KaraModule : public clang::tidy::ClangTidyModule {
 public:
-  void addCheckFactories(clang::tidy::ClangTidyCheckFactories &Factories) override {
+  void
+  addCheckFactories(clang::tidy::ClangTidyCheckFactories &Factories) override {
     Factories.registerCheck<AnnotationCheck>("kara-annotation");
     Factories.registerCheck<EffectContractCheck>("kara-effect-contract");
     Factories.registerCheck<ParallelizeCheck>("kara-parallelize");

@@ -40,9 +40,10 @@ bool bothLocal(const Effect &L, const Effect &R) {
 
 /// The conflicting pair to report between two summaries: a conflict on a
 /// known target first, then one involving `unknown`.
-std::optional<std::pair<Effect, Effect>>
-pickConflict(const FunctionSummary &L, const FunctionSummary &R, bool Self,
-             bool ReportUnknown) {
+std::optional<std::pair<Effect, Effect>> pickConflict(const FunctionSummary &L,
+                                                      const FunctionSummary &R,
+                                                      bool Self,
+                                                      bool ReportUnknown) {
   std::optional<std::pair<Effect, Effect>> Unknown;
   for (const Effect &A : L.Effects)
     for (const Effect &B : R.Effects) {
@@ -88,11 +89,11 @@ void ParConflictCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
 
 void ParConflictCheck::registerMatchers(MatchFinder *Finder) {
   Finder->addMatcher(
-      callExpr(callee(functionDecl(hasAnyName(
-                   "::kara::par", "::kara::race", "::kara::scope",
-                   "::kara::spawn", "::kara::spawn_blocking", "::kara::map",
-                   "::kara::map_limited"))),
-               forCallable(functionDecl().bind("context")))
+      callExpr(
+          callee(functionDecl(hasAnyName(
+              "::kara::par", "::kara::race", "::kara::scope", "::kara::spawn",
+              "::kara::spawn_blocking", "::kara::map", "::kara::map_limited"))),
+          forCallable(functionDecl().bind("context")))
           .bind("call"),
       this);
 }
@@ -145,8 +146,8 @@ void ParConflictCheck::check(const MatchFinder::MatchResult &Result) {
               ") and has unknown effects";
       else
         Msg = Site->What + ": " + L.ShortName +
-              " runs concurrently with itself (" + Why +
-              ") and conflicts on " + resourceName(LE, RE) + ": it " +
+              " runs concurrently with itself (" + Why + ") and conflicts on " +
+              resourceName(LE, RE) + ": it " +
               (LE.isWrite() ? LE.str() : RE.str());
     } else if (isParLike(*Site)) {
       std::string Pair = Site->What + " branches " +

@@ -1,4 +1,5 @@
-//===- ParConflictCheck.h - kara-par-conflict ----------------------------------------===//
+//===- ParConflictCheck.h - kara-par-conflict
+//----------------------------------------===//
 //
 // docs/checks/kara-par-conflict.md
 //
@@ -12,10 +13,12 @@ namespace kara {
 
 class ParConflictCheck : public KaraCheckBase {
 public:
-  ParConflictCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);
+  ParConflictCheck(llvm::StringRef Name,
+                   clang::tidy::ClangTidyContext *Context);
   void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
-  void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+  void
+  check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
 
 private:
   bool ReportUnknown;

@@ -63,16 +63,16 @@ std::string describeDependence(const Dependence &D) {
     return "this statement may throw and that one " +
            effectPhrase(*D.EarlierEffect) +
            " (kara-parallelize.StrictExceptionOrder keeps it after)";
-  return "this statement " + effectPhrase(*D.LaterEffect) +
-         " and that one " + effectPhrase(*D.EarlierEffect);
+  return "this statement " + effectPhrase(*D.LaterEffect) + " and that one " +
+         effectPhrase(*D.EarlierEffect);
 }
 
 /// Source text of the statements of a run, with their comments, ready to be
 /// moved into branches.
 struct Piece {
   const Stmt *S = nullptr;
-  std::string Text;     // the statement with its semicolon
-  std::string Trailing; // a comment on the same line, if any
+  std::string Text;                 // the statement with its semicolon
+  std::string Trailing;             // a comment on the same line, if any
   std::vector<std::string> Leading; // comment lines before it
   SourceLocation Begin, End;        // End: after the trailing comment
   unsigned Column = 0;              // of the statement's first character
@@ -133,10 +133,12 @@ const CXXRecordDecl *observableDestructor(QualType T, unsigned Depth = 0) {
     if (D->isUserProvided())
       return RD;
   for (const CXXBaseSpecifier &B : RD->bases())
-    if (const CXXRecordDecl *Inner = observableDestructor(B.getType(), Depth + 1))
+    if (const CXXRecordDecl *Inner =
+            observableDestructor(B.getType(), Depth + 1))
       return Inner;
   for (const FieldDecl *F : RD->fields())
-    if (const CXXRecordDecl *Inner = observableDestructor(F->getType(), Depth + 1))
+    if (const CXXRecordDecl *Inner =
+            observableDestructor(F->getType(), Depth + 1))
       return Inner;
   return nullptr;
 }
@@ -240,20 +242,18 @@ void ParallelizeCheck::check(const MatchFinder::MatchResult &Result) {
   }
 }
 
-std::vector<ParallelizeCheck::Rewrite>
-ParallelizeCheck::planBlock(const CompoundStmt *Block,
-                            const FunctionDecl *Context,
-                            DependenceAnalysis &Deps, const SourceManager &SM,
-                            bool Explain) {
+std::vector<ParallelizeCheck::Rewrite> ParallelizeCheck::planBlock(
+    const CompoundStmt *Block, const FunctionDecl *Context,
+    DependenceAnalysis &Deps, const SourceManager &SM, bool Explain) {
   std::vector<StatementInfo> Infos;
   for (const Stmt *S : Block->body())
     Infos.push_back(Deps.describe(S, Context));
   std::vector<Rewrite> Rewrites;
   for (auto [First, Last] : DependenceAnalysis::candidateRuns(Infos))
-    if (std::optional<Rewrite> R = planRun(
-            std::vector<StatementInfo>(Infos.begin() + First,
-                                       Infos.begin() + Last + 1),
-            Block, Last, Deps, SM, Explain))
+    if (std::optional<Rewrite> R =
+            planRun(std::vector<StatementInfo>(Infos.begin() + First,
+                                               Infos.begin() + Last + 1),
+                    Block, Last, Deps, SM, Explain))
       Rewrites.push_back(std::move(*R));
   return Rewrites;
 }
@@ -263,10 +263,9 @@ void ParallelizeCheck::onEndOfTranslationUnit() {
   // the same rewrite; the rewrite's text comes from the shared source.
   for (auto &[Key, Block] : TemplateBlocks) {
     const std::vector<Rewrite> &First = Block.PerInstantiation.front();
-    bool Agree = llvm::all_of(Block.PerInstantiation,
-                              [&](const std::vector<Rewrite> &R) {
-                                return R == First;
-                              });
+    bool Agree =
+        llvm::all_of(Block.PerInstantiation,
+                     [&](const std::vector<Rewrite> &R) { return R == First; });
     if (Agree && EndSM)
       for (const Rewrite &R : First)
         emit(R, *EndSM);
@@ -319,8 +318,8 @@ public:
   /// On success returns the text replacing [Pieces.front().Begin,
   /// Pieces.back().End); on failure returns nullopt and sets `Failure`.
   std::optional<std::string> rewrite(const std::vector<StatementInfo> &Run,
-                                     const CompoundStmt *Block,
-                                     unsigned RunEnd, unsigned &Branches) {
+                                     const CompoundStmt *Block, unsigned RunEnd,
+                                     unsigned &Branches) {
     if (!collectPieces(Run))
       return std::nullopt;
     // Variables used after the run decide what branches must return.
@@ -406,9 +405,10 @@ private:
       }
       SourceLocation StmtEnd = Lexer::getLocForEndOfToken(Last, 0, SM, LO);
       bool Invalid = false;
-      P.Text = Lexer::getSourceText(CharSourceRange::getCharRange(Begin, StmtEnd),
-                                    SM, LO, &Invalid)
-                   .str();
+      P.Text =
+          Lexer::getSourceText(CharSourceRange::getCharRange(Begin, StmtEnd),
+                               SM, LO, &Invalid)
+              .str();
       if (Invalid || P.Text.empty())
         return fail("a statement's source text could not be read");
       P.Begin = Begin;
@@ -495,23 +495,23 @@ private:
       TL = Qualified.getUnqualifiedLoc();
     SourceRange R = TL.getSourceRange();
     if (R.isInvalid() || R.getBegin().isMacroID() || R.getEnd().isMacroID())
-      return fail("the type of a declaration could not be spelt"),
-             std::nullopt;
-    E.TypeText = Lexer::getSourceText(CharSourceRange::getTokenRange(R), SM, LO)
-                     .str();
+      return fail("the type of a declaration could not be spelt"), std::nullopt;
+    E.TypeText =
+        Lexer::getSourceText(CharSourceRange::getTokenRange(R), SM, LO).str();
     if (E.TypeText.empty() || E.TypeText.find("const") == 0)
-      return fail("the type of a declaration could not be spelt"),
-             std::nullopt;
+      return fail("the type of a declaration could not be spelt"), std::nullopt;
     if (const CXXRecordDecl *RD = T->getAsCXXRecordDecl()) {
-      bool Movable = !RD->hasDefinition() || RD->needsImplicitCopyConstructor() ||
+      bool Movable = !RD->hasDefinition() ||
+                     RD->needsImplicitCopyConstructor() ||
                      RD->needsImplicitMoveConstructor();
       if (RD->hasDefinition())
         for (const CXXConstructorDecl *C : RD->ctors())
           if (C->isCopyOrMoveConstructor() && !C->isDeleted())
             Movable = true;
       if (!Movable)
-        return fail("'" + E.TypeText + "' can be neither copied nor moved "
-                                       "out of a branch"),
+        return fail("'" + E.TypeText +
+                    "' can be neither copied nor moved "
+                    "out of a branch"),
                std::nullopt;
     }
     return E;
@@ -565,8 +565,8 @@ private:
           llvm::is_contained(Run[Chain[K]].Declares, Exported->Var)) {
         std::optional<std::string> Value = returnValueOf(P, *Exported);
         if (!Value) {
-          Failure = "the initializer of '" +
-                    Exported->Var->getNameAsString() + "' could not be moved";
+          Failure = "the initializer of '" + Exported->Var->getNameAsString() +
+                    "' could not be moved";
           return std::nullopt;
         }
         Text = "return " + reindent(*Value, P.Column, Inner) + ";";
@@ -607,8 +607,10 @@ private:
       for (unsigned I : Chain)
         for (const VarDecl *V : Run[I].Declares)
           if (const CXXRecordDecl *RD = observableDestructor(V->getType())) {
-            Failure = "'" + V->getNameAsString() + "' has a type with a "
-                      "user-provided destructor ('" + RD->getNameAsString() +
+            Failure = "'" + V->getNameAsString() +
+                      "' has a type with a "
+                      "user-provided destructor ('" +
+                      RD->getNameAsString() +
                       "'), and moving it into a branch would change when it "
                       "is destroyed";
             return std::nullopt;
@@ -659,7 +661,8 @@ private:
       std::optional<std::string> B = branch(Run, Chains[I], Exports[I]);
       if (!B)
         return std::nullopt;
-      Out += "\n" + Indent + "    " + *B + (I + 1 == Chains.size() ? ");" : ",");
+      Out +=
+          "\n" + Indent + "    " + *B + (I + 1 == Chains.size() ? ");" : ",");
     }
     return Out;
   }
@@ -695,8 +698,9 @@ ParallelizeCheck::planRun(const std::vector<StatementInfo> &Run,
     return std::nullopt;
   }
   if (Explain && !Plan.Deferred.empty())
-    explainMissed(Run, Plan, "some statements depend on several branches and "
-                             "stay after kara::par");
+    explainMissed(Run, Plan,
+                  "some statements depend on several branches and "
+                  "stay after kara::par");
   Rewrite R;
   R.Begin = Rewriter.begin();
   R.End = Rewriter.end();

@@ -21,13 +21,15 @@ namespace kara {
 
 class ParallelizeCheck : public KaraCheckBase {
 public:
-  ParallelizeCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);
+  ParallelizeCheck(llvm::StringRef Name,
+                   clang::tidy::ClangTidyContext *Context);
   void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
   void registerPPCallbacks(const clang::SourceManager &SM,
                            clang::Preprocessor *PP,
                            clang::Preprocessor *ModuleExpanderPP) override;
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
-  void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+  void
+  check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
 
 private:
   /// A rewrite of one run: the replaced range, its text, and what the

@@ -1,4 +1,5 @@
-//===- SendableCheck.cpp - kara-sendable --------------------------------------===//
+//===- SendableCheck.cpp - kara-sendable
+//--------------------------------------===//
 //
 // Rules (docs/checks/kara-sendable.md):
 //  1. classes marked [[kara::sendable]]: every field and base is sendable;
@@ -412,7 +413,6 @@ void SendableCheck::checkUseAfterMove(const FunctionDecl *FD, ASTContext &Ctx) {
 // Rule 5: racing by-reference captures (needs kara/Analysis/Concurrency.h)
 //===----------------------------------------------------------------------===//
 
-
 void SendableCheck::checkAliases(const SpawnSite &Site, ASTContext &Ctx) {
   for (const AliasRace &R : findAliasRaces(Site, Ctx)) {
     if (!Reported.insert(R.Write).second)
@@ -432,8 +432,7 @@ void SendableCheck::checkAliases(const SpawnSite &Site, ASTContext &Ctx) {
          "reference and written through by %2 while %3 %select{reads|"
          "writes}4 the same data; give each side its own data, or use "
          "std::atomic or a mutex")
-        << R.Pointer << R.Var << SW.ShortName << SO.ShortName
-        << R.OtherWrites;
+        << R.Pointer << R.Var << SW.ShortName << SO.ShortName << R.OtherWrites;
     diag(R.OtherUse->getExprLoc(), "%0 %select{uses|writes through}1 %2 here",
          DiagnosticIDs::Note)
         << SO.ShortName << R.OtherWrites << R.Var;
@@ -453,12 +452,14 @@ void SendableCheck::checkRaces(const FunctionDecl *FD, ASTContext &Ctx) {
   for (const SpawnSite &Site : Sites)
     checkAliases(Site, Ctx);
   for (const SpawnSite &Site : Sites)
-    for (const CapturedLocalRace &R : findCapturedLocalRaces(Site, A, FD, Ctx)) {
+    for (const CapturedLocalRace &R :
+         findCapturedLocalRaces(Site, A, FD, Ctx)) {
       const void *Key = R.Capture ? static_cast<const void *>(R.Capture)
                                   : R.WriterAccess.Why.Loc.getPtrEncoding();
       if (!Reported.insert(Key).second)
         continue;
-      const ConcurrentSide &SW = Site.Sides[R.Writer], &SO = Site.Sides[R.Other];
+      const ConcurrentSide &SW = Site.Sides[R.Writer],
+                           &SO = Site.Sides[R.Other];
       SourceLocation Loc =
           R.Capture ? R.Capture->getLocation() : R.WriterAccess.Why.Loc;
       if (R.Writer == R.Other) {

@@ -1,4 +1,5 @@
-//===- SendableCheck.h - kara-sendable ----------------------------------------===//
+//===- SendableCheck.h - kara-sendable
+//----------------------------------------===//
 //
 // docs/checks/kara-sendable.md. SPEC §3, §6: non-sendable values and racing
 // by-reference captures crossing a spawn boundary, use of a kara::unique
@@ -21,7 +22,8 @@ class SendableCheck : public KaraCheckBase {
 public:
   using KaraCheckBase::KaraCheckBase;
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
-  void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+  void
+  check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
   void onStartOfTranslationUnit() override;
 
 private:

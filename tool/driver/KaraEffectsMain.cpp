@@ -29,7 +29,7 @@ using namespace kara;
 static llvm::cl::OptionCategory Category("kara-effects options");
 static llvm::cl::opt<bool>
     ShowAll("all", llvm::cl::desc("Also print functions defined in headers"),
-        llvm::cl::cat(Category));
+            llvm::cl::cat(Category));
 static llvm::cl::opt<std::string>
     Format("format", llvm::cl::desc("Output format: text (default) or json"),
            llvm::cl::init("text"), llvm::cl::cat(Category));
@@ -75,10 +75,11 @@ std::string explain(const SourceManager &SM, const Reason &R) {
     return R.Detail + " at " + where(SM, R.Loc);
   case Reason::Kind::Call:
     return "calls " + Callee + " at " + where(SM, R.Loc) +
-           (R.CalleeEffect ? ", which " + (R.CalleeEffect->On.isUnknown()
-                                               ? std::string("has unknown effects")
-                                               : R.CalleeEffect->str())
-                           : "");
+           (R.CalleeEffect
+                ? ", which " + (R.CalleeEffect->On.isUnknown()
+                                    ? std::string("has unknown effects")
+                                    : R.CalleeEffect->str())
+                : "");
   case Reason::Kind::Declared:
     return "declared by the kara annotations of " + Callee;
   case Reason::Kind::Database:
@@ -133,9 +134,9 @@ public:
         Json.push_back(Entry);
         continue;
       }
-      llvm::outs() << where(SM, Loc) << ": "
-                   << EffectAnalysis::displayName(FD) << " ["
-                   << sourceName(S.Source) << "] " << S.Effects.str() << "\n";
+      llvm::outs() << where(SM, Loc) << ": " << EffectAnalysis::displayName(FD)
+                   << " [" << sourceName(S.Source) << "] " << S.Effects.str()
+                   << "\n";
       for (const EffectEntry &E : S.Entries)
         llvm::outs() << "    " << E.E.str() << ": " << explain(SM, E.Why)
                      << "\n";
@@ -149,7 +150,8 @@ private:
 
 class Action : public ASTFrontendAction {
 public:
-  Action(const EffectsDatabase &DB, nlohmann::json &Json) : DB(DB), Json(Json) {}
+  Action(const EffectsDatabase &DB, nlohmann::json &Json)
+      : DB(DB), Json(Json) {}
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &,
                                                  StringRef) override {
     return std::make_unique<Consumer>(DB, Json);
@@ -162,7 +164,8 @@ private:
 
 class Factory : public tooling::FrontendActionFactory {
 public:
-  Factory(const EffectsDatabase &DB, nlohmann::json &Json) : DB(DB), Json(Json) {}
+  Factory(const EffectsDatabase &DB, nlohmann::json &Json)
+      : DB(DB), Json(Json) {}
   std::unique_ptr<FrontendAction> create() override {
     return std::make_unique<Action>(DB, Json);
   }

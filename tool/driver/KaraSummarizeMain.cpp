@@ -152,9 +152,10 @@ public:
     Analysis.setSummaryDatabase(Previous);
     Collector C;
     C.TraverseDecl(Ctx.getTranslationUnitDecl());
-    std::string From = llvm::sys::path::filename(
-                           SM.getFileEntryRefForID(SM.getMainFileID())->getName())
-                           .str();
+    std::string From =
+        llvm::sys::path::filename(
+            SM.getFileEntryRefForID(SM.getMainFileID())->getName())
+            .str();
     for (const FunctionDecl *FD : C.Functions) {
       if (!SM.isInMainFile(SM.getFileLoc(FD->getLocation())))
         continue; // header functions are analysed wherever they are included
@@ -192,7 +193,8 @@ private:
   Summaries &Out;
 };
 
-nlohmann::json document(const std::map<std::string, nlohmann::json> &Functions) {
+nlohmann::json
+document(const std::map<std::string, nlohmann::json> &Functions) {
   nlohmann::json Doc;
   Doc["kara-effects"] = 1;
   Doc["comment"] = "Effect summaries written by kara-summarize; read by "
@@ -228,8 +230,8 @@ int main(int Argc, const char **Argv) {
           P && !P->getValue().empty())
         BuildPath = P->getValue();
     std::string Error;
-    Loaded = tooling::CompilationDatabase::autoDetectFromDirectory(BuildPath,
-                                                                   Error);
+    Loaded =
+        tooling::CompilationDatabase::autoDetectFromDirectory(BuildPath, Error);
     if (!Loaded) {
       llvm::errs() << "kara-summarize: error: cannot load a compilation "
                       "database from '"
@@ -253,7 +255,8 @@ int main(int Argc, const char **Argv) {
       return 2;
     }
   }
-  unsigned Threads = Jobs ? Jobs : std::max(1u, std::thread::hardware_concurrency());
+  unsigned Threads =
+      Jobs ? Jobs : std::max(1u, std::thread::hardware_concurrency());
   Threads = std::min<unsigned>(Threads, Files.size());
 
   std::map<std::string, nlohmann::json> Previous;

@@ -15,9 +15,9 @@
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/ADT/StringRef.h"
-#include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <string>
 #include <vector>
@@ -114,10 +114,11 @@ static bool compilationDatabaseLoads(int Argc, const char **Argv) {
                    Dir, Error)) {
       continue;
     }
-    llvm::errs() << "kara-tidy: error: cannot load a compilation database from '"
-                 << Dir << "': " << Error
-                 << "\n(configure with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON and "
-                    "pass the build directory)\n";
+    llvm::errs()
+        << "kara-tidy: error: cannot load a compilation database from '" << Dir
+        << "': " << Error
+        << "\n(configure with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON and "
+           "pass the build directory)\n";
     return false;
   }
   return true;

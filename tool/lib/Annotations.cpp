@@ -92,9 +92,10 @@ ResolvedArgument resolveArgument(const FunctionDecl *On,
       if (Method && isa<CXXConstructorDecl>(Method))
         R.Resolved = Target::thisObject();
       else
-        R.Problem = Method ? "'this' names no object in a static member function"
-                           : "'this' is only meaningful on a non-static member "
-                             "function";
+        R.Problem = Method
+                        ? "'this' names no object in a static member function"
+                        : "'this' is only meaningful on a non-static member "
+                          "function";
       return R;
     }
     R.Resolved = Target::thisObject();
@@ -107,8 +108,8 @@ ResolvedArgument resolveArgument(const FunctionDecl *On,
   Rest.split(Parts, "::");
   for (StringRef P : Parts)
     if (!isIdentifier(P)) {
-      R.Problem = "'" + Text +
-                  "' is not a resource path, 'this' or a parameter name";
+      R.Problem =
+          "'" + Text + "' is not a resource path, 'this' or a parameter name";
       return R;
     }
   if (Parts.size() == 1 && !Path.starts_with("::")) {
@@ -167,18 +168,18 @@ static void forEachEffectAttribute(const FunctionDecl *FD, Callback Fn) {
 std::optional<EffectSet> declaredEffects(const FunctionDecl *FD) {
   bool Annotated = false;
   EffectSet Set;
-  forEachEffectAttribute(FD, [&](const FunctionDecl *Redecl,
-                                 const KaraAttribute &A) {
-    Annotated = true;
-    for (const auto &[Text, Loc] : A.Arguments) {
-      ResolvedArgument R = resolveArgument(Redecl, Text);
-      if (!R.Resolved)
-        continue;
-      Set.add(A.AttrKind == KaraAttribute::Kind::Writes
-                  ? Effect::write(*R.Resolved)
-                  : Effect::read(*R.Resolved));
-    }
-  });
+  forEachEffectAttribute(
+      FD, [&](const FunctionDecl *Redecl, const KaraAttribute &A) {
+        Annotated = true;
+        for (const auto &[Text, Loc] : A.Arguments) {
+          ResolvedArgument R = resolveArgument(Redecl, Text);
+          if (!R.Resolved)
+            continue;
+          Set.add(A.AttrKind == KaraAttribute::Kind::Writes
+                      ? Effect::write(*R.Resolved)
+                      : Effect::read(*R.Resolved));
+        }
+      });
   if (!Annotated)
     return std::nullopt;
   return Set;
@@ -186,11 +187,11 @@ std::optional<EffectSet> declaredEffects(const FunctionDecl *FD) {
 
 const FunctionDecl *annotatedDeclaration(const FunctionDecl *FD) {
   const FunctionDecl *Found = nullptr;
-  forEachEffectAttribute(FD, [&](const FunctionDecl *Redecl,
-                                 const KaraAttribute &) {
-    if (!Found)
-      Found = Redecl;
-  });
+  forEachEffectAttribute(
+      FD, [&](const FunctionDecl *Redecl, const KaraAttribute &) {
+        if (!Found)
+          Found = Redecl;
+      });
   return Found;
 }
 

@@ -1,4 +1,5 @@
-//===- Concurrency.cpp - What runs concurrently with what ------------------===//
+//===- Concurrency.cpp - What runs concurrently with what
+//------------------===//
 //
 // See Concurrency.h. The walk that decides which code of the parent runs
 // while a task may run goes up from the spawn call to the scope body (or
@@ -349,15 +350,17 @@ public:
       Text = "the callable '" + DRE->getDecl()->getNameAsString() + "'";
     Out.push_back(
         {Effect::unknown(),
-         unknownCallable(Callable, Text + " (not a lambda or a named function)")});
+         unknownCallable(Callable,
+                         Text + " (not a lambda or a named function)")});
   }
 
   void lambdaBody(const LambdaExpr *LE, std::vector<EffectEntry> &Out,
                   unsigned Depth) {
     const CXXMethodDecl *Op = callOperatorOf(LE);
     if (!Op || !Op->hasBody()) {
-      Out.push_back({Effect::unknown(),
-                     unknownCallable(LE, "a generic lambda never instantiated")});
+      Out.push_back(
+          {Effect::unknown(),
+           unknownCallable(LE, "a generic lambda never instantiated")});
       return;
     }
     ClosureRules Rules = rulesFor(Op);
@@ -478,7 +481,8 @@ bool isPlainJoin(const Stmt *S, const CXXMemberCallExpr *J) {
       return true;
     if (const auto *BO = dyn_cast<BinaryOperator>(St))
       return BO->getOpcode() == BO_Assign && strip(BO->getRHS()) == J &&
-             !containsRuntime(BO->getLHS()) && isa<DeclRefExpr>(strip(BO->getLHS()));
+             !containsRuntime(BO->getLHS()) &&
+             isa<DeclRefExpr>(strip(BO->getLHS()));
     return false;
   }
   if (const auto *DS = dyn_cast<DeclStmt>(S)) {
@@ -592,7 +596,8 @@ Window walkUp(const CallExpr *Spawn, const Stmt *Root, const ParentIndex &PI,
         ++Index;
         if (!After || Stop)
           continue;
-        if (const CXXMemberCallExpr *J = Handle ? findJoin(S, Handle) : nullptr) {
+        if (const CXXMemberCallExpr *J =
+                Handle ? findJoin(S, Handle) : nullptr) {
           if (!isPlainJoin(S, J)) {
             W.Code.push_back(S);
           }
@@ -627,8 +632,8 @@ Window walkUp(const CallExpr *Spawn, const Stmt *Root, const ParentIndex &PI,
   }
   if (Discarded && JoinOnBlockEnd)
     W.EndIndex = W.StartIndex;
-  if (Stop && W.EndIndex == std::numeric_limits<unsigned>::max() &&
-      W.Joined && !JoinOnBlockEnd)
+  if (Stop && W.EndIndex == std::numeric_limits<unsigned>::max() && W.Joined &&
+      !JoinOnBlockEnd)
     W.EndIndex = W.StartIndex; // joined inside the statement that spawns
   return W;
 }
@@ -799,7 +804,8 @@ std::optional<SpawnSite> spawnSiteFor(const CallExpr *Call,
   if (Call->getNumArgs() < 1)
     return std::nullopt;
   const LambdaExpr *BodyLambda = lambdaOf(Call->getArg(0));
-  const CXXMethodDecl *BodyOp = BodyLambda ? callOperatorOf(BodyLambda) : nullptr;
+  const CXXMethodDecl *BodyOp =
+      BodyLambda ? callOperatorOf(BodyLambda) : nullptr;
   if (!BodyOp || !BodyOp->hasBody() || BodyOp->getNumParams() < 1)
     return std::nullopt;
   const ParmVarDecl *Nursery = BodyOp->getParamDecl(0);
@@ -934,11 +940,12 @@ std::optional<SpawnSite> spawnSiteFor(const CallExpr *Call,
       P.SeparateSpawns = Separate;
       P.Loc = ParentCode.front()->getBeginLoc();
       P.ShortName = "the parent";
-      P.Description = (Info.Owner >= 0
-                           ? std::string("the code of the spawning task and "
-                                         "the scope after the spawn at line ")
-                           : std::string("the scope's code after the spawn at line ")) +
-                      std::to_string(Line(SpawnCall->getBeginLoc())) + Until;
+      P.Description =
+          (Info.Owner >= 0
+               ? std::string("the code of the spawning task and "
+                             "the scope after the spawn at line ")
+               : std::string("the scope's code after the spawn at line ")) +
+          std::to_string(Line(SpawnCall->getBeginLoc())) + Until;
       unsigned PIdx = Site.Sides.size();
       Site.Sides.push_back(std::move(P));
       Site.ConcurrentPairs.push_back({Info.Side, PIdx});
@@ -999,7 +1006,8 @@ std::vector<EffectEntry> sideEffects(const ConcurrentSide &Side,
     R.callable(Side.Callable, Out);
     return Out;
   }
-  const FunctionDecl *SiteFn = canonicalFn(Side.Context ? Side.Context : Context);
+  const FunctionDecl *SiteFn =
+      canonicalFn(Side.Context ? Side.Context : Context);
   for (std::size_t I = 0; I < Side.ParentCode.size(); ++I) {
     const FunctionDecl *Ctx =
         I < Side.ParentContexts.size() && Side.ParentContexts[I]

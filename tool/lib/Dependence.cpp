@@ -222,8 +222,8 @@ RunPlan DependenceAnalysis::plan(const std::vector<StatementInfo> &Run) const {
   return Plan;
 }
 
-std::vector<std::pair<unsigned, unsigned>>
-DependenceAnalysis::candidateRuns(const std::vector<StatementInfo> &Statements) {
+std::vector<std::pair<unsigned, unsigned>> DependenceAnalysis::candidateRuns(
+    const std::vector<StatementInfo> &Statements) {
   std::vector<std::pair<unsigned, unsigned>> Runs;
   unsigned I = 0;
   while (I < Statements.size()) {

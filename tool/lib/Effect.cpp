@@ -207,7 +207,8 @@ bool EffectSet::add(const Effect &E) {
   // The new effect may absorb members it covers.
   Effects.erase(std::remove_if(Effects.begin(), Effects.end(),
                                [&](const Effect &Old) {
-                                 return Old.On.isUnknown() == E.On.isUnknown() &&
+                                 return Old.On.isUnknown() ==
+                                            E.On.isUnknown() &&
                                         E.covers(Old);
                                }),
                 Effects.end());

@@ -279,7 +279,8 @@ public:
     if (const auto *BTE = dyn_cast<CXXBindTemporaryExpr>(E))
       return pointee(BTE->getSubExpr(), Depth + 1);
     if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
-      if (CE->getNumArgs() >= 1 && CE->getConstructor()->isCopyOrMoveConstructor())
+      if (CE->getNumArgs() >= 1 &&
+          CE->getConstructor()->isCopyOrMoveConstructor())
         return pointee(CE->getArg(0), Depth + 1);
       return Target::unknown();
     }
@@ -385,8 +386,7 @@ private:
       visit(ASE->getIdx());
       return;
     }
-    if (const auto *Cast = dyn_cast<CastExpr>(E);
-        Cast && Cast->isGLValue()) {
+    if (const auto *Cast = dyn_cast<CastExpr>(E); Cast && Cast->isGLValue()) {
       visitLValue(Cast->getSubExpr());
       return;
     }
@@ -431,8 +431,8 @@ private:
 
   void visitCall(const CallExpr *CE) {
     // `p->~T()` on a scalar destroys nothing.
-    if (const auto *PD =
-            dyn_cast<CXXPseudoDestructorExpr>(CE->getCallee()->IgnoreParens())) {
+    if (const auto *PD = dyn_cast<CXXPseudoDestructorExpr>(
+            CE->getCallee()->IgnoreParens())) {
       visit(PD->getBase());
       return;
     }
@@ -482,9 +482,9 @@ private:
     }
     if (Method && Method->isVirtual() && !isDevirtualized(CE, Method) &&
         !declaredEffects(Method)) {
-      addIndirect(CE->getBeginLoc(),
-                  "a virtual call to '" + EffectAnalysis::displayName(Method) +
-                      "' (its overriders are not known)");
+      addIndirect(CE->getBeginLoc(), "a virtual call to '" +
+                                         EffectAnalysis::displayName(Method) +
+                                         "' (its overriders are not known)");
       return;
     }
     addCall(Callee, HasThis, ThisArg, std::move(Args), CE->getBeginLoc());
@@ -589,8 +589,7 @@ private:
     V = V->getCanonicalDecl();
     const FunctionDecl *Owner = owningFunction(V);
     if (const auto *P = dyn_cast<ParmVarDecl>(V)) {
-      if (Owner == Fn && !P->getType()->isReferenceType() &&
-          !isReassigned(V))
+      if (Owner == Fn && !P->getType()->isReferenceType() && !isReassigned(V))
         return paramTarget(P);
       return Target::unknown();
     }
@@ -622,8 +621,7 @@ private:
     return Result;
   }
 
-  class ReassignmentFinder
-      : public RecursiveASTVisitor<ReassignmentFinder> {
+  class ReassignmentFinder : public RecursiveASTVisitor<ReassignmentFinder> {
   public:
     explicit ReassignmentFinder(const VarDecl *V) : V(V) {}
     bool findIn(const Stmt *Body) {
@@ -814,8 +812,7 @@ std::string EffectAnalysis::databaseName(const NamedDecl *D) {
     Parts.push_back("~" + Dtor->getParent()->getNameAsString());
   else
     Parts.push_back(D->getDeclName().getAsString());
-  for (const DeclContext *DC = D->getDeclContext(); DC;
-       DC = DC->getParent()) {
+  for (const DeclContext *DC = D->getDeclContext(); DC; DC = DC->getParent()) {
     if (const auto *NS = dyn_cast<NamespaceDecl>(DC)) {
       if (NS->isInline())
         continue;
@@ -855,8 +852,8 @@ EffectSet EffectAnalysis::parameterTypeEffects(const FunctionDecl *FD) {
     if (T->getPointeeType()->isFunctionType())
       continue;
     // An unnamed parameter prints as its database spelling, $N.
-    std::string Name = P->getName().empty() ? "$" + std::to_string(I)
-                                            : P->getNameAsString();
+    std::string Name =
+        P->getName().empty() ? "$" + std::to_string(I) : P->getNameAsString();
     Target On = Target::param(I, Name);
     Set.add(T->getPointeeType().isConstQualified() ? Effect::read(On)
                                                    : Effect::write(On));
@@ -873,9 +870,8 @@ EffectSet EffectAnalysis::parameterTypeEffects(const FunctionDecl *FD) {
 static void addImpliedEffects(SummaryBuilder &B, const FunctionDecl *FD,
                               const EffectSet &Explicit, const Reason &Why) {
   auto Mentioned = [&](const Target &T) {
-    return llvm::any_of(Explicit, [&](const Effect &E) {
-      return E.On.root() == T.root();
-    });
+    return llvm::any_of(
+        Explicit, [&](const Effect &E) { return E.On.root() == T.root(); });
   };
   for (const Effect &E : EffectAnalysis::parameterTypeEffects(FD)) {
     if (Mentioned(E.On))
@@ -908,8 +904,8 @@ static FunctionSummary summaryFromEntry(const FunctionDecl *FD,
           Index >= FD->getNumParams())
         return std::nullopt;
       const ParmVarDecl *P = FD->getParamDecl(Index);
-      return Target::param(Index, P->getName().empty() ? Text
-                                                       : P->getNameAsString());
+      return Target::param(Index,
+                           P->getName().empty() ? Text : P->getNameAsString());
     }
     return Target::resource(Text);
   };
@@ -969,8 +965,9 @@ EffectAnalysis::nonInferredSummary(const FunctionDecl *FD) {
   // wrote one.
   if (Summaries)
     if (const DatabaseEntry *Entry = Summaries->lookupFunction(Name)) {
-      Why.Detail = "the summary database " + Entry->Origin +
-                   (Entry->From.empty() ? "" : " (inferred in " + Entry->From + ")");
+      Why.Detail =
+          "the summary database " + Entry->Origin +
+          (Entry->From.empty() ? "" : " (inferred in " + Entry->From + ")");
       return summaryFromEntry(FD, *Entry, Why);
     }
 

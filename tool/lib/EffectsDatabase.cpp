@@ -118,8 +118,8 @@ bool EffectsDatabase::addJson(const std::string &Text,
         Entry.From = Value.at("from").get<std::string>();
       }
       bool Pure = Value.value("pure", false);
-      if (Pure && (Entry.Unknown || !Entry.Reads.empty() ||
-                   !Entry.Writes.empty())) {
+      if (Pure &&
+          (Entry.Unknown || !Entry.Reads.empty() || !Entry.Writes.empty())) {
         Error = Where + "'pure' cannot be combined with other effects";
         return false;
       }

@@ -8,13 +8,13 @@
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclTemplate.h"
+#include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
+#include "clang/AST/TemplateBase.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Analysis/CFG.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
-#include "clang/AST/ExprCXX.h"
-#include "clang/AST/TemplateBase.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -96,17 +96,26 @@ bool isThreadSafeType(QualType T) {
   const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
   if (!RD)
     return false;
-  static const llvm::StringSet<> Names = {
-      "std::atomic",         "std::atomic_ref",
-      "std::atomic_flag",    "std::mutex",
-      "std::recursive_mutex", "std::timed_mutex",
-      "std::recursive_timed_mutex", "std::shared_mutex",
-      "std::shared_timed_mutex", "std::condition_variable",
-      "std::condition_variable_any", "std::latch",
-      "std::barrier",        "std::counting_semaphore",
-      "std::binary_semaphore", "std::stop_source",
-      "std::stop_token",     "std::once_flag",
-      "kara::nursery",       "kara::detail::cancel_state"};
+  static const llvm::StringSet<> Names = {"std::atomic",
+                                          "std::atomic_ref",
+                                          "std::atomic_flag",
+                                          "std::mutex",
+                                          "std::recursive_mutex",
+                                          "std::timed_mutex",
+                                          "std::recursive_timed_mutex",
+                                          "std::shared_mutex",
+                                          "std::shared_timed_mutex",
+                                          "std::condition_variable",
+                                          "std::condition_variable_any",
+                                          "std::latch",
+                                          "std::barrier",
+                                          "std::counting_semaphore",
+                                          "std::binary_semaphore",
+                                          "std::stop_source",
+                                          "std::stop_token",
+                                          "std::once_flag",
+                                          "kara::nursery",
+                                          "kara::detail::cancel_state"};
   if (const auto *S = dyn_cast<ClassTemplateSpecializationDecl>(RD))
     if (Names.contains(templateName(S)))
       return true;
@@ -159,8 +168,7 @@ static bool hasEnableSendable(const CXXRecordDecl *RD, const ASTContext &Ctx) {
       void *InsertPos = nullptr;
       auto *Spec = const_cast<ClassTemplateDecl *>(CTD)->findSpecialization(
           Args, InsertPos);
-      if (!Spec || !Spec->isExplicitSpecialization() ||
-          !Spec->hasDefinition())
+      if (!Spec || !Spec->isExplicitSpecialization() || !Spec->hasDefinition())
         continue;
       // An explicit specialisation is written to opt in; believe it unless
       // it says false.
@@ -216,8 +224,8 @@ public:
       return NotSendable{"reference " + spell(T, Ctx), "", nullptr};
     QualType C = T.getCanonicalType();
     const Type *Ty = C.getTypePtr();
-    if (Ty->isArithmeticType() || Ty->isEnumeralType() ||
-        Ty->isNullPtrType() || Ty->isVoidType())
+    if (Ty->isArithmeticType() || Ty->isEnumeralType() || Ty->isNullPtrType() ||
+        Ty->isVoidType())
       return std::nullopt;
     if (const auto *PT = dyn_cast<PointerType>(Ty)) {
       QualType Pointee = PT->getPointeeType();
@@ -263,17 +271,17 @@ private:
     if (const auto *S = dyn_cast<ClassTemplateSpecializationDecl>(RD)) {
       std::string Name = templateName(S);
       static const llvm::StringSet<> OneArg = {
-          "std::vector", "std::deque", "std::list", "std::forward_list",
-          "std::array", "std::set", "std::multiset", "std::unordered_set",
-          "std::unordered_multiset", "std::optional", "std::complex",
-          "std::valarray", "std::queue", "std::stack",
-          "std::priority_queue"};
+          "std::vector",       "std::deque",         "std::list",
+          "std::forward_list", "std::array",         "std::set",
+          "std::multiset",     "std::unordered_set", "std::unordered_multiset",
+          "std::optional",     "std::complex",       "std::valarray",
+          "std::queue",        "std::stack",         "std::priority_queue"};
       static const llvm::StringSet<> TwoArgs = {
           "std::map", "std::multimap", "std::unordered_map",
           "std::unordered_multimap", "std::pair"};
       static const llvm::StringSet<> AllArgs = {"std::tuple", "std::variant"};
       static const llvm::StringSet<> Always = {
-          "std::basic_string", "std::bitset", "std::chrono::duration",
+          "std::basic_string",       "std::bitset",  "std::chrono::duration",
           "std::chrono::time_point", "kara::unique", "std::atomic",
           "std::integral_constant"};
       if (Always.contains(Name))
@@ -288,8 +296,7 @@ private:
         const TemplateArgumentList &L = S->getTemplateArgs();
         if (L.size() >= 1 && L[0].getKind() == TemplateArgument::Type) {
           QualType Pointee = L[0].getAsType();
-          if (Pointee.isConstQualified() &&
-              !type(Pointee.getUnqualifiedType()))
+          if (Pointee.isConstQualified() && !type(Pointee.getUnqualifiedType()))
             return std::nullopt;
           if (Pointee.isConstQualified())
             return NotSendable{"std::" + Name.substr(5) +
@@ -320,10 +327,10 @@ private:
     SendableOptIn OptIn = sendableOptIn(RD, Ctx);
     // [[kara::sendable]] on a class template is checked at the template,
     // where dependent fields are skipped: judge a specialisation's fields.
-    bool TrustOptIn = OptIn != SendableOptIn::None &&
-                      !(OptIn == SendableOptIn::Attribute &&
-                        isa<ClassTemplateSpecializationDecl>(RD) &&
-                        !isMarkedSendable(RD));
+    bool TrustOptIn =
+        OptIn != SendableOptIn::None &&
+        !(OptIn == SendableOptIn::Attribute &&
+          isa<ClassTemplateSpecializationDecl>(RD) && !isMarkedSendable(RD));
     if (TrustOptIn)
       return std::nullopt;
     // Other standard library types: their internals are not the user's
@@ -351,8 +358,8 @@ private:
         if (!C.capturesVariable())
           continue;
         const ValueDecl *V = C.getCapturedVar();
-        std::string Where = "the lambda's capture of '" +
-                            V->getNameAsString() + "'";
+        std::string Where =
+            "the lambda's capture of '" + V->getNameAsString() + "'";
         if (C.getCaptureKind() == LCK_ByRef) {
           if (isThreadSafeType(V->getType()))
             continue;
@@ -411,12 +418,16 @@ std::string spawnEntryName(const CallExpr *Call) {
   const FunctionDecl *FD = Call ? Call->getDirectCallee() : nullptr;
   if (!FD)
     return "";
-  static const llvm::StringSet<> Names = {
-      "kara::par",           "kara::par_forced",
-      "kara::race",          "kara::spawn",
-      "kara::spawn_blocking", "kara::nursery::spawn",
-      "kara::nursery::spawn_blocking", "kara::map",
-      "kara::map_limited",   "kara::recover"};
+  static const llvm::StringSet<> Names = {"kara::par",
+                                          "kara::par_forced",
+                                          "kara::race",
+                                          "kara::spawn",
+                                          "kara::spawn_blocking",
+                                          "kara::nursery::spawn",
+                                          "kara::nursery::spawn_blocking",
+                                          "kara::map",
+                                          "kara::map_limited",
+                                          "kara::recover"};
   std::string Name = recordName(FD);
   return Names.contains(Name) ? Name : "";
 }
@@ -501,7 +512,6 @@ const DeclRefExpr *movedUnique(const Expr *E) {
   return DRE;
 }
 
-
 std::vector<SpawnArgument> spawnArguments(const Stmt *Body, ASTContext &Ctx) {
   std::vector<SpawnArgument> Out;
   auto Matches = match(
@@ -521,14 +531,15 @@ std::vector<SpawnArgument> spawnArguments(const Stmt *Body, ASTContext &Ctx) {
     unsigned Callables = spawnCallableArgs(Entry, Call);
     for (unsigned I = 0; I < Call->getNumArgs(); ++I) {
       const Expr *Arg = Call->getArg(I);
-      Out.push_back({Call, Entry, Arg, I < Callables ? taskLambdaOf(Arg) : nullptr});
+      Out.push_back(
+          {Call, Entry, Arg, I < Callables ? taskLambdaOf(Arg) : nullptr});
     }
   }
   return Out;
 }
 
-
-std::vector<UseAfterSend> findUsesAfterSend(const FunctionDecl *FD, ASTContext &Ctx) {
+std::vector<UseAfterSend> findUsesAfterSend(const FunctionDecl *FD,
+                                            ASTContext &Ctx) {
   std::vector<UseAfterSend> Result;
   const Stmt *Body = FD->getBody();
   if (!Body)
@@ -722,12 +733,13 @@ bool isElementAccess(const EffectEntry &E) {
     return true;
   if (!Callee->getIdentifier())
     return false;
-  static const llvm::StringSet<> Names = {"at", "data", "begin", "end",
+  static const llvm::StringSet<> Names = {"at",    "data", "begin",  "end",
                                           "front", "back", "rbegin", "rend"};
   return isa<CXXMethodDecl>(Callee) && Names.contains(Callee->getName());
 }
-bool writes(const EffectEntry &E) { return E.E.isWrite() && !isElementAccess(E); }
-
+bool writes(const EffectEntry &E) {
+  return E.E.isWrite() && !isElementAccess(E);
+}
 
 /// How a piece of code uses a pointer or reference variable: whether it
 /// names it at all, and where it writes the data behind it.
@@ -753,14 +765,17 @@ bool isModified(const Expr *L, ASTContext &Ctx) {
   if (!P)
     return false;
   if (const auto *BO = dyn_cast<BinaryOperator>(P))
-    return BO->isAssignmentOp() && BO->getLHS()->IgnoreParens() == L->IgnoreParens();
+    return BO->isAssignmentOp() &&
+           BO->getLHS()->IgnoreParens() == L->IgnoreParens();
   if (const auto *UO = dyn_cast<UnaryOperator>(P))
     return UO->isIncrementDecrementOp();
   if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(P))
-    if (Op->getNumArgs() >= 1 && Op->getArg(0)->IgnoreParens() == L->IgnoreParens()) {
+    if (Op->getNumArgs() >= 1 &&
+        Op->getArg(0)->IgnoreParens() == L->IgnoreParens()) {
       if (Op->isAssignmentOp())
         return true;
-      if (const auto *M = dyn_cast_or_null<CXXMethodDecl>(Op->getDirectCallee()))
+      if (const auto *M =
+              dyn_cast_or_null<CXXMethodDecl>(Op->getDirectCallee()))
         return !M->isConst() && Op->getOperator() != OO_Subscript;
     }
   if (const auto *ME = dyn_cast<MemberExpr>(P))
@@ -814,7 +829,8 @@ ThroughUse usesThrough(const Stmt *S, const VarDecl *V, ASTContext &Ctx) {
 /// True if every reference to `V` in `Side`'s code indexes it (`v[i]`,
 /// `v.at(i)`, `v.size()`): tasks that write different elements are the
 /// common, correct pattern, and the effect model cannot tell elements apart.
-bool onlyIndexes(const ConcurrentSide &Side, const VarDecl *V, ASTContext &Ctx) {
+bool onlyIndexes(const ConcurrentSide &Side, const VarDecl *V,
+                 ASTContext &Ctx) {
   std::vector<const Stmt *> Code;
   if (Side.Lambda)
     Code.push_back(Side.Lambda->getBody());
@@ -933,9 +949,10 @@ std::vector<AliasRace> findAliasRaces(const SpawnSite &Site, ASTContext &Ctx) {
   return Races;
 }
 
-std::vector<CapturedLocalRace>
-findCapturedLocalRaces(const SpawnSite &Site, EffectAnalysis &A,
-                       const FunctionDecl *FD, ASTContext &Ctx) {
+std::vector<CapturedLocalRace> findCapturedLocalRaces(const SpawnSite &Site,
+                                                      EffectAnalysis &A,
+                                                      const FunctionDecl *FD,
+                                                      ASTContext &Ctx) {
   std::vector<CapturedLocalRace> Races;
   std::vector<std::vector<EffectEntry>> Effects(Site.Sides.size());
   std::vector<bool> Computed(Site.Sides.size(), false);

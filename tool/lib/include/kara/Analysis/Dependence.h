@@ -54,8 +54,11 @@ struct StatementInfo {
 /// Why a later statement must stay after an earlier one.
 struct Dependence {
   unsigned Earlier = 0, Later = 0; // indices into the run
-  enum class Kind { Conflict, Exception, ExceptionAfterWrite } DependenceKind =
-      Kind::Conflict;
+  enum class Kind {
+    Conflict,
+    Exception,
+    ExceptionAfterWrite
+  } DependenceKind = Kind::Conflict;
   /// Conflict: the earlier and later statement's conflicting effects.
   /// Exception: the earlier statement may throw; the write of the later
   /// statement (in LaterEffect).
@@ -83,7 +86,8 @@ public:
   DependenceAnalysis(EffectAnalysis &Effects, bool StrictExceptionOrder)
       : Effects(Effects), StrictExceptionOrder(StrictExceptionOrder) {}
 
-  StatementInfo describe(const clang::Stmt *S, const clang::FunctionDecl *Context);
+  StatementInfo describe(const clang::Stmt *S,
+                         const clang::FunctionDecl *Context);
 
   /// The reason `Later` must stay after `Earlier`, if any.
   std::optional<Dependence> dependence(const StatementInfo &Earlier,

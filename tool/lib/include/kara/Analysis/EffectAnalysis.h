@@ -27,9 +27,9 @@
 
 #include <map>
 #include <memory>
-#include <unordered_map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace kara {
@@ -117,7 +117,8 @@ private:
   const LocalInfo &localInfo(const clang::FunctionDecl *Def);
   FunctionSummary combine(const clang::FunctionDecl *Def, const LocalInfo &Info,
                           bool DropOwnLocals);
-  std::optional<FunctionSummary> nonInferredSummary(const clang::FunctionDecl *FD);
+  std::optional<FunctionSummary>
+  nonInferredSummary(const clang::FunctionDecl *FD);
   void inferComponent(const clang::FunctionDecl *Root);
 
   clang::ASTContext &Ctx;

@@ -27,8 +27,8 @@
 #include "clang/AST/Type.h"
 
 #include <optional>
-#include <vector>
 #include <string>
+#include <vector>
 
 namespace kara {
 
