@@ -67,7 +67,7 @@ public:
   }
 
 private:
-  bool block(std::string What) {
+  bool block(const std::string &What) {
     if (Blocker.empty())
       Blocker = "it contains " + What;
     return true;
