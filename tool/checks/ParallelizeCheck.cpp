@@ -294,8 +294,28 @@ void ParallelizeCheck::explainMissed(const std::vector<StatementInfo> &Run,
        "parallelized%1")
       << static_cast<unsigned>(Run.size())
       << (Why.empty() ? std::string() : ": " + Why);
+  explainDependences(Run, Plan, /*OnlyDeferred=*/false);
+}
+
+void ParallelizeCheck::explainDeferred(const std::vector<StatementInfo> &Run,
+                                       const RunPlan &Plan) {
+  if (!ExplainMissed || Plan.Deferred.empty())
+    return;
+  diag(Run[Plan.Deferred.front()].S->getBeginLoc(),
+       "%0 of %1 statements stay after kara::par: each depends on statements "
+       "of several branches")
+      << static_cast<unsigned>(Plan.Deferred.size())
+      << static_cast<unsigned>(Run.size());
+  explainDependences(Run, Plan, /*OnlyDeferred=*/true);
+}
+
+void ParallelizeCheck::explainDependences(const std::vector<StatementInfo> &Run,
+                                          const RunPlan &Plan,
+                                          bool OnlyDeferred) {
   unsigned Notes = 0;
   for (const Dependence &D : Plan.Dependences) {
+    if (OnlyDeferred && !llvm::is_contained(Plan.Deferred, D.Later))
+      continue;
     if (Notes++ == 6)
       break;
     SourceLocation Earlier = Run[D.Earlier].S->getBeginLoc();
@@ -698,9 +718,7 @@ ParallelizeCheck::planRun(const std::vector<StatementInfo> &Run,
     return std::nullopt;
   }
   if (Explain && !Plan.Deferred.empty())
-    explainMissed(Run, Plan,
-                  "some statements depend on several branches and "
-                  "stay after kara::par");
+    explainDeferred(Run, Plan);
   Rewrite R;
   R.Begin = Rewriter.begin();
   R.End = Rewriter.end();

@@ -54,8 +54,14 @@ private:
                                  const clang::SourceManager &SM, bool Explain);
   void emit(const Rewrite &R, const clang::SourceManager &SM);
   void onEndOfTranslationUnit() override;
+  /// ExplainMissed: why a run was not rewritten, and why statements of a
+  /// rewritten run stay after the par.
   void explainMissed(const std::vector<StatementInfo> &Run, const RunPlan &Plan,
                      const std::string &Why);
+  void explainDeferred(const std::vector<StatementInfo> &Run,
+                       const RunPlan &Plan);
+  void explainDependences(const std::vector<StatementInfo> &Run,
+                          const RunPlan &Plan, bool OnlyDeferred);
 
   /// Templates: the rewrites each instantiation of a block would get. A
   /// block is rewritten only if every instantiation agrees.

@@ -1,0 +1,84 @@
+// RUN: %check_kara_tidy %s kara-parallelize %t -- -- -std=c++20
+// RUN: %check_kara_tidy -check-suffix=EXPLAIN -no-fix %s kara-parallelize %t -- --config="{CheckOptions: {kara-parallelize.ExplainMissed: true}}" -- -std=c++20
+// kara-parallelize: runs of independent statements calling kara-annotated
+// functions become one kara::par (SPEC §4); the rewrite's runtime behaviour
+// is proven by test/e2e. This file pins the diagnostics and the fix-its.
+
+#include <kara/annotations.hpp>
+// CHECK-FIXES: #include <kara/runtime.hpp>
+
+struct Profile { int id; };
+struct Orders { int n; };
+
+[[kara::reads(UserDB)]] Profile fetch_profile(int id);
+[[kara::reads(OrderDB)]] Orders fetch_orders(int id);
+[[kara::writes(UserDB)]] void save_profile(const Profile &p);
+[[kara::writes(Log)]] void log_line(int v) noexcept;
+[[kara::writes(Metrics)]] void count_call(int v) noexcept;
+
+// Declarations keep their names and explicit types.
+int dashboard(int id) {
+  Profile profile = fetch_profile(id);
+  Orders orders = fetch_orders(id);
+  return profile.id + orders.n;
+}
+// CHECK-MESSAGES: :[[@LINE-4]]:3: warning: 2 statements can run in parallel as 2 branches of kara::par [kara-parallelize]
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-5]]:3: warning: 2 statements can run in parallel as 2 branches of kara::par [kara-parallelize]
+// CHECK-FIXES: int dashboard(int id) {
+// CHECK-FIXES-NEXT:   auto [profile, orders] = kara::par(
+// CHECK-FIXES-NEXT:       [&]() -> Profile { return fetch_profile(id); },
+// CHECK-FIXES-NEXT:       [&]() -> Orders { return fetch_orders(id); });
+// CHECK-FIXES-NEXT:   return profile.id + orders.n;
+
+// Void calls become void branches; nothing is returned.
+void record(int v) {
+  log_line(v);
+  count_call(v);
+}
+// CHECK-MESSAGES: :[[@LINE-3]]:3: warning: 2 statements can run in parallel as 2 branches of kara::par [kara-parallelize]
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-4]]:3: warning: 2 statements can run in parallel as 2 branches of kara::par [kara-parallelize]
+// CHECK-FIXES: void record(int v) {
+// CHECK-FIXES-NEXT:   kara::par(
+// CHECK-FIXES-NEXT:       [&] { log_line(v); },
+// CHECK-FIXES-NEXT:       [&] { count_call(v); });
+// CHECK-FIXES-NEXT: }
+
+// Conflicting effects keep a run sequential; with ExplainMissed a note says
+// which statement and which effect.
+void refresh(int id) {
+  Profile p = fetch_profile(id);
+  save_profile(Profile{id});
+  (void)p;
+}
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-4]]:3: warning: 2 statements calling kara-annotated functions were not parallelized [kara-parallelize]
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-4]]:3: note: this statement must follow the one at line [[@LINE-5]]: this statement writes(UserDB) and that one reads(UserDB)
+// CHECK-FIXES: void refresh(int id) {
+// CHECK-FIXES-NEXT:   Profile p = fetch_profile(id);
+// CHECK-FIXES-NEXT:   save_profile(Profile{id});
+
+// A statement that needs both branches stays after the par; ExplainMissed
+// says why.
+int combine(int id) {
+  Profile a = fetch_profile(id);
+  Orders b = fetch_orders(id);
+  log_line(a.id + b.n);
+  return a.id;
+}
+// CHECK-MESSAGES: :[[@LINE-5]]:3: warning: 3 statements can run in parallel as 2 branches of kara::par [kara-parallelize]
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-6]]:3: warning: 3 statements can run in parallel as 2 branches of kara::par [kara-parallelize]
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-5]]:3: warning: 1 of 3 statements stay after kara::par: each depends on statements of several branches [kara-parallelize]
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-6]]:3: note: this statement must follow the one at line [[@LINE-8]]: this statement reads variable 'a' and that one writes variable 'a'
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-7]]:3: note: this statement must follow the one at line [[@LINE-8]]: this statement reads variable 'b' and that one writes variable 'b'
+// CHECK-FIXES: int combine(int id) {
+// CHECK-FIXES-NEXT:   auto [a, b] = kara::par(
+// CHECK-FIXES-NEXT:       [&]() -> Profile { return fetch_profile(id); },
+// CHECK-FIXES-NEXT:       [&]() -> Orders { return fetch_orders(id); });
+// CHECK-FIXES-NEXT:   log_line(a.id + b.n);
+
+// Unannotated calls are no candidates: nothing happens here.
+int plain(int x);
+int untouched(int x) {
+  int a = plain(x);
+  int b = plain(x + 1);
+  return a + b;
+}
