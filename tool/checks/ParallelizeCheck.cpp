@@ -483,14 +483,55 @@ private:
     return Out;
   }
 
+  /// A reference declaration stays a reference: the branch returns it
+  /// (`-> const Config &`) and the binding refers to the same object. Only
+  /// references bound directly to an lvalue: a temporary whose lifetime the
+  /// declaration extends would die inside the branch.
+  std::optional<Export> referenceExport(const VarDecl *V) {
+    QualType T = V->getType();
+    const Expr *Init = V->getInit();
+    if (!T->isLValueReferenceType() || !Init ||
+        V->getInitStyle() != VarDecl::CInit)
+      return fail("a reference declaration that is not an lvalue reference "
+                  "initialised with '=' is not rewritten"),
+             std::nullopt;
+    const Expr *Bound = Init->IgnoreParens();
+    while (const auto *Cast = dyn_cast<ImplicitCastExpr>(Bound)) {
+      if (Cast->getCastKind() != CK_NoOp &&
+          Cast->getCastKind() != CK_DerivedToBase &&
+          Cast->getCastKind() != CK_UncheckedDerivedToBase)
+        break;
+      Bound = Cast->getSubExpr()->IgnoreParens();
+    }
+    if (!Bound->isLValue() || isa<MaterializeTemporaryExpr>(Bound) ||
+        isa<ExprWithCleanups>(Init))
+      return fail("'" + V->getNameAsString() +
+                  "' extends the lifetime of a temporary, which would end "
+                  "inside a branch"),
+             std::nullopt;
+    // The type as written, from the declaration's start: a qualifier such as
+    // `const` lies outside the type location's own range.
+    SourceRange R(V->getBeginLoc(),
+                  V->getTypeSourceInfo()->getTypeLoc().getSourceRange().getEnd());
+    if (R.isInvalid() || R.getBegin().isMacroID() || R.getEnd().isMacroID())
+      return fail("the type of a declaration could not be spelt"),
+             std::nullopt;
+    Export E;
+    E.Var = V;
+    E.TypeText =
+        Lexer::getSourceText(CharSourceRange::getTokenRange(R), SM, LO).str();
+    if (E.TypeText.empty() || E.TypeText.find("decltype") != std::string::npos)
+      return fail("the type of a declaration could not be spelt"),
+             std::nullopt;
+    return E;
+  }
+
   std::optional<Export> exportOf(const VarDecl *V) {
     Export E;
     E.Var = V;
     QualType T = V->getType();
     if (T->isReferenceType())
-      return fail("a reference declaration would have to be returned from a "
-                  "branch"),
-             std::nullopt;
+      return referenceExport(V);
     if (T->isArrayType() || T->isFunctionPointerType())
       return fail("an array or function-pointer declaration cannot be "
                   "returned from a branch"),

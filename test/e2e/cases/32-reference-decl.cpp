@@ -1,6 +1,5 @@
-// Negative: a reference declaration used later would have to be returned
-// from a branch; such runs are left alone.
-// E2E-EXPECT: unchanged
+// A reference declaration bound to an lvalue stays a reference: the branch
+// returns the reference and the binding refers to the same object.
 #include <cstdio>
 #include <string>
 
@@ -13,5 +12,9 @@ int version = 3;
 int main() {
   const std::string &c = config_ref();
   int v = get_version();
-  std::printf("%s %d\n", c.c_str(), v);
+  std::printf("%s %d %d\n", c.c_str(), v, &c == &config);
 }
+// CHECK: int main() {
+// CHECK-NEXT:   auto [c, v] = kara::par(
+// CHECK-NEXT:       [&]() -> const std::string & { return config_ref(); },
+// CHECK-NEXT:       [&]() -> int { return get_version(); });

@@ -75,6 +75,30 @@ int combine(int id) {
 // CHECK-FIXES-NEXT:       [&]() -> Orders { return fetch_orders(id); });
 // CHECK-FIXES-NEXT:   log_line(a.id + b.n);
 
+// A reference bound to an lvalue stays a reference; one that extends the
+// lifetime of a temporary is not rewritten (the temporary would die inside
+// its branch).
+struct Config { int level; };
+[[kara::reads(A)]] const Config &config_a() noexcept;
+[[kara::reads(B)]] Config make_b() noexcept;
+int references() {
+  const Config &a = config_a();
+  const Config &b = config_a();
+  return a.level + b.level;
+}
+// CHECK-MESSAGES: :[[@LINE-4]]:3: warning: 2 statements can run in parallel as 2 branches of kara::par [kara-parallelize]
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-5]]:3: warning: 2 statements can run in parallel as 2 branches of kara::par [kara-parallelize]
+// CHECK-FIXES: int references() {
+// CHECK-FIXES-NEXT:   auto [a, b] = kara::par(
+// CHECK-FIXES-NEXT:       [&]() -> const Config & { return config_a(); },
+// CHECK-FIXES-NEXT:       [&]() -> const Config & { return config_a(); });
+int temporaries() {
+  const Config &a = config_a();
+  const Config &t = make_b();
+  return a.level + t.level;
+}
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-4]]:3: warning: 2 statements calling kara-annotated functions were not parallelized: 't' extends the lifetime of a temporary, which would end inside a branch [kara-parallelize]
+
 // Unannotated calls are no candidates: nothing happens here.
 int plain(int x);
 int untouched(int x) {
