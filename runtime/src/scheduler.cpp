@@ -192,18 +192,8 @@ public:
     bool registered = false;
     unsigned spins = 0;
     while (!c.done()) {
-      if (task *t = find_work(w)) {
-        advert.withdraw();
-        execute(t);
-        spins = 0;
+      if (run_or_spin(w, advert, spins))
         continue;
-      }
-      if (++spins < spin_limit) {
-        if (spins >= advertise_after)
-          advert.offer();
-        relax(spins);
-        continue;
-      }
       advert.offer();
       spins = 0;
       if (!registered) {
@@ -264,6 +254,24 @@ private:
       std::this_thread::yield();
     }
   }
+  /// One step of a worker looking for work: run a task it finds, or spin a
+  /// little longer (advertising itself as idle). False once the spin budget
+  /// is spent, when the caller should park.
+  bool run_or_spin(worker &w, idle_advert &advert, unsigned &spins) noexcept {
+    if (task *t = find_work(w)) {
+      advert.withdraw();
+      execute(t);
+      spins = 0;
+      return true;
+    }
+    if (++spins < spin_limit) {
+      if (spins >= advertise_after)
+        advert.offer();
+      relax(spins);
+      return true;
+    }
+    return false;
+  }
 
   void run_worker(worker &w) {
     tls_worker = &w;
@@ -272,18 +280,8 @@ private:
     idle_advert advert;
     unsigned spins = 0;
     while (!stopping_.load(std::memory_order_acquire)) {
-      if (task *t = find_work(w)) {
-        advert.withdraw();
-        execute(t);
-        spins = 0;
+      if (run_or_spin(w, advert, spins))
         continue;
-      }
-      if (++spins < spin_limit) {
-        if (spins >= advertise_after)
-          advert.offer();
-        relax(spins);
-        continue;
-      }
       spins = 0;
       advert.offer();
       sleep(w, nullptr);
