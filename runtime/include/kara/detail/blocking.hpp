@@ -2,37 +2,12 @@
 #ifndef KARA_DETAIL_BLOCKING_HPP
 #define KARA_DETAIL_BLOCKING_HPP
 
-#include "cancel.hpp"
-#include "result.hpp"
-#include "scheduler.hpp"
+#include "handoff.hpp"
 
 #include <exception>
 #include <type_traits>
 
 namespace kara {
-namespace detail {
-template <class F> struct blocking_job : task {
-  using R = std::invoke_result_t<F &>;
-  F *fn = nullptr;
-  cancel_state *ctx = nullptr;
-  slot<R> result;
-  std::exception_ptr error;
-  completion done{1};
-
-  static void run_job(task *t) noexcept {
-    auto *self = static_cast<blocking_job *>(t);
-    {
-      ctx_guard guard(self->ctx);
-      try {
-        self->result.set_from(*self->fn);
-      } catch (...) {
-        self->error = std::current_exception();
-      }
-    }
-    self->done.arrive();
-  }
-};
-} // namespace detail
 
 /// Runs `f()` on a thread of the elastic blocking pool and returns its result
 /// (or rethrows its exception). Use it around I/O, sleeps and other OS
@@ -44,17 +19,8 @@ template <class F> struct blocking_job : task {
 /// a thread when none is free (up to 512).
 /// Example: `std::string body = kara::blocking([&] { return http_get(url); });`
 template <class F> std::invoke_result_t<F &> blocking(F &&f) {
-  detail::blocking_job<std::remove_reference_t<F>> job;
-  job.run = &detail::blocking_job<std::remove_reference_t<F>>::run_job;
-  job.name = "blocking";
-  job.fn = &f;
-  job.ctx = detail::current_ctx();
-  if (!detail::push_blocking(&job))
-    return f();
-  detail::wait(job.done);
-  if (job.error)
-    std::rethrow_exception(job.error);
-  return job.result.take();
+  return detail::run_handed_off(
+      f, "blocking", [](detail::task *t) { return detail::push_blocking(t); });
 }
 
 } // namespace kara

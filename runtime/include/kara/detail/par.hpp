@@ -10,6 +10,7 @@
 
 #include "cancel.hpp"
 #include "config.hpp"
+#include "handoff.hpp"
 #include "result.hpp"
 #include "scheduler.hpp"
 
@@ -25,40 +26,9 @@ namespace detail {
 /// Runs `f` on a pool worker on behalf of a thread that is not one (main,
 /// a blocking thread...), parking the caller until it is done. The task keeps
 /// the caller's cancellation context. Runs `f` inline if the pool is gone.
-template <class F> struct root_task : task {
-  using R = std::invoke_result_t<F &>;
-  F *fn = nullptr;
-  cancel_state *ctx = nullptr;
-  slot<R> result;
-  std::exception_ptr error;
-  completion done{1};
-
-  static void run_root(task *t) noexcept {
-    auto *self = static_cast<root_task *>(t);
-    {
-      ctx_guard guard(self->ctx);
-      try {
-        self->result.set_from(*self->fn);
-      } catch (...) {
-        self->error = std::current_exception();
-      }
-    }
-    self->done.arrive();
-  }
-};
-
 template <class F> decltype(auto) run_on_pool(F &f) {
-  root_task<F> job;
-  job.run = &root_task<F>::run_root;
-  job.name = "root";
-  job.fn = &f;
-  job.ctx = current_ctx();
-  if (!ensure_started() || !push(&job))
-    return f();
-  wait(job.done);
-  if (job.error)
-    std::rethrow_exception(job.error);
-  return job.result.take();
+  return run_handed_off(f, "root",
+                        [](task *t) { return ensure_started() && push(t); });
 }
 
 /// The frame of one parallel `par`: lives on the joiner's stack; its tasks
