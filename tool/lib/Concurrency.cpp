@@ -702,6 +702,20 @@ const FunctionDecl *functionOf(const Expr *E) {
   return nullptr;
 }
 
+/// A side that runs `Callable` (a lambda, a named function or something
+/// unknown) in `Context`.
+static ConcurrentSide callableSide(ConcurrentSide::Kind Kind,
+                                   const Expr *Callable,
+                                   const FunctionDecl *Context) {
+  ConcurrentSide S;
+  S.SideKind = Kind;
+  S.Callable = Callable;
+  S.Lambda = lambdaOf(Callable);
+  S.Function = S.Lambda ? nullptr : functionOf(Callable);
+  S.Context = Context;
+  return S;
+}
+
 std::optional<SpawnSite> spawnSiteFor(const CallExpr *Call,
                                       const FunctionDecl *Context,
                                       ASTContext &Ctx) {
@@ -717,12 +731,8 @@ std::optional<SpawnSite> spawnSiteFor(const CallExpr *Call,
   if (K == EntryKind::ParLike) {
     bool Race = Site.What == "kara::race";
     for (unsigned I = 0; I < Call->getNumArgs(); ++I) {
-      ConcurrentSide S;
-      S.SideKind = ConcurrentSide::ParBranch;
-      S.Callable = Call->getArg(I);
-      S.Lambda = lambdaOf(S.Callable);
-      S.Function = S.Lambda ? nullptr : functionOf(S.Callable);
-      S.Context = Context;
+      ConcurrentSide S =
+          callableSide(ConcurrentSide::ParBranch, Call->getArg(I), Context);
       S.Loc = S.Callable->getBeginLoc();
       S.ShortName = "branch " + ordinal(I + 1);
       S.Description = S.ShortName + " of " + Site.What;
@@ -738,12 +748,8 @@ std::optional<SpawnSite> spawnSiteFor(const CallExpr *Call,
   if (K == EntryKind::Map) {
     if (Call->getNumArgs() < 1)
       return std::nullopt;
-    ConcurrentSide S;
-    S.SideKind = ConcurrentSide::MapCallable;
-    S.Callable = Call->getArg(0);
-    S.Lambda = lambdaOf(S.Callable);
-    S.Function = S.Lambda ? nullptr : functionOf(S.Callable);
-    S.Context = Context;
+    ConcurrentSide S =
+        callableSide(ConcurrentSide::MapCallable, Call->getArg(0), Context);
     S.Repeated = true;
     S.Loc = S.Callable->getBeginLoc();
     S.ShortName = "the callable";
@@ -761,12 +767,8 @@ std::optional<SpawnSite> spawnSiteFor(const CallExpr *Call,
   if (K == EntryKind::Spawn) {
     if (Call->getNumArgs() < 1)
       return std::nullopt;
-    ConcurrentSide T;
-    T.SideKind = ConcurrentSide::SpawnTask;
-    T.Callable = Call->getArg(0);
-    T.Lambda = lambdaOf(T.Callable);
-    T.Function = T.Lambda ? nullptr : functionOf(T.Callable);
-    T.Context = Context;
+    ConcurrentSide T =
+        callableSide(ConcurrentSide::SpawnTask, Call->getArg(0), Context);
     T.SpawnCall = Call;
     T.SeparateSpawns = {Call};
     T.Loc = Call->getBeginLoc();
@@ -863,12 +865,8 @@ std::optional<SpawnSite> spawnSiteFor(const CallExpr *Call,
 
   std::vector<const CallExpr *> Separate(Spawns.begin(), Spawns.end());
   for (const CallExpr *SpawnCall : Spawns) {
-    ConcurrentSide T;
-    T.SideKind = ConcurrentSide::ScopeTask;
-    T.Callable = SpawnCall->getArg(0);
-    T.Lambda = lambdaOf(T.Callable);
-    T.Function = T.Lambda ? nullptr : functionOf(T.Callable);
-    T.Context = Context;
+    ConcurrentSide T =
+        callableSide(ConcurrentSide::ScopeTask, SpawnCall->getArg(0), Context);
     T.SpawnCall = SpawnCall;
     T.SeparateSpawns = Separate;
     T.Loc = SpawnCall->getBeginLoc();
