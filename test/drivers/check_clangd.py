@@ -140,31 +140,28 @@ else:
     if not any("writes(UserDB)" in d.get("message", "") for d in contract):
         fail("no contract diagnostic names writes(UserDB) from the preamble "
              "header: the annotation did not survive the preamble")
-    ann = [d for d in ds if d.get("code") == "kara-annotation"]
-    if not ann:
-        fail("no kara-annotation diagnostic for the misspelt parameter")
-    rid = send("textDocument/codeAction", {"textDocument": {"uri": uri},
-                                           "range": ann[0]["range"],
-                                           "context": {"diagnostics": ann}})
-    r = wait_for(lambda m: m.get("id") == rid, "codeAction reply")
-    actions = r.get("result") or []
-    print(json.dumps(actions, indent=1))
+    def code_actions(check, what):
+        """The code actions offered for the first diagnostic of `check`."""
+        found = [d for d in ds if d.get("code") == check]
+        if not found:
+            fail("no %s diagnostic for %s" % (check, what))
+        rid = send("textDocument/codeAction", {"textDocument": {"uri": uri},
+                                               "range": found[0]["range"],
+                                               "context": {"diagnostics": found}})
+        r = wait_for(lambda m: m.get("id") == rid, "codeAction reply (%s)" % check)
+        actions = r.get("result") or []
+        print(json.dumps(actions, indent=1))
+        return actions
+
+    actions = code_actions("kara-annotation", "the misspelt parameter")
     fixes = [x for x in actions if x.get("kind") == "quickfix"
              and '"newText": "id"' in json.dumps(x.get("edit", {}))]
     if not fixes:
         fail("no quickfix code action for the kara-annotation fix-it")
     # The kara::par rewrite is offered as a code action too.
-    par = [d for d in ds if d.get("code") == "kara-parallelize"]
-    if not par:
-        fail("no kara-parallelize diagnostic for the two independent calls")
-    rid = send("textDocument/codeAction", {"textDocument": {"uri": uri},
-                                           "range": par[0]["range"],
-                                           "context": {"diagnostics": par}})
-    r = wait_for(lambda m: m.get("id") == rid, "codeAction reply (rewrite)")
-    actions = r.get("result") or []
+    actions = code_actions("kara-parallelize", "the two independent calls")
     rewrites = [x for x in actions if "kara::par(" in json.dumps(x.get("edit", {}))]
     if not rewrites:
-        print(json.dumps(actions, indent=1))
         fail("the kara::par rewrite is not offered as a code action")
     print("PASS: kara diagnostics, a quickfix and the kara::par rewrite via LSP")
 
