@@ -54,3 +54,32 @@ def build_runtime(clang, ar, runtime_src, runtime_include, work):
         fail("archiving the TSan runtime", p)
     print("built", lib)
     return lib
+
+
+def add_runtime_arguments(ap):
+    """The arguments both TSan drivers take: the compiler, the runtime's
+    sources, the work directory, --build-runtime and the case."""
+    ap.add_argument("--clang", required=True)
+    ap.add_argument("--ar", default="llvm-ar-19")
+    ap.add_argument("--runtime-include", required=True)
+    ap.add_argument("--runtime-src", required=True)
+    ap.add_argument("--annotations-include", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--build-runtime", action="store_true")
+    ap.add_argument("case", nargs="?")
+
+
+def runtime_archive(args, setup_test):
+    """With --build-runtime, builds the TSan runtime and returns None (the
+    setup test is done); otherwise returns the archive's path, which the
+    setup test `setup_test` must have built."""
+    if args.build_runtime:
+        build_runtime(args.clang, args.ar, args.runtime_src,
+                      args.runtime_include, args.work)
+        return None
+    if not args.case:
+        fail("no case given")
+    lib = os.path.join(args.work, "libkara_runtime_tsan.a")
+    if not os.path.exists(lib):
+        fail("the TSan runtime archive is missing (run the %s test)" % setup_test)
+    return lib

@@ -18,31 +18,21 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from tsan_support import TSAN_OPTIONS, build_runtime, fail, run, tsan_prefix  # noqa: E402
+from tsan_support import (TSAN_OPTIONS, add_runtime_arguments, fail,  # noqa: E402
+                          run, runtime_archive, tsan_prefix)
 
 TSAN_ENV = {"TSAN_OPTIONS": TSAN_OPTIONS, "KARA_THREADS": "4"}
+
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kara-tidy", required=True)
-    ap.add_argument("--clang", required=True)
-    ap.add_argument("--ar", required=True)
-    ap.add_argument("--runtime-include", required=True)
-    ap.add_argument("--runtime-src", required=True)
-    ap.add_argument("--annotations-include", required=True)
-    ap.add_argument("--work", required=True)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--build-runtime", action="store_true")
-    ap.add_argument("case", nargs="?")
+    add_runtime_arguments(ap)
     args = ap.parse_args()
-    if args.build_runtime:
-        build_runtime(args.clang, args.ar, args.runtime_src, args.runtime_include, args.work)
+    lib = runtime_archive(args, "concurrency.setup")
+    if lib is None:
         return
-    if not args.case:
-        fail("no case given")
-    lib = os.path.join(args.work, "libkara_runtime_tsan.a")
-    if not os.path.exists(lib):
-        fail("the TSan runtime archive is missing (run concurrency.setup)")
     includes = ["-I", args.runtime_include, "-I", args.annotations_include]
 
     # 1. The check accepts the program.

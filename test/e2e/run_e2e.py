@@ -22,9 +22,11 @@ import shutil
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from tsan_support import TSAN_OPTIONS, build_runtime, fail, run, tsan_prefix  # noqa: E402
+from tsan_support import (TSAN_OPTIONS, add_runtime_arguments, fail,  # noqa: E402
+                          run, runtime_archive, tsan_prefix)
 
 TSAN_ENV = {"TSAN_OPTIONS": TSAN_OPTIONS}
+
 
 def directive(text, name, default=""):
     m = re.search(r"//\s*" + name + r":\s*(.*)", text)
@@ -34,22 +36,12 @@ def directive(text, name, default=""):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kara-tidy", required=True)
-    ap.add_argument("--clang", required=True)
-    ap.add_argument("--ar", default="llvm-ar-19")
     ap.add_argument("--filecheck", required=True)
-    ap.add_argument("--runtime-include", required=True)
-    ap.add_argument("--runtime-src", required=True)
-    ap.add_argument("--annotations-include", required=True)
-    ap.add_argument("--work", required=True)
-    ap.add_argument("--build-runtime", action="store_true")
-    ap.add_argument("case", nargs="?")
+    add_runtime_arguments(ap)
     args = ap.parse_args()
-    if args.build_runtime:
-        build_runtime(args.clang, args.ar, args.runtime_src, args.runtime_include, args.work)
+    lib = runtime_archive(args, "e2e.setup")
+    if lib is None:
         return
-    lib = os.path.join(args.work, "libkara_runtime_tsan.a")
-    if not os.path.exists(lib):
-        fail("the TSan runtime archive is missing (run the e2e.setup test)")
 
     text = open(args.case).read()
     name = os.path.splitext(os.path.basename(args.case))[0]
