@@ -44,6 +44,9 @@ namespace {
 AST_MATCHER(CXXRecordDecl, isMarkedKaraSendable) {
   return isMarkedSendable(&Node);
 }
+AST_MATCHER(CallExpr, crossesSpawnBoundary) {
+  return !spawnEntryName(&Node).empty();
+}
 AST_MATCHER(FunctionDecl, isInDependentContext) {
   return Node.isDependentContext();
 }
@@ -57,7 +60,7 @@ std::string displayEntry(llvm::StringRef Entry) {
     return "a task of kara::scope (n.spawn)";
   if (Entry == "kara::nursery::spawn_blocking")
     return "a task of kara::scope (n.spawn_blocking)";
-  if (Entry == "kara::par" || Entry == "kara::par_forced")
+  if (Entry == "kara::par")
     return "a branch of " + Entry.str();
   if (Entry == "kara::race")
     return "a branch of kara::race";
@@ -78,14 +81,7 @@ void SendableCheck::registerMatchers(MatchFinder *Finder) {
                                    unless(isTemplateInstantiation()))
                          .bind("class"),
                      this);
-  Finder->addMatcher(
-      callExpr(callee(functionDecl(hasAnyName(
-                   "::kara::par", "::kara::par_forced", "::kara::race",
-                   "::kara::spawn", "::kara::spawn_blocking",
-                   "::kara::nursery::spawn", "::kara::nursery::spawn_blocking",
-                   "::kara::map", "::kara::map_limited", "::kara::recover"))))
-          .bind("spawn"),
-      this);
+  Finder->addMatcher(callExpr(crossesSpawnBoundary()).bind("spawn"), this);
   Finder->addMatcher(functionDecl(isDefinition(), hasBody(stmt()),
                                   unless(isInDependentContext()))
                          .bind("function"),
@@ -179,7 +175,7 @@ void SendableCheck::checkSpawnCall(const CallExpr *Call, ASTContext &Ctx) {
   unsigned Callables = spawnCallableArgs(Entry, Call);
   for (unsigned I = 0; I < Callables; ++I) {
     const Expr *Arg = Call->getArg(I);
-    const LambdaExpr *LE = taskLambdaOf(Arg);
+    const LambdaExpr *LE = lambdaOf(Arg);
     if (!LE)
       continue;
     checkCaptures(LE, Arg, Call, Entry, Ctx);
@@ -226,7 +222,7 @@ void SendableCheck::checkRecover(const CallExpr *Call, ASTContext &Ctx) {
   if (Call->getNumArgs() < 1)
     return;
   const Expr *Arg = Call->getArg(0);
-  const LambdaExpr *LE = taskLambdaOf(Arg);
+  const LambdaExpr *LE = lambdaOf(Arg);
   if (!LE)
     return;
   for (const LambdaCapture &C : LE->captures()) {

@@ -419,7 +419,7 @@ std::string spawnEntryName(const CallExpr *Call) {
   if (!FD)
     return "";
   static const llvm::StringSet<> Names = {"kara::par",
-                                          "kara::par_forced",
+
                                           "kara::race",
                                           "kara::spawn",
                                           "kara::spawn_blocking",
@@ -434,8 +434,7 @@ std::string spawnEntryName(const CallExpr *Call) {
 
 /// How many leading arguments of the entry point are callables run as tasks.
 unsigned spawnCallableArgs(llvm::StringRef Entry, const CallExpr *Call) {
-  if (Entry == "kara::par" || Entry == "kara::par_forced" ||
-      Entry == "kara::race")
+  if (Entry == "kara::par" || Entry == "kara::race")
     return Call->getNumArgs();
   return Call->getNumArgs() ? 1 : 0;
 }
@@ -462,29 +461,6 @@ bool isStdMoveLike(const CallExpr *C) {
   std::string N = recordName(FD);
   return N == "std::move" || N == "std::forward" || N == "std::ref" ||
          N == "std::cref";
-}
-
-/// The lambda an argument is: through casts, copies, std::move and a local
-/// variable initialised with a lambda.
-const LambdaExpr *taskLambdaOf(const Expr *E) {
-  for (unsigned Depth = 0; E && Depth < 8; ++Depth) {
-    E = skipWrappers(E);
-    if (const auto *LE = dyn_cast<LambdaExpr>(E))
-      return LE;
-    if (const auto *C = dyn_cast<CallExpr>(E); C && isStdMoveLike(C)) {
-      E = C->getArg(0);
-      continue;
-    }
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
-      const auto *V = dyn_cast<VarDecl>(DRE->getDecl());
-      if (V && V->hasLocalStorage() && V->getInit()) {
-        E = V->getInit();
-        continue;
-      }
-    }
-    return nullptr;
-  }
-  return nullptr;
 }
 
 /// `std::move(u)` (or a cast to `unique&&`) of a kara::unique local: the
@@ -514,25 +490,18 @@ const DeclRefExpr *movedUnique(const Expr *E) {
 
 std::vector<SpawnArgument> spawnArguments(const Stmt *Body, ASTContext &Ctx) {
   std::vector<SpawnArgument> Out;
-  auto Matches = match(
-      findAll(callExpr(callee(functionDecl(hasAnyName(
-                           "::kara::par", "::kara::par_forced", "::kara::race",
-                           "::kara::spawn", "::kara::spawn_blocking",
-                           "::kara::nursery::spawn",
-                           "::kara::nursery::spawn_blocking", "::kara::map",
-                           "::kara::map_limited"))))
-                  .bind("c")),
-      *Body, Ctx);
+  auto Matches = match(findAll(callExpr().bind("c")), *Body, Ctx);
   for (const BoundNodes &N : Matches) {
     const auto *Call = N.getNodeAs<CallExpr>("c");
     std::string Entry = spawnEntryName(Call);
-    if (Entry.empty())
+    // kara::recover runs its callable right away: no spawn boundary.
+    if (Entry.empty() || Entry == "kara::recover")
       continue;
     unsigned Callables = spawnCallableArgs(Entry, Call);
     for (unsigned I = 0; I < Call->getNumArgs(); ++I) {
       const Expr *Arg = Call->getArg(I);
       Out.push_back(
-          {Call, Entry, Arg, I < Callables ? taskLambdaOf(Arg) : nullptr});
+          {Call, Entry, Arg, I < Callables ? lambdaOf(Arg) : nullptr});
     }
   }
   return Out;

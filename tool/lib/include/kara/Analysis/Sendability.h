@@ -90,9 +90,6 @@ unsigned spawnCallableArgs(llvm::StringRef Entry, const clang::CallExpr *Call);
 const clang::Expr *skipWrappers(const clang::Expr *E);
 /// A call to std::move, std::forward, std::ref or std::cref.
 bool isStdMoveLike(const clang::CallExpr *C);
-/// The lambda an argument is: through casts, copies, std::move and a local
-/// variable initialised with a lambda; null if none.
-const clang::LambdaExpr *taskLambdaOf(const clang::Expr *E);
 /// `std::move(u)` (or a cast to `unique&&`) of a kara::unique local: the
 /// reference to `u`; null otherwise.
 const clang::DeclRefExpr *movedUnique(const clang::Expr *E);
@@ -104,7 +101,8 @@ struct SpawnArgument {
   const clang::Expr *Arg;
   const clang::LambdaExpr *Lambda; // the task lambda, if the argument is one
 };
-/// The arguments of every spawn-boundary call in `Body`.
+/// The arguments of every spawn-boundary call in `Body` (kara::recover runs
+/// its callable in place and is no spawn boundary).
 std::vector<SpawnArgument> spawnArguments(const clang::Stmt *Body,
                                           clang::ASTContext &Ctx);
 
