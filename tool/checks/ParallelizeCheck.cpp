@@ -337,9 +337,11 @@ public:
 
   /// On success returns the text replacing [Pieces.front().Begin,
   /// Pieces.back().End); on failure returns nullopt and sets `Failure`.
+  /// `Plan` is the run's plan; statements it defers are planned again into
+  /// further par blocks.
   std::optional<std::string> rewrite(const std::vector<StatementInfo> &Run,
-                                     const CompoundStmt *Block, unsigned RunEnd,
-                                     unsigned &Branches) {
+                                     RunPlan Plan, const CompoundStmt *Block,
+                                     unsigned RunEnd, unsigned &Branches) {
     if (!collectPieces(Run))
       return std::nullopt;
     // Variables used after the run decide what branches must return.
@@ -359,11 +361,7 @@ public:
       Remaining[I] = I;
     std::vector<std::string> Blocks;
     Branches = 0;
-    while (!Remaining.empty()) {
-      std::vector<StatementInfo> Sub;
-      for (unsigned I : Remaining)
-        Sub.push_back(Run[I]);
-      RunPlan Plan = Deps.plan(Sub);
+    while (true) {
       if (!Plan.parallelizes()) {
         for (unsigned I : Remaining)
           Blocks.push_back(pieceLines(Pieces[I], ""));
@@ -388,6 +386,12 @@ public:
       for (unsigned D : Plan.Deferred)
         Next.push_back(Remaining[D]);
       Remaining = std::move(Next);
+      if (Remaining.empty())
+        break;
+      std::vector<StatementInfo> Deferred;
+      for (unsigned I : Remaining)
+        Deferred.push_back(Run[I]);
+      Plan = Deps.plan(Deferred);
     }
     std::string Out;
     for (unsigned I = 0; I < Blocks.size(); ++I) {
@@ -511,18 +515,17 @@ private:
              std::nullopt;
     // The type as written, from the declaration's start: a qualifier such as
     // `const` lies outside the type location's own range.
-    SourceRange R(V->getBeginLoc(),
-                  V->getTypeSourceInfo()->getTypeLoc().getSourceRange().getEnd());
+    SourceRange R(
+        V->getBeginLoc(),
+        V->getTypeSourceInfo()->getTypeLoc().getSourceRange().getEnd());
     if (R.isInvalid() || R.getBegin().isMacroID() || R.getEnd().isMacroID())
-      return fail("the type of a declaration could not be spelt"),
-             std::nullopt;
+      return fail("the type of a declaration could not be spelt"), std::nullopt;
     Export E;
     E.Var = V;
     E.TypeText =
         Lexer::getSourceText(CharSourceRange::getTokenRange(R), SM, LO).str();
     if (E.TypeText.empty() || E.TypeText.find("decltype") != std::string::npos)
-      return fail("the type of a declaration could not be spelt"),
-             std::nullopt;
+      return fail("the type of a declaration could not be spelt"), std::nullopt;
     return E;
   }
 
@@ -752,7 +755,7 @@ ParallelizeCheck::planRun(const std::vector<StatementInfo> &Run,
   RunRewriter Rewriter(SM, getLangOpts(), Deps);
   unsigned Branches = 0;
   std::optional<std::string> Text =
-      Rewriter.rewrite(Run, Block, RunEnd, Branches);
+      Rewriter.rewrite(Run, Plan, Block, RunEnd, Branches);
   if (!Text) {
     if (Explain)
       explainMissed(Run, Plan, Rewriter.Failure);
