@@ -96,18 +96,6 @@ std::string explain(const SourceManager &SM, const Reason &R) {
   return "";
 }
 
-class Collector : public RecursiveASTVisitor<Collector> {
-public:
-  bool shouldVisitTemplateInstantiations() const { return true; }
-  bool VisitFunctionDecl(FunctionDecl *FD) {
-    if (FD->isThisDeclarationADefinition() && !FD->isDependentContext() &&
-        !FD->isImplicit())
-      Functions.push_back(FD);
-    return true;
-  }
-  std::vector<const FunctionDecl *> Functions;
-};
-
 class Consumer : public ASTConsumer {
 public:
   Consumer(const EffectsDatabase &DB, nlohmann::json &Json)
@@ -115,9 +103,7 @@ public:
   void HandleTranslationUnit(ASTContext &Ctx) override {
     const SourceManager &SM = Ctx.getSourceManager();
     EffectAnalysis Analysis(Ctx, DB);
-    Collector C;
-    C.TraverseDecl(Ctx.getTranslationUnitDecl());
-    for (const FunctionDecl *FD : C.Functions) {
+    for (const FunctionDecl *FD : EffectAnalysis::definedFunctions(Ctx)) {
       SourceLocation Loc = SM.getFileLoc(FD->getLocation());
       if (!ShowAll && !SM.isInMainFile(Loc))
         continue;
@@ -148,31 +134,13 @@ private:
   nlohmann::json &Json;
 };
 
-class Action : public ASTFrontendAction {
-public:
-  Action(const EffectsDatabase &DB, nlohmann::json &Json)
-      : DB(DB), Json(Json) {}
-  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &,
-                                                 StringRef) override {
+/// What tooling::newFrontendActionFactory asks for, once per file.
+struct ConsumerFactory {
+  const EffectsDatabase &DB;
+  nlohmann::json &Json;
+  std::unique_ptr<ASTConsumer> newASTConsumer() {
     return std::make_unique<Consumer>(DB, Json);
   }
-
-private:
-  const EffectsDatabase &DB;
-  nlohmann::json &Json;
-};
-
-class Factory : public tooling::FrontendActionFactory {
-public:
-  Factory(const EffectsDatabase &DB, nlohmann::json &Json)
-      : DB(DB), Json(Json) {}
-  std::unique_ptr<FrontendAction> create() override {
-    return std::make_unique<Action>(DB, Json);
-  }
-
-private:
-  const EffectsDatabase &DB;
-  nlohmann::json &Json;
 };
 
 } // namespace
@@ -199,8 +167,8 @@ int main(int Argc, const char **Argv) {
   tooling::ClangTool Tool(Parser->getCompilations(),
                           Parser->getSourcePathList());
   nlohmann::json Json = nlohmann::json::array();
-  Factory F(DB, Json);
-  int Status = Tool.run(&F);
+  ConsumerFactory Consumers{DB, Json};
+  int Status = Tool.run(tooling::newFrontendActionFactory(&Consumers).get());
   if (Format == "json")
     llvm::outs() << Json.dump(2) << "\n";
   return Status;

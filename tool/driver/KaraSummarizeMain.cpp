@@ -129,18 +129,6 @@ nlohmann::json entryFor(const FunctionSummary &S, const std::string &From) {
   return Entry;
 }
 
-class Collector : public RecursiveASTVisitor<Collector> {
-public:
-  bool VisitFunctionDecl(FunctionDecl *FD) {
-    if (FD->isThisDeclarationADefinition() && !FD->isDependentContext() &&
-        !FD->isImplicit() && FD->isExternallyVisible() &&
-        !FD->isTemplateInstantiation())
-      Functions.push_back(FD);
-    return true;
-  }
-  std::vector<const FunctionDecl *> Functions;
-};
-
 class Consumer : public ASTConsumer {
 public:
   Consumer(const EffectsDatabase &DB, const EffectsDatabase *Previous,
@@ -150,15 +138,16 @@ public:
     const SourceManager &SM = Ctx.getSourceManager();
     EffectAnalysis Analysis(Ctx, DB);
     Analysis.setSummaryDatabase(Previous);
-    Collector C;
-    C.TraverseDecl(Ctx.getTranslationUnitDecl());
     std::string From =
         llvm::sys::path::filename(
             SM.getFileEntryRefForID(SM.getMainFileID())->getName())
             .str();
-    for (const FunctionDecl *FD : C.Functions) {
-      if (!SM.isInMainFile(SM.getFileLoc(FD->getLocation())))
-        continue; // header functions are analysed wherever they are included
+    for (const FunctionDecl *FD : EffectAnalysis::definedFunctions(Ctx)) {
+      // Header functions are analysed wherever they are included; callers
+      // in other units can only name externally visible, non-template ones.
+      if (!SM.isInMainFile(SM.getFileLoc(FD->getLocation())) ||
+          !FD->isExternallyVisible() || FD->isTemplateInstantiation())
+        continue;
       Out.merge(EffectAnalysis::databaseName(FD),
                 entryFor(Analysis.summaryOf(FD), From));
     }
@@ -170,27 +159,14 @@ private:
   Summaries &Out;
 };
 
-class Factory : public tooling::FrontendActionFactory {
-public:
-  Factory(const EffectsDatabase &DB, const EffectsDatabase *Previous,
-          Summaries &Out)
-      : DB(DB), Previous(Previous), Out(Out) {}
-  std::unique_ptr<FrontendAction> create() override {
-    struct Action : ASTFrontendAction {
-      Factory &F;
-      explicit Action(Factory &F) : F(F) {}
-      std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &,
-                                                     StringRef) override {
-        return std::make_unique<Consumer>(F.DB, F.Previous, F.Out);
-      }
-    };
-    return std::make_unique<Action>(*this);
-  }
-
-private:
+/// What tooling::newFrontendActionFactory asks for, once per file.
+struct ConsumerFactory {
   const EffectsDatabase &DB;
   const EffectsDatabase *Previous;
   Summaries &Out;
+  std::unique_ptr<ASTConsumer> newASTConsumer() {
+    return std::make_unique<Consumer>(DB, Previous, Out);
+  }
 };
 
 nlohmann::json
@@ -272,8 +248,9 @@ int main(int Argc, const char **Argv) {
       for (std::size_t I = Next++; I < Files.size(); I = Next++) {
         tooling::ClangTool Tool(Compilations, {Files[I]});
         Tool.setPrintErrorMessage(false);
-        Factory F(DB, PreviousDB.get(), Current);
-        int Status = Tool.run(&F);
+        ConsumerFactory Consumers{DB, PreviousDB.get(), Current};
+        int Status =
+            Tool.run(tooling::newFrontendActionFactory(&Consumers).get());
         std::lock_guard<std::mutex> Guard(Print);
         llvm::errs() << "[pass " << Pass + 1 << ", " << ++Done << "/"
                      << Files.size() << "] " << Files[I]

@@ -837,6 +837,22 @@ std::string EffectAnalysis::databaseName(const NamedDecl *D) {
   return Name;
 }
 
+std::vector<const FunctionDecl *>
+EffectAnalysis::definedFunctions(ASTContext &Ctx) {
+  struct Collector : RecursiveASTVisitor<Collector> {
+    bool shouldVisitTemplateInstantiations() const { return true; }
+    bool VisitFunctionDecl(FunctionDecl *FD) {
+      if (FD->isThisDeclarationADefinition() && !FD->isDependentContext() &&
+          !FD->isImplicit())
+        Functions.push_back(FD);
+      return true;
+    }
+    std::vector<const FunctionDecl *> Functions;
+  } C;
+  C.TraverseDecl(Ctx.getTranslationUnitDecl());
+  return C.Functions;
+}
+
 std::string EffectAnalysis::displayName(const FunctionDecl *FD) {
   return databaseName(FD);
 }

@@ -101,6 +101,12 @@ public:
   /// key of the effects database.
   static std::string databaseName(const clang::NamedDecl *D);
 
+  /// Every function defined in the translation unit, template instantiations
+  /// included, templates' patterns and implicit members not: what the
+  /// drivers summarise.
+  static std::vector<const clang::FunctionDecl *>
+  definedFunctions(clang::ASTContext &Ctx);
+
   /// A short description of a function for notes: `'ns::f'`.
   static std::string displayName(const clang::FunctionDecl *FD);
 
