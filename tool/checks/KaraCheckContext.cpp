@@ -110,15 +110,21 @@ bool KaraCheckBase::isReportedLocation(SourceLocation Loc,
   const tidy::ClangTidyOptions &Opts = TidyContext->getOptions();
   if (SM.isInSystemHeader(Loc) && !Opts.SystemHeaders.value_or(false))
     return false;
-  std::string Filter = Opts.HeaderFilterRegex.value_or("");
-  if (Filter.empty())
+  // The options do not change during a check's life: compile them once.
+  if (!HeaderFilters) {
+    HeaderFilters.emplace();
+    std::string Filter = Opts.HeaderFilterRegex.value_or("");
+    std::string Exclude = Opts.ExcludeHeaderFilterRegex.value_or("");
+    if (!Filter.empty())
+      HeaderFilters->Include.emplace(Filter);
+    if (!Exclude.empty())
+      HeaderFilters->Exclude.emplace(Exclude);
+  }
+  if (!HeaderFilters->Include)
     return false;
-  llvm::Regex Regex(Filter);
   StringRef File = SM.getFilename(Loc);
-  if (!Regex.match(File))
-    return false;
-  std::string Exclude = Opts.ExcludeHeaderFilterRegex.value_or("");
-  return Exclude.empty() || !llvm::Regex(Exclude).match(File);
+  return HeaderFilters->Include->match(File) &&
+         !(HeaderFilters->Exclude && HeaderFilters->Exclude->match(File));
 }
 
 bool KaraCheckBase::boolOption(llvm::StringRef Name, bool Default) const {

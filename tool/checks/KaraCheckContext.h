@@ -11,8 +11,10 @@
 #include "kara/Analysis/EffectAnalysis.h"
 
 #include "clang-tidy/ClangTidyCheck.h"
+#include "llvm/Support/Regex.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace kara {
@@ -59,6 +61,11 @@ private:
   std::string DatabaseError;
   bool ReportedDatabaseError = false;
   std::shared_ptr<EffectAnalysis> Analysis;
+  /// HeaderFilterRegex and ExcludeHeaderFilterRegex, compiled on first use.
+  struct Filters {
+    std::optional<llvm::Regex> Include, Exclude;
+  };
+  mutable std::optional<Filters> HeaderFilters;
 };
 
 /// Adds notes to the last diagnostic that explain why `E` is in `Summary`,

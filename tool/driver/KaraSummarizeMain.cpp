@@ -22,10 +22,12 @@
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
+#include "clang/Serialization/PCHContainerOperations.h"
 #include "clang/Tooling/CommonOptionsParser.h"
 #include "clang/Tooling/Tooling.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <nlohmann/json.hpp>
@@ -246,7 +248,11 @@ int main(int Argc, const char **Argv) {
     std::mutex Print;
     auto Work = [&] {
       for (std::size_t I = Next++; I < Files.size(); I = Next++) {
-        tooling::ClangTool Tool(Compilations, {Files[I]});
+        // A physical file system of its own per tool: the default one
+        // changes the process's working directory, which threads share.
+        tooling::ClangTool Tool(Compilations, {Files[I]},
+                                std::make_shared<PCHContainerOperations>(),
+                                llvm::vfs::createPhysicalFileSystem());
         Tool.setPrintErrorMessage(false);
         ConsumerFactory Consumers{DB, PreviousDB.get(), Current};
         int Status =

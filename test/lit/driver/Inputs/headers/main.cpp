@@ -1,0 +1,2 @@
+#include "inc.h"
+int main() { return both(1); }
