@@ -22,6 +22,15 @@ long fib(int n) {
   return a + b;
 }
 
+// As kara-parallelize writes it: the closures hold a copy of n.
+long fib_by_value(int n) {
+  if (n < 2)
+    return n;
+  auto [a, b] = kara::par([n] { return fib_by_value(n - 1); },
+                          [n] { return fib_by_value(n - 2); });
+  return a + b;
+}
+
 long fib_serial(int n) {
   return n < 2 ? n : fib_serial(n - 1) + fib_serial(n - 2);
 }
@@ -86,6 +95,58 @@ TEST(Par, ReferenceResults) {
 }
 
 TEST(Par, RecursiveFibMatchesSerial) { EXPECT_EQ(fib(24), fib_serial(24)); }
+
+TEST(Par, RecursiveFibWithCopiedCapturesMatchesSerial) {
+  EXPECT_EQ(fib_by_value(24), fib_serial(24));
+}
+
+// Small trivially copyable temporaries reach the parallel path as copies;
+// anything a caller could observe being copied is passed by reference.
+TEST(Par, OnlyUnobservableBranchesAreCopied) {
+  using kara::detail::pass_by_value;
+  int n = 0;
+  auto small = [n] { return n; };
+  auto by_ref = [&n] { return n; };
+  std::string text;
+  auto owning = [text] { return text.size(); };
+  long a = 0, b = 0, c = 0;
+  auto large = [a, b, c] { return a + b + c; };
+  static_assert(pass_by_value<decltype(small)>::value);
+  static_assert(pass_by_value<decltype(by_ref)>::value);
+  static_assert(!pass_by_value<decltype(small) &>::value);
+  static_assert(!pass_by_value<decltype(owning)>::value);
+  static_assert(!pass_by_value<decltype(large)>::value);
+  static_assert(!pass_by_value<int (&)()>::value);
+  (void)small, (void)by_ref, (void)owning, (void)large;
+}
+
+struct Counter {
+  int calls = 0;
+  int operator()() { return ++calls; }
+};
+
+TEST(Par, LvalueCallablesKeepTheirState) {
+  Counter first, second;
+  for (int round = 1; round <= 3; ++round) {
+    // Forced: the branches take the parallel path, where a copy would lose
+    // the increments.
+    auto [x, y] = kara::detail::par_forced(first, second);
+    EXPECT_EQ(x, round);
+    EXPECT_EQ(y, round);
+    auto [u, v] = kara::par(first, second);
+    EXPECT_EQ(u, round + 1);
+    EXPECT_EQ(v, round + 1);
+    first.calls = second.calls = round;
+  }
+}
+
+TEST(Par, CopiedBranchesOnTheParallelPath) {
+  int base = 40;
+  auto [x, y] = kara::detail::par_forced([base] { return base + 1; },
+                                         [base] { return base + 2; });
+  EXPECT_EQ(x, 41);
+  EXPECT_EQ(y, 42);
+}
 
 TEST(Par, ManyExternalThreads) {
   std::vector<std::thread> threads;

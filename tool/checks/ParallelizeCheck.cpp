@@ -227,6 +227,8 @@ void ParallelizeCheck::check(const MatchFinder::MatchResult &Result) {
   DependenceAnalysis Deps(Effects, StrictExceptionOrder);
   BlockCollector Collector(FD);
   Collector.TraverseStmt(FD->getBody());
+  CopyScalars = !Instantiation;
+  CurrentAST = Result.Context;
   for (auto [Block, Context] : Collector.Blocks) {
     if (Block->size() < 2 || Block->getBeginLoc().isMacroID())
       continue;
@@ -331,9 +333,10 @@ namespace {
 /// Builds the replacement text of one run, or says why it cannot.
 class RunRewriter {
 public:
-  RunRewriter(const SourceManager &SM, const LangOptions &LO,
-              const DependenceAnalysis &Deps)
-      : SM(SM), LO(LO), Deps(Deps) {}
+  RunRewriter(const SourceManager &SM, const ASTContext &Context,
+              const DependenceAnalysis &Deps, bool CopyScalars)
+      : SM(SM), LO(Context.getLangOpts()), Context(Context), Deps(Deps),
+        CopyScalars(CopyScalars) {}
 
   /// On success returns the text replacing [Pieces.front().Begin,
   /// Pieces.back().End); on failure returns nullopt and sets `Failure`.
@@ -647,7 +650,7 @@ private:
         !llvm::is_contained(Run[Chain.back()].Declares, Exported->Var))
       Lines.push_back("return " + Exported->Var->getNameAsString() + ";");
 
-    std::string Head = "[&]";
+    std::string Head = "[&" + copiedScalars(Run, Chain) + "]";
     if (Exported && !Exported->TypeText.empty())
       Head += "() -> " + Exported->TypeText;
     if (Lines.size() == 1 && !HasComments &&
@@ -657,6 +660,30 @@ private:
     for (const std::string &L : Lines)
       Out += "\n" + Inner + L;
     Out += "\n" + Indent + "    }";
+    return Out;
+  }
+
+  /// ", a, b" for the scalars the chain only reads: a branch that holds
+  /// copies instead of their addresses reaches the runtime's parallel path
+  /// in registers, so the inline path compiles like the plain calls. Nothing
+  /// writes them while the par runs: such a write would be a dependence.
+  std::string copiedScalars(const std::vector<StatementInfo> &Run,
+                            const std::vector<unsigned> &Chain) {
+    if (!CopyScalars)
+      return "";
+    std::vector<const Stmt *> Statements;
+    for (unsigned I : Chain)
+      Statements.push_back(Run[I].S);
+    // Variables declared anywhere in the run may become structured
+    // bindings, which C++17 cannot capture.
+    std::vector<const VarDecl *> DeclaredInRun;
+    for (const StatementInfo &Info : Run)
+      DeclaredInRun.insert(DeclaredInRun.end(), Info.Declares.begin(),
+                           Info.Declares.end());
+    std::string Out;
+    for (const VarDecl *V :
+         readOnlyScalarLocals(Statements, DeclaredInRun, Context))
+      Out += ", " + V->getNameAsString();
     return Out;
   }
 
@@ -733,7 +760,9 @@ private:
 
   const SourceManager &SM;
   const LangOptions &LO;
+  const ASTContext &Context;
   const DependenceAnalysis &Deps;
+  bool CopyScalars;
   std::vector<Piece> Pieces;
   std::string Indent;
 };
@@ -752,7 +781,7 @@ ParallelizeCheck::planRun(const std::vector<StatementInfo> &Run,
       explainMissed(Run, Plan, "");
     return std::nullopt;
   }
-  RunRewriter Rewriter(SM, getLangOpts(), Deps);
+  RunRewriter Rewriter(SM, *CurrentAST, Deps, CopyScalars);
   unsigned Branches = 0;
   std::optional<std::string> Text =
       Rewriter.rewrite(Run, Plan, Block, RunEnd, Branches);

@@ -75,6 +75,11 @@ private:
   bool ExplainMissed;
   clang::tidy::utils::IncludeInserter Inserter;
   const clang::SourceManager *CurrentSM = nullptr;
+  /// Branches copy the scalars they only read (`[&, n]`), except in
+  /// template instantiations, where a type may be scalar in one and a class
+  /// in another.
+  bool CopyScalars = true;
+  const clang::ASTContext *CurrentAST = nullptr;
 };
 
 } // namespace kara

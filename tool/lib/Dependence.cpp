@@ -7,6 +7,8 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 #include <algorithm>
 #include <set>
@@ -91,7 +93,65 @@ bool inMacro(const Stmt *S) {
   return S->getBeginLoc().isMacroID() || S->getEndLoc().isMacroID();
 }
 
+/// For readOnlyScalarLocals: every variable the statements mention, and
+/// whether each mention only loads its value.
+class LoadFinder : public RecursiveASTVisitor<LoadFinder> {
+public:
+  bool VisitImplicitCastExpr(ImplicitCastExpr *E) {
+    if (E->getCastKind() == CK_LValueToRValue)
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(E->getSubExpr()->IgnoreParens()))
+        Loads.insert(DRE);
+    return true;
+  }
+  // Pre-order: the cast above is visited before the reference it loads.
+  bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+    const auto *V = dyn_cast<VarDecl>(DRE->getDecl());
+    if (!V)
+      return true;
+    bool OnlyLoads = Loads.count(DRE) && !DRE->refersToEnclosingVariableOrCapture() &&
+                     DRE->isNonOdrUse() == NOUR_None;
+    auto [It, New] = OnlyLoaded.try_emplace(V->getCanonicalDecl(), OnlyLoads);
+    if (!OnlyLoads)
+      It->second = false;
+    return true;
+  }
+  bool VisitVarDecl(VarDecl *V) {
+    Declared.insert(V->getCanonicalDecl());
+    return true;
+  }
+
+  llvm::SmallPtrSet<const DeclRefExpr *, 16> Loads;
+  llvm::DenseMap<const VarDecl *, bool> OnlyLoaded;
+  llvm::SmallPtrSet<const VarDecl *, 8> Declared;
+};
+
 } // namespace
+
+std::vector<const VarDecl *>
+readOnlyScalarLocals(llvm::ArrayRef<const Stmt *> Statements,
+                     llvm::ArrayRef<const VarDecl *> Excluded,
+                     const ASTContext &Context) {
+  LoadFinder Finder;
+  for (const Stmt *S : Statements)
+    Finder.TraverseStmt(const_cast<Stmt *>(S));
+  std::vector<const VarDecl *> Result;
+  for (auto [V, OnlyLoaded] : Finder.OnlyLoaded) {
+    if (!OnlyLoaded || Finder.Declared.count(V) || !V->hasLocalStorage() ||
+        llvm::any_of(Excluded, [&](const VarDecl *E) {
+          return E->getCanonicalDecl() == V;
+        }))
+      continue;
+    QualType T = V->getType();
+    if (T->isReferenceType() || !T->isScalarType() || T.isVolatileQualified() ||
+        T->isDependentType() || V->isUsableInConstantExpressions(Context))
+      continue;
+    Result.push_back(V);
+  }
+  llvm::sort(Result, [](const VarDecl *A, const VarDecl *B) {
+    return A->getName() < B->getName();
+  });
+  return Result;
+}
 
 std::optional<Effect> StatementInfo::firstOutsideWrite() const {
   for (const Effect &E : Effects) {

@@ -12,8 +12,8 @@
 // CHECK: #include <kara/runtime.hpp>
 // CHECK: long fib(int n) {
 // CHECK:   auto [a, b] = kara::par(
-// CHECK-NEXT:       [&]() -> long { return fib(n - 1); },
-// CHECK-NEXT:       [&]() -> long { return fib(n - 2); });
+// CHECK-NEXT: [&, n]() -> long { return fib(n - 1); },
+// CHECK-NEXT: [&, n]() -> long { return fib(n - 2); });
 // CHECK-NEXT:   return a + b;
 
 int main() {

@@ -39,8 +39,8 @@
 }
 // CHECK: std::vector<int> start;
 // CHECK-NEXT:   auto [low, rest] = kara::par(
-// CHECK-NEXT:       [&]() -> int { return solve(std::vector<int>{0}, n) + solve(std::vector<int>{1}, n); },
-// CHECK-NEXT:       [&]() -> int { return solve(start, n); });
+// CHECK-NEXT: [&, n]() -> int { return solve(std::vector<int>{0}, n) + solve(std::vector<int>{1}, n); },
+// CHECK-NEXT: [&, n]() -> int { return solve(start, n); });
 // CHECK-NEXT:   left = low;
 
 int main() {

@@ -35,12 +35,12 @@ double step(Body &ship, Body &rock, Body &probe, double dt) {
 }
 // CHECK: double step(Body &ship, Body &rock, Body &probe, double dt) {
 // CHECK-NEXT:   kara::par(
-// CHECK-NEXT:       [&] {
+// CHECK-NEXT: [&, dt] {
 // CHECK-NEXT:         ship.integrate(dt);
 // CHECK-NEXT:         ship.damp(0.99);
 // CHECK-NEXT:       },
-// CHECK-NEXT:       [&] { rock.integrate(dt); },
-// CHECK-NEXT:       [&] {
+// CHECK-NEXT: [&, dt] { rock.integrate(dt); },
+// CHECK-NEXT: [&, dt] {
 // CHECK-NEXT:         probe.integrate(dt);
 // CHECK-NEXT:         probe.damp(0.5);
 // CHECK-NEXT:       });

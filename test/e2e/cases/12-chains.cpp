@@ -17,11 +17,11 @@ int compute(int k) {
 // CHECK: int compute(int k) {
 // CHECK-NEXT:   int tally = 0;
 // CHECK-NEXT:   auto [r2] = kara::par(
-// CHECK-NEXT:       [&] {
+// CHECK-NEXT: [&, k] {
 // CHECK-NEXT:         int l = left_source(k);
 // CHECK-NEXT:         tally = refine(l); // overwrites tally
 // CHECK-NEXT:       },
-// CHECK-NEXT:       [&]() -> int {
+// CHECK-NEXT: [&, k]() -> int {
 // CHECK-NEXT:         int r = right_source(k);
 // CHECK-NEXT:         return refine(r);
 // CHECK-NEXT:       });

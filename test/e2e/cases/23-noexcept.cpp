@@ -14,8 +14,8 @@ int handle(int k) {
 }
 // CHECK: int handle(int k) {
 // CHECK-NEXT:   auto [v] = kara::par(
-// CHECK-NEXT:       [&]() -> int { return fetch(k); },
-// CHECK-NEXT:       [&] { record(k); });
+// CHECK-NEXT: [&, k]() -> int { return fetch(k); },
+// CHECK-NEXT: [&, k] { record(k); });
 // CHECK-NEXT:   return v;
 
 int main() {

@@ -22,12 +22,12 @@ int main() {
 }
 // CHECK: auto job = [](int k) {
 // CHECK-NEXT:     auto [a, b] = kara::par(
-// CHECK-NEXT:         [&]() -> int { return fa(k); },
-// CHECK-NEXT:         [&]() -> int { return fb(k); });
+// CHECK-NEXT: [&, k]() -> int { return fa(k); },
+// CHECK-NEXT: [&, k]() -> int { return fb(k); });
 // CHECK-NEXT:     return a + b;
 // CHECK:      for (int i = 0; i < 3; ++i) {
 // CHECK-NEXT:   {
 // CHECK-NEXT:       auto [x, y] = kara::par(
-// CHECK-NEXT:           [&]() -> int { return fa(i); },
-// CHECK-NEXT:           [&]() -> int { return fb(i); });
+// CHECK-NEXT: [&, i]() -> int { return fa(i); },
+// CHECK-NEXT: [&, i]() -> int { return fb(i); });
 // CHECK-NEXT:       total += x - y;

@@ -31,7 +31,7 @@ int run(int x) {
 // CHECK-NEXT:       [&]() -> int { return load_b(); });
 // CHECK-NEXT:   auto [c] = kara::par(
 // CHECK-NEXT:       [&] { note(a, b); },
-// CHECK-NEXT:       [&]() -> int { return check(x); });
+// CHECK-NEXT: [&, x]() -> int { return check(x); });
 // CHECK-NEXT:   return c;
 
 int main() {

@@ -26,8 +26,8 @@ int dashboard(int id) {
 // CHECK-MESSAGES-EXPLAIN: :[[@LINE-5]]:3: warning: 2 statements can run in parallel as 2 branches of kara::par [kara-parallelize]
 // CHECK-FIXES: int dashboard(int id) {
 // CHECK-FIXES-NEXT:   auto [profile, orders] = kara::par(
-// CHECK-FIXES-NEXT:       [&]() -> Profile { return fetch_profile(id); },
-// CHECK-FIXES-NEXT:       [&]() -> Orders { return fetch_orders(id); });
+// CHECK-FIXES-NEXT:       [&, id]() -> Profile { return fetch_profile(id); },
+// CHECK-FIXES-NEXT:       [&, id]() -> Orders { return fetch_orders(id); });
 // CHECK-FIXES-NEXT:   return profile.id + orders.n;
 
 // Void calls become void branches; nothing is returned.
@@ -39,8 +39,8 @@ void record(int v) {
 // CHECK-MESSAGES-EXPLAIN: :[[@LINE-4]]:3: warning: 2 statements can run in parallel as 2 branches of kara::par [kara-parallelize]
 // CHECK-FIXES: void record(int v) {
 // CHECK-FIXES-NEXT:   kara::par(
-// CHECK-FIXES-NEXT:       [&] { log_line(v); },
-// CHECK-FIXES-NEXT:       [&] { count_call(v); });
+// CHECK-FIXES-NEXT:       [&, v] { log_line(v); },
+// CHECK-FIXES-NEXT:       [&, v] { count_call(v); });
 // CHECK-FIXES-NEXT: }
 
 // Conflicting effects keep a run sequential; with ExplainMissed a note says
@@ -71,8 +71,8 @@ int combine(int id) {
 // CHECK-MESSAGES-EXPLAIN: :[[@LINE-7]]:3: note: this statement must follow the one at line [[@LINE-8]]: this statement reads variable 'b' and that one writes variable 'b'
 // CHECK-FIXES: int combine(int id) {
 // CHECK-FIXES-NEXT:   auto [a, b] = kara::par(
-// CHECK-FIXES-NEXT:       [&]() -> Profile { return fetch_profile(id); },
-// CHECK-FIXES-NEXT:       [&]() -> Orders { return fetch_orders(id); });
+// CHECK-FIXES-NEXT:       [&, id]() -> Profile { return fetch_profile(id); },
+// CHECK-FIXES-NEXT:       [&, id]() -> Orders { return fetch_orders(id); });
 // CHECK-FIXES-NEXT:   log_line(a.id + b.n);
 
 // A reference bound to an lvalue stays a reference; one that extends the
@@ -106,3 +106,79 @@ int untouched(int x) {
   int b = plain(x + 1);
   return a + b;
 }
+
+// Branches copy the scalar locals and parameters they only read ([&, n]);
+// everything else stays captured by reference: a written, address-taken or
+// reference-bound variable, a reference, a class type, a volatile, a constant,
+// a variable declared in the run or used in a nested lambda.
+[[kara::reads(A)]] long work_a(long n) noexcept;
+[[kara::reads(B)]] long work_b(long n) noexcept;
+[[kara::reads(B)]] long work_ref(const long &n) noexcept;
+[[kara::reads(B)]] long work_ptr(const long *n) noexcept;
+struct Point { long x; };
+[[kara::reads(B)]] long work_point(Point p) noexcept;
+template <class F> long apply(F f) { return f(); }
+long copies(long n, const long &r, Point p, long *ptr) {
+  long m = n + 1;
+  volatile long v = 2;
+  constexpr long k = 3;
+  long a = work_a(n + m + *ptr + k);
+  long b = work_b(r + p.x + v);
+  long c = work_ref(m);
+  long d = work_ptr(&n);
+  return a + b + c + d;
+}
+// CHECK-MESSAGES: :[[@LINE-6]]:3: warning: 4 statements can run in parallel as 4 branches of kara::par [kara-parallelize]
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-7]]:3: warning: 4 statements can run in parallel as 4 branches of kara::par [kara-parallelize]
+// CHECK-FIXES: long copies(long n, const long &r, Point p, long *ptr) {
+// CHECK-FIXES:        auto [a, b, c, d] = kara::par(
+// CHECK-FIXES-NEXT:       [&, m, n, ptr]() -> long { return work_a(n + m + *ptr + k); },
+// CHECK-FIXES-NEXT:       [&]() -> long { return work_b(r + p.x + v); },
+// CHECK-FIXES-NEXT:       [&]() -> long { return work_ref(m); },
+// CHECK-FIXES-NEXT:       [&]() -> long { return work_ptr(&n); });
+// Variables declared by the run become structured bindings, which C++17
+// cannot capture: the second par keeps [&] for 'a' and 'b'.
+long declared_in_run(long n) {
+  long a = work_a(n);
+  long b = work_b(n);
+  long c = work_a(a + b);
+  long d = work_b(a + b);
+  return c + d;
+}
+// CHECK-MESSAGES: :[[@LINE-6]]:3: warning: 4 statements can run in parallel as 4 branches of kara::par [kara-parallelize]
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-7]]:3: warning: 4 statements can run in parallel as 4 branches of kara::par [kara-parallelize]
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-6]]:3: warning: 2 of 4 statements stay after kara::par: each depends on statements of several branches [kara-parallelize]
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-7]]:3: note: this statement must follow the one at line [[@LINE-9]]: this statement reads variable 'a' and that one writes variable 'a'
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-8]]:3: note: this statement must follow the one at line [[@LINE-9]]: this statement reads variable 'b' and that one writes variable 'b'
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-8]]:3: note: this statement must follow the one at line [[@LINE-11]]: this statement reads variable 'a' and that one writes variable 'a'
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-9]]:3: note: this statement must follow the one at line [[@LINE-11]]: this statement reads variable 'b' and that one writes variable 'b'
+// CHECK-FIXES: long declared_in_run(long n) {
+// CHECK-FIXES-NEXT:   auto [a, b] = kara::par(
+// CHECK-FIXES-NEXT:       [&, n]() -> long { return work_a(n); },
+// CHECK-FIXES-NEXT:       [&, n]() -> long { return work_b(n); });
+// CHECK-FIXES-NEXT:   auto [c, d] = kara::par(
+// CHECK-FIXES-NEXT:       [&]() -> long { return work_a(a + b); },
+// CHECK-FIXES-NEXT:       [&]() -> long { return work_b(a + b); });
+long nested(long n) {
+  long a = work_a(apply([&] { return n; }));
+  long b = work_b(n);
+  return a + b;
+}
+// CHECK-MESSAGES: :[[@LINE-4]]:3: warning: 2 statements can run in parallel as 2 branches of kara::par [kara-parallelize]
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-5]]:3: warning: 2 statements can run in parallel as 2 branches of kara::par [kara-parallelize]
+// CHECK-FIXES: long nested(long n) {
+// CHECK-FIXES-NEXT:   auto [a, b] = kara::par(
+// CHECK-FIXES-NEXT:       [&]() -> long { return work_a(apply([&] { return n; })); },
+// CHECK-FIXES-NEXT:       [&, n]() -> long { return work_b(n); });
+template <class T> long in_template(T n) {
+  long a = work_a(n);
+  long b = work_b(n);
+  return a + b;
+}
+long use_template() { return in_template(1L) + in_template(2); }
+// CHECK-MESSAGES: :[[@LINE-5]]:3: warning: 2 statements can run in parallel as 2 branches of kara::par [kara-parallelize]
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-6]]:3: warning: 2 statements can run in parallel as 2 branches of kara::par [kara-parallelize]
+// CHECK-FIXES: template <class T> long in_template(T n) {
+// CHECK-FIXES-NEXT:   auto [a, b] = kara::par(
+// CHECK-FIXES-NEXT:       [&]() -> long { return work_a(n); },
+// CHECK-FIXES-NEXT:       [&]() -> long { return work_b(n); });

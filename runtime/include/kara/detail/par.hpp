@@ -170,6 +170,33 @@ template <bool Forced, class... F> KARA_NOINLINE auto par_parallel(F &...fs) {
   return run_on_pool(body);
 }
 
+/// True when a branch can reach the parallel path as a copy in registers:
+/// a temporary (so nobody can observe the copy), trivially copyable, at most
+/// two words. Passing such branches by value keeps their addresses, and so
+/// the addresses of locals they capture by value, from escaping the caller:
+/// the inline path then compiles like the plain calls it replaces.
+template <class F, bool = std::is_object_v<std::remove_reference_t<F>> &&
+                          !std::is_lvalue_reference_v<F>>
+struct pass_by_value : std::false_type {};
+template <class F>
+struct pass_by_value<F, true>
+    : std::bool_constant<
+          std::is_trivially_copyable_v<std::remove_reference_t<F>> &&
+          sizeof(std::remove_reference_t<F>) <= 2 * sizeof(void *)> {};
+
+template <bool Forced, class... F>
+KARA_NOINLINE auto par_parallel_copies(F... fs) {
+  return par_parallel<Forced>(fs...);
+}
+
+/// The out-of-line entry of `par` and `par_forced`.
+template <bool Forced, class... F> auto par_slow(F &&...fs) {
+  if constexpr ((pass_by_value<F>::value && ...))
+    return par_parallel_copies<Forced, std::remove_reference_t<F>...>(fs...);
+  else
+    return par_parallel<Forced>(fs...);
+}
+
 } // namespace detail
 
 /// Runs the callables, possibly in parallel, and returns when all are done.
@@ -201,7 +228,7 @@ auto par(F &&...fs) -> detail::par_result_t<std::invoke_result_t<F &>...> {
   } else {
     if (KARA_LIKELY(detail::g_idle.value.load(std::memory_order_relaxed) == 0))
       return detail::par_inline(fs...);
-    return detail::par_parallel<false>(fs...);
+    return detail::par_slow<false>(std::forward<F>(fs)...);
   }
 }
 
@@ -212,7 +239,7 @@ template <class... F> auto par_forced(F &&...fs) {
   if constexpr (sizeof...(F) <= 1)
     return par_inline(fs...);
   else
-    return par_parallel<true>(fs...);
+    return par_slow<true>(std::forward<F>(fs)...);
 }
 } // namespace detail
 

@@ -81,6 +81,19 @@ struct RunPlan {
   bool parallelizes() const { return Chains.size() >= 2; }
 };
 
+/// Variables that `Statements` only read and that a closure running them can
+/// capture by copy without changing what they compute: locals or parameters
+/// of scalar, non-volatile type, declared outside the statements and not
+/// among `Excluded`, whose every use loads the value (no assignment, address,
+/// reference binding, nested lambda, unevaluated operand or constant use).
+/// The copy is taken when the closure is made, so the caller must also know
+/// that nothing writes them while the statements run (kara::par branches:
+/// any such write is a dependence). Sorted by name.
+std::vector<const clang::VarDecl *>
+readOnlyScalarLocals(llvm::ArrayRef<const clang::Stmt *> Statements,
+                     llvm::ArrayRef<const clang::VarDecl *> Excluded,
+                     const clang::ASTContext &Context);
+
 class DependenceAnalysis {
 public:
   DependenceAnalysis(EffectAnalysis &Effects, bool StrictExceptionOrder)
