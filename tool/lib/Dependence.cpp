@@ -7,6 +7,7 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
+#include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
@@ -139,6 +140,13 @@ readOnlyScalarLocals(llvm::ArrayRef<const Stmt *> Statements,
     if (!OnlyLoaded || Finder.Declared.count(V) || !V->hasLocalStorage() ||
         llvm::any_of(Excluded, [&](const VarDecl *E) {
           return E->getCanonicalDecl() == V;
+        }))
+      continue;
+    // Declared inside the statements (a nested lambda's parameter...).
+    const SourceManager &SM = Context.getSourceManager();
+    if (llvm::any_of(Statements, [&](const Stmt *S) {
+          return SM.isPointWithin(V->getLocation(), S->getBeginLoc(),
+                                  S->getEndLoc());
         }))
       continue;
     QualType T = V->getType();
