@@ -204,9 +204,15 @@ child_results run_child(int fib_n, long par_iterations) {
 int child_main(int fib_n, long par_iterations) {
   long expect = fib_serial(fib_n);
   long got = 0;
-  double t = best_of(3, [&] { got = fib_kara(opaque(fib_n)); keep(got); });
+  double t = best_of(3, [&] {
+    got = fib_kara(opaque(fib_n));
+    keep(got);
+  });
   long got_by_ref = 0;
-  double t_by_ref = best_of(3, [&] { got_by_ref = fib_kara_by_ref(opaque(fib_n)); keep(got_by_ref); });
+  double t_by_ref = best_of(3, [&] {
+    got_by_ref = fib_kara_by_ref(opaque(fib_n));
+    keep(got_by_ref);
+  });
   if (got != expect || got_by_ref != expect)
     return 1;
   std::printf("fib1 %.6f\n", t);
@@ -224,12 +230,11 @@ void verdict(const char *what, double value, double target, bool at_least,
   bool pass = at_least ? value >= target : value <= target;
   if (how == rule::enforce && !pass)
     ++failures;
-  const char *status = how == rule::smoke ? "n/a (smoke)"
-                       : how == rule::report
-                           ? (pass ? "(would pass; reported)"
-                                   : "(would fail; reported)")
-                       : pass ? "PASS"
-                              : "FAIL";
+  const char *status = how == rule::smoke    ? "n/a (smoke)"
+                       : how == rule::report ? (pass ? "(would pass; reported)"
+                                                     : "(would fail; reported)")
+                       : pass                ? "PASS"
+                                             : "FAIL";
   std::printf("  %-52s %8.2f  (target %s %.2f)  %s\n", what, value,
               at_least ? ">=" : "<=", target, status);
 }
@@ -260,17 +265,25 @@ int main(int argc, char **argv) {
 
   // fib
   long expect = 0;
-  double serial = best_of(runs, [&] { expect = fib_serial(opaque(fib_n)); keep(expect); });
+  double serial = best_of(runs, [&] {
+    expect = fib_serial(opaque(fib_n));
+    keep(expect);
+  });
   keep(expect);
   long got = 0;
   fib_kara(20); // start the pool outside the timing
-  double kara_all = best_of(runs, [&] { got = fib_kara(opaque(fib_n)); keep(got); });
+  double kara_all = best_of(runs, [&] {
+    got = fib_kara(opaque(fib_n));
+    keep(got);
+  });
   if (got != expect) {
     std::printf("fib_kara returned %ld, expected %ld\n", got, expect);
     return 1;
   }
-  double kara_all_by_ref =
-      best_of(runs, [&] { got = fib_kara_by_ref(opaque(fib_n)); keep(got); });
+  double kara_all_by_ref = best_of(runs, [&] {
+    got = fib_kara_by_ref(opaque(fib_n));
+    keep(got);
+  });
   if (got != expect) {
     std::printf("fib_kara_by_ref returned %ld, expected %ld\n", got, expect);
     return 1;
@@ -283,7 +296,10 @@ int main(int argc, char **argv) {
   double tbb = 0;
 #if defined(KARA_BENCH_HAVE_TBB)
   long tbb_got = 0;
-  tbb = best_of(smoke ? 1 : 2, [&] { tbb_got = fib_tbb(opaque(fib_n)); keep(tbb_got); });
+  tbb = best_of(smoke ? 1 : 2, [&] {
+    tbb_got = fib_tbb(opaque(fib_n));
+    keep(tbb_got);
+  });
   if (tbb_got != expect) {
     std::printf("fib_tbb wrong\n");
     return 1;
@@ -313,8 +329,8 @@ int main(int argc, char **argv) {
               kara_all);
   std::printf("  with [&] captures, 1 thread  %8.3f s\n",
               one.fib_by_ref_seconds);
-  std::printf("  with [&] captures, %u threads %8.3f s\n",
-              kara::thread_count(), kara_all_by_ref);
+  std::printf("  with [&] captures, %u threads %8.3f s\n", kara::thread_count(),
+              kara_all_by_ref);
 #if defined(KARA_BENCH_HAVE_TBB)
   std::printf("  oneTBB parallel_invoke    %8.3f s\n", tbb);
 #else
@@ -330,8 +346,7 @@ int main(int argc, char **argv) {
   std::printf("  par, branch stolen        %8.0f ns\n", stolen_ns);
 
   const rule enforce = smoke ? rule::smoke : rule::enforce;
-  const rule enforce_multi =
-      kara::thread_count() >= 2 ? enforce : rule::smoke;
+  const rule enforce_multi = kara::thread_count() >= 2 ? enforce : rule::smoke;
   const rule report = smoke ? rule::smoke : rule::report;
   std::printf("\ntargets\n");
   verdict("fib: kara 1 thread / serial", one.fib_seconds / serial, 1.5, false,

@@ -100,7 +100,8 @@ class LoadFinder : public RecursiveASTVisitor<LoadFinder> {
 public:
   bool VisitImplicitCastExpr(ImplicitCastExpr *E) {
     if (E->getCastKind() == CK_LValueToRValue)
-      if (const auto *DRE = dyn_cast<DeclRefExpr>(E->getSubExpr()->IgnoreParens()))
+      if (const auto *DRE =
+              dyn_cast<DeclRefExpr>(E->getSubExpr()->IgnoreParens()))
         Loads.insert(DRE);
     return true;
   }
@@ -109,7 +110,8 @@ public:
     const auto *V = dyn_cast<VarDecl>(DRE->getDecl());
     if (!V)
       return true;
-    bool OnlyLoads = Loads.count(DRE) && !DRE->refersToEnclosingVariableOrCapture() &&
+    bool OnlyLoads = Loads.count(DRE) &&
+                     !DRE->refersToEnclosingVariableOrCapture() &&
                      DRE->isNonOdrUse() == NOUR_None;
     auto [It, New] = OnlyLoaded.try_emplace(V->getCanonicalDecl(), OnlyLoads);
     if (!OnlyLoads)

@@ -220,7 +220,12 @@ template <bool Forced, class... F> auto par_slow(F &&...fs) {
 /// (no allocation, no atomic read-modify-write). Otherwise ~100-300 ns to make
 /// branches stealable, and a steal costs a few microseconds. From a thread
 /// that is not a pool worker, a parallel par is handed to the pool and the
-/// caller parks until it is done.
+/// caller parks until it is done. For fine-grained recursion capture small
+/// values by copy (`[n] { return fib(n - 1); }`): such branches reach the
+/// parallel path by value and the inline path then costs what plain calls
+/// cost; with `[&]` the captured locals must live in memory (1.5x on fib
+/// without a cutoff, docs/benchmarks-runtime.md). Callables passed by name
+/// are never copied.
 template <class... F>
 auto par(F &&...fs) -> detail::par_result_t<std::invoke_result_t<F &>...> {
   if constexpr (sizeof...(F) <= 1) {
