@@ -3,7 +3,8 @@
 
 For a case file: strip its CHECK lines, run `kara-tidy --fix` on a copy,
 FileCheck the rewrite against the case's CHECK lines, run `--fix` again and
-require no change, compile the original and the rewrite (the rewrite with
+require no change, require kara-par-conflict and kara-sendable to accept the
+rewrite, compile the original and the rewrite (the rewrite with
 ThreadSanitizer, against a TSan build of the runtime), run both and require
 identical output and exit status and no ThreadSanitizer report.
 
@@ -83,6 +84,13 @@ def main():
     p = run(tidy + [again, "--"] + flags + includes)
     if open(again).read() != fixed:
         fail("a second --fix changed the rewritten program:\n" + open(again).read(), p)
+
+    # kara's own spawn-boundary checks accept what kara-parallelize wrote.
+    if fixed != source:
+        p = run([args.kara_tidy, "--checks=-*,kara-par-conflict,kara-sendable",
+                 "--quiet", rewritten, "--"] + flags + includes)
+        if p.returncode != 0 or re.search(r"(warning|error):", p.stdout + p.stderr):
+            fail("kara-par-conflict or kara-sendable rejects the rewrite:\n" + fixed, p)
 
     orig_bin = os.path.join(out, "original")
     new_bin = os.path.join(out, "rewritten")

@@ -152,7 +152,11 @@ readOnlyScalarLocals(llvm::ArrayRef<const Stmt *> Statements,
         }))
       continue;
     QualType T = V->getType();
-    if (T->isReferenceType() || !T->isScalarType() || T.isVolatileQualified() ||
+    // Arithmetic and enum only: a copied pointer would be a by-value capture
+    // that kara-sendable rejects (it cannot see that the pointee is shared
+    // exactly as before).
+    if (!(T->isArithmeticType() || T->isEnumeralType()) ||
+        T.isVolatileQualified() ||
         T->isDependentType() || V->isUsableInConstantExpressions(Context))
       continue;
     Result.push_back(V);

@@ -109,8 +109,8 @@ int untouched(int x) {
 
 // Branches copy the scalar locals and parameters they only read ([&, n]);
 // everything else stays captured by reference: a written, address-taken or
-// reference-bound variable, a reference, a class type, a volatile, a constant,
-// a variable declared in the run or used in a nested lambda.
+// reference-bound variable, a reference, a pointer, a class type, a volatile,
+// a constant, a variable declared in the run or used in a nested lambda.
 [[kara::reads(A)]] long work_a(long n) noexcept;
 [[kara::reads(B)]] long work_b(long n) noexcept;
 [[kara::reads(B)]] long work_ref(const long &n) noexcept;
@@ -132,7 +132,7 @@ long copies(long n, const long &r, Point p, long *ptr) {
 // CHECK-MESSAGES-EXPLAIN: :[[@LINE-7]]:3: warning: 4 statements can run in parallel as 4 branches of kara::par [kara-parallelize]
 // CHECK-FIXES: long copies(long n, const long &r, Point p, long *ptr) {
 // CHECK-FIXES:        auto [a, b, c, d] = kara::par(
-// CHECK-FIXES-NEXT:       [&, m, n, ptr]() -> long { return work_a(n + m + *ptr + k); },
+// CHECK-FIXES-NEXT:       [&, m, n]() -> long { return work_a(n + m + *ptr + k); },
 // CHECK-FIXES-NEXT:       [&]() -> long { return work_b(r + p.x + v); },
 // CHECK-FIXES-NEXT:       [&]() -> long { return work_ref(m); },
 // CHECK-FIXES-NEXT:       [&]() -> long { return work_ptr(&n); });

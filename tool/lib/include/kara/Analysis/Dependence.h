@@ -83,7 +83,7 @@ struct RunPlan {
 
 /// Variables that `Statements` only read and that a closure running them can
 /// capture by copy without changing what they compute: locals or parameters
-/// of scalar, non-volatile type, declared outside the statements and not
+/// of arithmetic or enum, non-volatile type, declared outside the statements and not
 /// among `Excluded`, whose every use loads the value (no assignment, address,
 /// reference binding, nested lambda, unevaluated operand or constant use).
 /// The copy is taken when the closure is made, so the caller must also know
