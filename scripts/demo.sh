@@ -16,8 +16,9 @@ flags=(-std=c++20 -I"$root/annotations/include" -I"$root/runtime/include")
 # Plain compilers accept [[kara::...]] silently with what the
 # Kara::annotations CMake target adds: -Wno-attributes=kara:: for GCC, the
 # attribute plugin for clang.
+is_clang() { "$1" --version 2>/dev/null | grep -q clang; }
 attribute_flags() {
-  if "$1" --version 2>/dev/null | grep -q clang; then
+  if is_clang "$1"; then
     [ -f "$build/lib/libKaraAttributesPlugin.so" ] &&
       echo "-fplugin=$build/lib/libKaraAttributesPlugin.so" || echo "-Wno-unknown-attributes"
   else
@@ -25,14 +26,14 @@ attribute_flags() {
   fi
 }
 compiler_label() {
-  if "$1" --version 2>/dev/null | grep -q clang; then
+  if is_clang "$1"; then
     echo "clang++ $("$1" -dumpversion)"
   else
     echo "g++ $("$1" -dumpfullversion)"
   fi
 }
 other_cxx=""
-if "$cxx" --version 2>/dev/null | grep -q clang; then
+if is_clang "$cxx"; then
   command -v g++ >/dev/null && other_cxx=g++
 else
   command -v clang++-19 >/dev/null && other_cxx=clang++-19

@@ -227,13 +227,12 @@ void ParallelizeCheck::check(const MatchFinder::MatchResult &Result) {
   DependenceAnalysis Deps(Effects, StrictExceptionOrder);
   BlockCollector Collector(FD);
   Collector.TraverseStmt(FD->getBody());
-  CopyScalars = !Instantiation;
   CurrentAST = Result.Context;
   for (auto [Block, Context] : Collector.Blocks) {
     if (Block->size() < 2 || Block->getBeginLoc().isMacroID())
       continue;
     std::vector<Rewrite> Rewrites =
-        planBlock(Block, Context, Deps, SM, /*Explain=*/!Instantiation);
+        planBlock(Block, Context, Deps, SM, Instantiation);
     if (!Instantiation) {
       for (const Rewrite &R : Rewrites)
         emit(R, SM);
@@ -246,7 +245,7 @@ void ParallelizeCheck::check(const MatchFinder::MatchResult &Result) {
 
 std::vector<ParallelizeCheck::Rewrite> ParallelizeCheck::planBlock(
     const CompoundStmt *Block, const FunctionDecl *Context,
-    DependenceAnalysis &Deps, const SourceManager &SM, bool Explain) {
+    DependenceAnalysis &Deps, const SourceManager &SM, bool Instantiation) {
   std::vector<StatementInfo> Infos;
   for (const Stmt *S : Block->body())
     Infos.push_back(Deps.describe(S, Context));
@@ -255,7 +254,7 @@ std::vector<ParallelizeCheck::Rewrite> ParallelizeCheck::planBlock(
     if (std::optional<Rewrite> R =
             planRun(std::vector<StatementInfo>(Infos.begin() + First,
                                                Infos.begin() + Last + 1),
-                    Block, Last, Deps, SM, Explain))
+                    Block, Last, Deps, SM, Instantiation))
       Rewrites.push_back(std::move(*R));
   return Rewrites;
 }
@@ -347,6 +346,12 @@ public:
                                      unsigned RunEnd, unsigned &Branches) {
     if (!collectPieces(Run))
       return std::nullopt;
+    // Variables declared anywhere in the run may become structured
+    // bindings, which C++17 cannot capture: branches never copy them.
+    DeclaredInRun.clear();
+    for (const StatementInfo &Info : Run)
+      DeclaredInRun.insert(DeclaredInRun.end(), Info.Declares.begin(),
+                           Info.Declares.end());
     // Variables used after the run decide what branches must return.
     ReferenceFinder After;
     bool Past = false;
@@ -674,12 +679,6 @@ private:
     std::vector<const Stmt *> Statements;
     for (unsigned I : Chain)
       Statements.push_back(Run[I].S);
-    // Variables declared anywhere in the run may become structured
-    // bindings, which C++17 cannot capture.
-    std::vector<const VarDecl *> DeclaredInRun;
-    for (const StatementInfo &Info : Run)
-      DeclaredInRun.insert(DeclaredInRun.end(), Info.Declares.begin(),
-                           Info.Declares.end());
     std::string Out;
     for (const VarDecl *V :
          readOnlyScalarLocals(Statements, DeclaredInRun, Context))
@@ -763,6 +762,7 @@ private:
   const ASTContext &Context;
   const DependenceAnalysis &Deps;
   bool CopyScalars;
+  std::vector<const VarDecl *> DeclaredInRun;
   std::vector<Piece> Pieces;
   std::string Indent;
 };
@@ -773,7 +773,9 @@ std::optional<ParallelizeCheck::Rewrite>
 ParallelizeCheck::planRun(const std::vector<StatementInfo> &Run,
                           const CompoundStmt *Block, unsigned RunEnd,
                           DependenceAnalysis &Deps, const SourceManager &SM,
-                          bool Explain) {
+                          bool Instantiation) {
+  // Instantiations explain once, through the pattern.
+  const bool Explain = !Instantiation;
   CurrentSM = &SM;
   RunPlan Plan = Deps.plan(Run);
   if (!Plan.parallelizes()) {
@@ -781,7 +783,8 @@ ParallelizeCheck::planRun(const std::vector<StatementInfo> &Run,
       explainMissed(Run, Plan, "");
     return std::nullopt;
   }
-  RunRewriter Rewriter(SM, *CurrentAST, Deps, CopyScalars);
+  RunRewriter Rewriter(SM, *CurrentAST, Deps,
+                       /*CopyScalars=*/!Instantiation);
   unsigned Branches = 0;
   std::optional<std::string> Text =
       Rewriter.rewrite(Run, Plan, Block, RunEnd, Branches);

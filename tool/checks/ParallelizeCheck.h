@@ -43,15 +43,19 @@ private:
     }
   };
   /// Plans every run of one block. Returns the rewrites; reports missed runs
-  /// only when `Explain` (instantiations explain once, through the pattern).
+  /// only outside template instantiations (they explain once, through the
+  /// pattern), where branches also keep `[&]`: a type that is scalar in one
+  /// instantiation may be a class in another.
   std::vector<Rewrite> planBlock(const clang::CompoundStmt *Block,
                                  const clang::FunctionDecl *Context,
                                  DependenceAnalysis &Deps,
-                                 const clang::SourceManager &SM, bool Explain);
+                                 const clang::SourceManager &SM,
+                                 bool Instantiation);
   std::optional<Rewrite> planRun(const std::vector<StatementInfo> &Run,
                                  const clang::CompoundStmt *Block,
                                  unsigned RunEnd, DependenceAnalysis &Deps,
-                                 const clang::SourceManager &SM, bool Explain);
+                                 const clang::SourceManager &SM,
+                                 bool Instantiation);
   void emit(const Rewrite &R, const clang::SourceManager &SM);
   void onEndOfTranslationUnit() override;
   /// ExplainMissed: why a run was not rewritten, and why statements of a
@@ -75,10 +79,6 @@ private:
   bool ExplainMissed;
   clang::tidy::utils::IncludeInserter Inserter;
   const clang::SourceManager *CurrentSM = nullptr;
-  /// Branches copy the scalars they only read (`[&, n]`), except in
-  /// template instantiations, where a type may be scalar in one and a class
-  /// in another.
-  bool CopyScalars = true;
   const clang::ASTContext *CurrentAST = nullptr;
 };
 

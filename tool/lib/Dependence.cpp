@@ -7,7 +7,6 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
-#include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
@@ -118,6 +117,7 @@ public:
       It->second = false;
     return true;
   }
+  // Every declaration inside the statements, nested lambdas' parameters too.
   bool VisitVarDecl(VarDecl *V) {
     Declared.insert(V->getCanonicalDecl());
     return true;
@@ -144,20 +144,13 @@ readOnlyScalarLocals(llvm::ArrayRef<const Stmt *> Statements,
           return E->getCanonicalDecl() == V;
         }))
       continue;
-    // Declared inside the statements (a nested lambda's parameter...).
-    const SourceManager &SM = Context.getSourceManager();
-    if (llvm::any_of(Statements, [&](const Stmt *S) {
-          return SM.isPointWithin(V->getLocation(), S->getBeginLoc(),
-                                  S->getEndLoc());
-        }))
-      continue;
     QualType T = V->getType();
     // Arithmetic and enum only: a copied pointer would be a by-value capture
     // that kara-sendable rejects (it cannot see that the pointee is shared
     // exactly as before).
     if (!(T->isArithmeticType() || T->isEnumeralType()) ||
-        T.isVolatileQualified() ||
-        T->isDependentType() || V->isUsableInConstantExpressions(Context))
+        T.isVolatileQualified() || T->isDependentType() ||
+        V->isUsableInConstantExpressions(Context))
       continue;
     Result.push_back(V);
   }
