@@ -30,4 +30,24 @@
 #include "detail/timeout.hpp"
 #include "detail/unique.hpp"
 
+// A translation unit built with ThreadSanitizer needs the runtime built with
+// it (libkara_runtime_tsan.a, docs/sanitizers.md): TSan cannot see the
+// synchronisation inside an uninstrumented runtime and reports races that are
+// not there. Only the instrumented runtime defines this symbol, so linking the
+// wrong one fails with an error that names it.
+#if defined(__SANITIZE_THREAD__)
+#define KARA_DETAIL_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define KARA_DETAIL_TSAN 1
+#endif
+#endif
+#ifdef KARA_DETAIL_TSAN
+extern "C" const char kara_tsan_build_needs_libkara_runtime_tsan;
+namespace kara::detail {
+[[gnu::used]] static const char *const tsan_runtime_check =
+    &kara_tsan_build_needs_libkara_runtime_tsan;
+} // namespace kara::detail
+#endif
+
 #endif // KARA_RUNTIME_HPP
