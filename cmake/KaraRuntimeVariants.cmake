@@ -5,15 +5,19 @@
 # The choice is made per linking target (the executable or shared library),
 # at generation time, from:
 #   1. its KARA_RUNTIME_VARIANT property (tsan, asan or plain), if set;
-#   2. else its compile options, including those it gets from the targets it
-#      links (an INTERFACE "sanitizers" target, add_compile_options, ...):
-#      -fsanitize=...thread... selects tsan, -fsanitize=...address... asan;
+#   2. else its compile options: -fsanitize=...thread... selects tsan,
+#      -fsanitize=...address... asan. For tsan these include the options it
+#      gets from the targets it links (an INTERFACE "sanitizers" target);
+#      for asan only its own (target_compile_options, add_compile_options):
+#      CMake expands the linked targets' options once per link-options
+#      evaluation, and the tsan test takes them. An ASan program that misses
+#      the asan runtime still works, with the runtime uninstrumented;
 #   3. else the flags variables (CMAKE_CXX_FLAGS[_<CONFIG>]) of the directory
 #      that called find_package(Kara), read at the end of that directory.
 # The instrumented archive is linked whole, ahead of the plain one, which
-# then contributes nothing. It goes through the link options because CMake
-# refuses to read a target's compile options while computing its link
-# libraries.
+# then contributes nothing. It goes through the link options of a selector
+# target per variant because CMake refuses to read a target's compile options
+# while computing its link libraries.
 
 # tsan, asan or "" for a string of compiler flags.
 function(_kara_runtime_variant_of_flags flags out)
@@ -27,26 +31,23 @@ function(_kara_runtime_variant_of_flags flags out)
   endif()
 endfunction()
 
-# Sets `out` to the link options that add `<variant>_file` for each variant
-# given as `tsan <file>` / `asan <file>` after `out`. `flags_variant` is a
-# generator expression giving tsan, asan or nothing from rule 3 above.
-function(_kara_runtime_variant_link_options out flags_variant)
+# Sets `out` to the link option that adds `file`, the runtime built for
+# `variant` (tsan or asan), to the linking target when rules 1-3 choose it.
+# `flags_variant` is a generator expression giving tsan, asan or nothing from
+# rule 3.
+function(_kara_runtime_variant_link_option out variant file flags_variant)
+  if(variant STREQUAL "tsan")
+    set(san thread)
+  else()
+    set(san address)
+  endif()
   set(opts "$<TARGET_PROPERTY:COMPILE_OPTIONS>")
-  set(head "(^|[ :])-fsanitize=([^ ]*$<COMMA>)?")
-  set(tail "($<COMMA>| |$)")
-  set(tsan_opt "$<BOOL:$<FILTER:${opts},INCLUDE,${head}thread${tail}>>")
-  set(asan_opt "$<BOOL:$<FILTER:${opts},INCLUDE,${head}address${tail}>>")
-  set(detected "$<IF:$<OR:${tsan_opt},$<STREQUAL:${flags_variant},tsan>>,tsan,$<IF:$<OR:${asan_opt},$<STREQUAL:${flags_variant},asan>>,asan,plain>>")
+  set(re "(^|[ :])-fsanitize=([^ ]*$<COMMA>)?${san}($<COMMA>| |$)")
+  set(detected "$<OR:$<BOOL:$<FILTER:${opts},INCLUDE,${re}>>,$<STREQUAL:${flags_variant},${variant}>>")
   set(chosen "$<TARGET_PROPERTY:KARA_RUNTIME_VARIANT>")
-  set(variant "$<IF:$<BOOL:${chosen}>,${chosen},${detected}>")
-  set(result "")
-  set(args ${ARGN})
-  while(args)
-    list(POP_FRONT args name file)
-    list(APPEND result
-      "$<$<STREQUAL:${variant},${name}>:LINKER:--whole-archive,${file},--no-whole-archive>")
-  endwhile()
-  set(${out} "${result}" PARENT_SCOPE)
+  set(on "$<IF:$<BOOL:${chosen}>,$<STREQUAL:${chosen},${variant}>,${detected}>")
+  set(${out} "$<${on}:LINKER:--whole-archive,${file},--no-whole-archive>"
+    PARENT_SCOPE)
 endfunction()
 
 # Rule 3, run at the end of the directory that called find_package(Kara):
