@@ -7,7 +7,8 @@ namespace consumer {
 long fib(int n) {
   if (n < 2)
     return n;
-  auto [a, b] = kara::par([n] { return fib(n - 1); }, [n] { return fib(n - 2); });
+  auto [a, b] =
+      kara::par([n] { return fib(n - 1); }, [n] { return fib(n - 2); });
   return a + b;
 }
 
