@@ -31,11 +31,11 @@ function(_kara_runtime_variant_of_flags flags out)
   endif()
 endfunction()
 
-# Sets `out` to the link option that adds `file`, the runtime built for
-# `variant` (tsan or asan), to the linking target when rules 1-3 choose it.
-# `flags_variant` is a generator expression giving tsan, asan or nothing from
-# rule 3.
-function(_kara_runtime_variant_link_option out variant file flags_variant)
+# Sets `out` to the link options that add `file`, the runtime built for
+# `variant` (tsan or asan) with `flag`, to the linking target when rules 1-3
+# choose it. `flags_variant` is a generator expression giving tsan, asan or
+# nothing from rule 3.
+function(_kara_runtime_variant_link_option out variant file flags_variant flag)
   if(variant STREQUAL "tsan")
     set(san thread)
   else()
@@ -46,7 +46,10 @@ function(_kara_runtime_variant_link_option out variant file flags_variant)
   set(detected "$<OR:$<BOOL:$<FILTER:${opts},INCLUDE,${re}>>,$<STREQUAL:${flags_variant},${variant}>>")
   set(chosen "$<TARGET_PROPERTY:KARA_RUNTIME_VARIANT>")
   set(on "$<IF:$<BOOL:${chosen}>,$<STREQUAL:${chosen},${variant}>,${detected}>")
-  set(${out} "$<${on}:LINKER:--whole-archive,${file},--no-whole-archive>"
+  string(REPLACE "," "$<COMMA>" flag "${flag}")
+  set(${out}
+    "$<${on}:LINKER:--whole-archive,${file},--no-whole-archive>"
+    "$<${on}:${flag}>"
     PARENT_SCOPE)
 endfunction()
 
