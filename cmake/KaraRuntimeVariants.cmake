@@ -5,15 +5,16 @@
 # The choice is made per linking target (the executable or shared library),
 # at generation time, from:
 #   1. its KARA_RUNTIME_VARIANT property (tsan, asan or plain), if set;
-#   2. else its compile options: -fsanitize=...thread... selects tsan,
-#      -fsanitize=...address... asan. For tsan these include the options it
-#      gets from the targets it links (an INTERFACE "sanitizers" target);
-#      for asan only its own (target_compile_options, add_compile_options):
-#      CMake expands the linked targets' options once per link-options
-#      evaluation, and the tsan test takes them. An ASan program that misses
-#      the asan runtime still works, with the runtime uninstrumented;
-#   3. else the flags variables (CMAKE_CXX_FLAGS[_<CONFIG>]) of the directory
-#      that called find_package(Kara), read at the end of that directory.
+#   2. else -fsanitize=...thread... (tsan) or -fsanitize=...address... (asan)
+#      in its compile options or in the flags variables
+#      (CMAKE_CXX_FLAGS[_<CONFIG>]) of the directory that called
+#      find_package(Kara), read at the end of that directory. For tsan the
+#      compile options include those it gets from the targets it links (an
+#      INTERFACE "sanitizers" target); for asan only its own
+#      (target_compile_options, add_compile_options): CMake expands the linked
+#      targets' options once per link-options evaluation, and the tsan test
+#      takes them. An ASan program that misses the asan runtime still works,
+#      with the runtime uninstrumented.
 # The instrumented archive is linked whole, ahead of the plain one, which
 # then contributes nothing. It goes through the link options of a selector
 # target per variant because CMake refuses to read a target's compile options
@@ -32,9 +33,9 @@ function(_kara_runtime_variant_of_flags flags out)
 endfunction()
 
 # Sets `out` to the link options that add `file`, the runtime built for
-# `variant` (tsan or asan) with `flag`, to the linking target when rules 1-3
+# `variant` (tsan or asan) with `flag`, to the linking target when rules 1-2
 # choose it. `flags_variant` is a generator expression giving tsan, asan or
-# nothing from rule 3.
+# nothing from the directory's flags.
 function(_kara_runtime_variant_link_option out variant file flags_variant flag)
   if(variant STREQUAL "tsan")
     set(san thread)
@@ -53,7 +54,7 @@ function(_kara_runtime_variant_link_option out variant file flags_variant flag)
     PARENT_SCOPE)
 endfunction()
 
-# Rule 3, run at the end of the directory that called find_package(Kara):
+# Run at the end of the directory that called find_package(Kara):
 # records on `target`, per configuration, which variant that directory's flags
 # ask for, in KARA_FLAGS_VARIANT_<CONFIG> (what the generator expression
 # _kara_runtime_flags_variant reads; TARGET_PROPERTY does not evaluate
