@@ -12,6 +12,11 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "DriverSupport.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/raw_ostream.h"
+
 // clang-tools-extra/clangd/tool/ClangdMain.h is not installed by Debian; this
 // is its one declaration (the symbol is in libclangdMain.a).
 namespace clang {
@@ -28,5 +33,12 @@ extern volatile int KaraModuleAnchorSource;
     kara::KaraModuleAnchorSource;
 
 int main(int argc, char *argv[]) {
+  // clangd replaces LLVM's version printer with its own, so the Kara version
+  // is printed first and clangd's follows.
+  for (int I = 1; I < argc; ++I)
+    if (llvm::StringRef(argv[I]) == "--version" ||
+        llvm::StringRef(argv[I]) == "-version")
+      llvm::outs() << "kara-clangd (Kara for C++) version " << kara::KaraVersion
+                   << "\n";
   return clang::clangd::clangdMain(argc, argv);
 }
