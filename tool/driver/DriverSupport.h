@@ -82,10 +82,12 @@ inline bool hasFlagsAfterDoubleDash(int Argc, const char **Argv) {
 /// kara programs make that an error: with no flags after `--`, the database
 /// of -p (or, without -p, one above each file) must load. Prints the error
 /// and returns false otherwise.
+/// `HasFlags`: the command line had `--` (CommonOptionsParser removes it).
 inline bool requireCompilationDatabase(const char *Program, int Argc,
                                        const char **Argv,
-                                       llvm::ArrayRef<std::string> Files) {
-  if (hasFlagsAfterDoubleDash(Argc, Argv))
+                                       llvm::ArrayRef<std::string> Files,
+                                       bool HasFlags) {
+  if (HasFlags)
     return true;
   std::string Error;
   if (std::optional<std::string> Dir = buildPathArgument(Argc, Argv)) {

@@ -150,8 +150,9 @@ int main(int Argc, const char **Argv) {
   addKaraVersionPrinter("kara-effects");
   // A -p that does not load is an error before CommonOptionsParser would
   // announce "running without flags".
+  const bool HasFlags = hasFlagsAfterDoubleDash(Argc, Argv);
   if (buildPathArgument(Argc, Argv) &&
-      !requireCompilationDatabase("kara-effects", Argc, Argv, {}))
+      !requireCompilationDatabase("kara-effects", Argc, Argv, {}, HasFlags))
     return 2;
   auto Parser = tooling::CommonOptionsParser::create(Argc, Argv, Category);
   if (!Parser) {
@@ -173,7 +174,8 @@ int main(int Argc, const char **Argv) {
   }
   const std::vector<std::string> &Files = Parser->getSourcePathList();
   if (!requireInputs("kara-effects", Files) ||
-      !requireCompilationDatabase("kara-effects", Argc, Argv, Files))
+      !requireCompilationDatabase("kara-effects", Argc, Argv, Files,
+                                  HasFlags))
     return 2;
   tooling::ClangTool Tool(Parser->getCompilations(), Files);
   Tool.appendArgumentsAdjuster(gccFlagsAdjuster());

@@ -207,8 +207,9 @@ static bool outputDirectoryUsable(const std::string &Output) {
 
 int main(int Argc, const char **Argv) {
   addKaraVersionPrinter("kara-summarize");
+  const bool HasFlags = hasFlagsAfterDoubleDash(Argc, Argv);
   if (buildPathArgument(Argc, Argv) &&
-      !requireCompilationDatabase("kara-summarize", Argc, Argv, {}))
+      !requireCompilationDatabase("kara-summarize", Argc, Argv, {}, HasFlags))
     return 2;
   auto Parser = tooling::CommonOptionsParser::create(
       Argc, Argv, Category, llvm::cl::ZeroOrMore,
@@ -243,7 +244,7 @@ int main(int Argc, const char **Argv) {
     Files = Loaded->getAllFiles();
   } else if (!requireInputs("kara-summarize", Files) ||
              !requireCompilationDatabase("kara-summarize", Argc, Argv,
-                                         Files)) {
+                                         Files, HasFlags)) {
     return 2;
   }
   if (!outputDirectoryUsable(Output))
