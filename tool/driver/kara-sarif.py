@@ -9,10 +9,11 @@ Every warning or error becomes a result: ruleId is the check in brackets
 (clang-tidy's ",-warnings-as-errors" marker removed; clang-diagnostic-*
 for compiler diagnostics), the notes that follow are its related locations,
 in order. A diagnostic without a location (a compiler or configuration
-error) is kept and anchored at line 1 of its translation unit when the
-input names it ("Error while processing F.", run-clang-tidy's command
-lines, or the only source file of the input), else at --anchor (GitHub
-rejects results without a location). Source excerpts and "N warnings generated." lines
+error) is kept (GitHub rejects results without a location, so it is
+anchored at line 1 of a file): under run-clang-tidy, of the command's
+translation unit; otherwise (kara-tidy reports such a diagnostic once per
+run) of --anchor, by default the .clang-tidy or CMakeLists.txt in
+--base-dir, else the first translation unit the input names. Source excerpts and "N warnings generated." lines
 are skipped.
 
 Rules carry shortDescription, fullDescription, help and an absolute
@@ -42,7 +43,6 @@ DIAGNOSTIC = re.compile(
     r"^(?:(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): )?"
     r"(?P<level>warning|error|note|remark|fatal error): (?P<message>.*?)"
     r"(?: \[(?P<rule>[^\]\s]+)\])?$")
-ERROR_WHILE_PROCESSING = re.compile(r"^Error while processing (?P<file>.+)\.$")
 SOURCE_SUFFIX = re.compile(r"\.(c|cc|cp|cpp|cxx|c\+\+|C|m|mm|cu)$")
 
 # SPEC §3: what each kara check reports.
@@ -150,28 +150,28 @@ def rule_id(raw, level):
     return "clang-diagnostic-error" if "error" in level else "clang-diagnostic-warning"
 
 
+PROCESSING = re.compile(r"^(?:\[\d+/\d+\] Processing file |Error while processing )(?P<file>.+)\.$")
+
+
 def convert(lines, base_dir, docs, anchor, exit_code, command_line):
     results, rules = [], {}
     current = None
-    unit = None           # the translation unit the input is at, if known
-    unanchored = []       # location-less results waiting for their unit
+    unit = None           # run-clang-tidy: the file of the current command
+    first_file = None     # the first translation unit the input names
+    unanchored = []       # location-less results of the whole run
     failed = False
-
-    def anchor_all(file):
-        for result in unanchored:
-            result["locations"] = [location(file, 1, None, base_dir)]
-        unanchored.clear()
 
     for raw in lines:
         text = raw.rstrip("\n")
         started = invocation_file(text)
         if started:
             unit = started
+            first_file = first_file or started
             continue
-        done = ERROR_WHILE_PROCESSING.match(text)
-        if done:
-            failed = True
-            anchor_all(done["file"])
+        processing = PROCESSING.match(text)
+        if processing:
+            failed |= text.startswith("Error while processing")
+            first_file = first_file or processing["file"]
             continue
         m = DIAGNOSTIC.match(text)
         if not m:
@@ -183,36 +183,29 @@ def convert(lines, base_dir, docs, anchor, exit_code, command_line):
                 related.append(dict(where[0], id=len(related),
                                     message={"text": m["message"]}))
             continue
+        if m["file"] and SOURCE_SUFFIX.search(m["file"]):
+            first_file = first_file or m["file"]
         rule = rule_id(m["rule"], m["level"])
         if rule not in rules:
             rules[rule] = rule_for(rule, docs)
         level = {"warning": "warning", "remark": "note"}.get(m["level"], "error")
-        if level == "error" and rule.startswith("clang-diagnostic"):
-            failed = True
         current = {"ruleId": rule, "ruleIndex": list(rules).index(rule),
                    "level": level, "message": {"text": m["message"]}}
         if where:
             current["locations"] = where
         elif unit:
+            # run-clang-tidy prints each command's output after the command.
             current["locations"] = [location(unit, 1, None, base_dir)]
         else:
+            # kara-tidy prints the diagnostics of all its units together,
+            # deduplicated: a location-less one belongs to the run.
             unanchored.append(current)
         results.append(current)
-    # One source file in the whole input (kara-tidy run on one file): the
-    # location-less diagnostics are its unit's.
-    sources = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-               for r in results if r.get("locations")}
-    sources = {s for s in sources if SOURCE_SUFFIX.search(s)}
-    if unanchored and len(sources) == 1:
-        only = next(r for r in results if r.get("locations") and
-                    r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] in sources)
+    target = anchor or first_file
+    if target:
         for result in unanchored:
-            result["locations"] = [{"physicalLocation": {
-                "artifactLocation": dict(only["locations"][0]["physicalLocation"]["artifactLocation"]),
-                "region": {"startLine": 1}}}]
+            result["locations"] = [location(target, 1, None, base_dir)]
         unanchored.clear()
-    if unanchored and anchor:
-        anchor_all(anchor)
     # Fingerprints: the rule, the file and the message, not the line (code
     # moving above a result must not make it a new one); repeats numbered.
     seen = {}
@@ -254,9 +247,9 @@ def main():
                     help="URL of Kara's docs/ directory for the kara checks' helpUri "
                          "(default: $KARA_DOCS_BASE_URL, else the installed docs)")
     ap.add_argument("--anchor",
-                    help="file to attach diagnostics without a location to when the "
-                         "input does not name their translation unit (default: "
-                         "<base-dir>/.clang-tidy or <base-dir>/CMakeLists.txt if present)")
+                    help="file to attach diagnostics without a location to (default: "
+                         "<base-dir>/.clang-tidy or <base-dir>/CMakeLists.txt if present, "
+                         "else the first translation unit of the input)")
     ap.add_argument("--exit-code", type=int,
                     help="kara-tidy's exit status, recorded in the SARIF invocation")
     ap.add_argument("--command-line", help="the analysis command, recorded in the invocation")
@@ -280,7 +273,8 @@ def main():
         return 2
     if unanchored:
         sys.stderr.write("kara-sarif: warning: %d diagnostic(s) without a location and no "
-                         "--anchor: GitHub code scanning rejects such results\n" % unanchored)
+                         "file to anchor them at (--anchor): GitHub code scanning "
+                         "rejects such results\n" % unanchored)
     text = json.dumps(sarif, indent=1) + "\n"
     if not args.output:
         sys.stdout.write(text)
