@@ -6,8 +6,6 @@
 
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Lex/Lexer.h"
-#include "clang/Lex/PPCallbacks.h"
-#include "clang/Lex/Preprocessor.h"
 
 using namespace clang;
 using namespace clang::ast_matchers;
@@ -17,24 +15,20 @@ namespace kara {
 namespace {
 AST_MATCHER(Decl, hasKaraAttribute) { return !karaAttributesOf(&Node).empty(); }
 
-class AttributeNameCallbacks : public PPCallbacks {
-public:
-  AttributeNameCallbacks(AnnotationCheck &Check, const SourceManager &SM)
-      : Check(Check), SM(SM) {}
-  void EndOfMainFile() override { Check.checkAttributeNames(SM); }
-
-private:
-  AnnotationCheck &Check;
-  const SourceManager &SM;
-};
-
 constexpr llvm::StringLiteral KaraAttributeNames[] = {"reads", "writes",
                                                       "pure", "sendable"};
 } // namespace
 
 void AnnotationCheck::registerPPCallbacks(const SourceManager &SM,
-                                          Preprocessor *PP, Preprocessor *) {
-  PP->addPPCallbacks(std::make_unique<AttributeNameCallbacks>(*this, SM));
+                                          Preprocessor *, Preprocessor *) {
+  MainSM = &SM;
+}
+
+// At the end of the unit rather than in a PPCallbacks::EndOfMainFile:
+// clangd does not deliver that to checks.
+void AnnotationCheck::onEndOfTranslationUnit() {
+  if (MainSM)
+    checkAttributeNames(*MainSM);
 }
 
 void AnnotationCheck::checkAttributeNames(const SourceManager &SM) {

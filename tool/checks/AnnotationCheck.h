@@ -31,6 +31,10 @@ public:
   /// main file, with the nearest one as a fix. The compiler keeps no trace
   /// of an attribute it does not know, so the file is read as tokens.
   void checkAttributeNames(const clang::SourceManager &SM);
+  void onEndOfTranslationUnit() override;
+
+private:
+  const clang::SourceManager *MainSM = nullptr;
 };
 
 } // namespace kara
