@@ -46,7 +46,7 @@ cp -r "$here" "$work/shop" && rm -f "$work/shop/run.sh"
 cd "$work/shop" || fail "cd"
 
 step "configure with find_package(Kara) ($cxx)"
-cmake -S . -B build -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_PREFIX_PATH="$prefix" \
+cmake -S . -B build -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
   > "$work/configure.log" 2>&1 || { cat "$work/configure.log"; fail "configure"; }
 [ -f build/compile_commands.json ] || fail "no compile_commands.json"
 
