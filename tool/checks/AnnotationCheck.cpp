@@ -15,8 +15,8 @@ namespace kara {
 namespace {
 AST_MATCHER(Decl, hasKaraAttribute) { return !karaAttributesOf(&Node).empty(); }
 
-constexpr llvm::StringLiteral KaraAttributeNames[] = {"reads", "writes",
-                                                      "pure", "sendable"};
+constexpr llvm::StringLiteral KaraAttributeNames[] = {"reads", "writes", "pure",
+                                                      "sendable"};
 } // namespace
 
 void AnnotationCheck::registerPPCallbacks(const SourceManager &SM,
@@ -74,8 +74,8 @@ void AnnotationCheck::checkAttributeNames(const SourceManager &SM) {
               BestDistance = D;
             }
           }
-          CharSourceRange Range = CharSourceRange::getCharRange(
-              Tok.getLocation(), Tok.getEndLoc());
+          CharSourceRange Range =
+              CharSourceRange::getCharRange(Tok.getLocation(), Tok.getEndLoc());
           if (Best.empty())
             diag(Tok.getLocation(),
                  "unknown kara attribute 'kara::%0' (the kara attributes are "

@@ -203,8 +203,8 @@ KaraCheckBase::KaraCheckBase(llvm::StringRef Name,
   SummaryFiles = Global("kara.SummaryDatabase");
   llvm::StringRef MainFile = Context->getCurrentFile();
   std::string DatabasePaths = resolvePaths(
-      DatabaseFiles, optionBaseDirectory(MainFile, "kara.EffectsDatabases",
-                                         DatabaseFiles));
+      DatabaseFiles,
+      optionBaseDirectory(MainFile, "kara.EffectsDatabases", DatabaseFiles));
   std::string LoadError;
   Database = loadDatabases(DatabasePaths, LoadError, /*WithBuiltin=*/true);
   if (!LoadError.empty())
@@ -214,8 +214,8 @@ KaraCheckBase::KaraCheckBase(llvm::StringRef Name,
                     "; effects are taken from the built-in database only";
   if (!SummaryFiles.empty()) {
     std::string SummaryPaths = resolvePaths(
-        SummaryFiles, optionBaseDirectory(MainFile, "kara.SummaryDatabase",
-                                          SummaryFiles));
+        SummaryFiles,
+        optionBaseDirectory(MainFile, "kara.SummaryDatabase", SummaryFiles));
     std::string SummaryError;
     Summaries =
         loadDatabases(SummaryPaths, SummaryError, /*WithBuiltin=*/false);
@@ -230,8 +230,8 @@ KaraCheckBase::KaraCheckBase(llvm::StringRef Name,
 
 void KaraCheckBase::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
   // Global keys, written once however many kara checks are enabled.
-  Opts["kara.EffectsDatabases"] = tidy::ClangTidyOptions::ClangTidyValue(
-      DatabaseFiles);
+  Opts["kara.EffectsDatabases"] =
+      tidy::ClangTidyOptions::ClangTidyValue(DatabaseFiles);
   Opts["kara.SummaryDatabase"] =
       tidy::ClangTidyOptions::ClangTidyValue(SummaryFiles);
 }

@@ -70,13 +70,12 @@ std::string docsBase(const char *Argv0) {
   if (Base.empty()) {
     std::string Exe = llvm::sys::fs::getMainExecutable(
         Argv0, reinterpret_cast<void *>(&docsBase));
-    llvm::SmallString<256> Installed(llvm::sys::path::parent_path(
-        llvm::sys::path::parent_path(Exe)));
+    llvm::SmallString<256> Installed(
+        llvm::sys::path::parent_path(llvm::sys::path::parent_path(Exe)));
     llvm::sys::path::append(Installed, "share", "doc", "kara");
-    Base = "file://" +
-           std::string(llvm::sys::fs::is_directory(Installed)
-                           ? llvm::StringRef(Installed)
-                           : llvm::StringRef(KARA_SOURCE_DOCS_DIR));
+    Base = "file://" + std::string(llvm::sys::fs::is_directory(Installed)
+                                       ? llvm::StringRef(Installed)
+                                       : llvm::StringRef(KARA_SOURCE_DOCS_DIR));
   }
   if (!llvm::StringRef(Base).ends_with("/"))
     Base += '/';
@@ -103,8 +102,8 @@ std::string relink(llvm::StringRef Body, const std::string &Base) {
         Diag ? Diag->getString("code") : std::nullopt;
     if (!Code || !Code->starts_with("kara-"))
       continue;
-    (*Diag)["codeDescription"] = llvm::json::Object{
-        {"href", Base + "checks/" + Code->str() + ".md"}};
+    (*Diag)["codeDescription"] =
+        llvm::json::Object{{"href", Base + "checks/" + Code->str() + ".md"}};
   }
   std::string Out;
   llvm::raw_string_ostream OS(Out);
@@ -140,8 +139,8 @@ void filter(int In, int Out, const char *Argv0) {
     while (Lsp && !Buffer.empty()) {
       llvm::StringRef View(Buffer);
       // A partial header waits for more input; anything else is not LSP.
-      if (!llvm::StringRef("Content-Length:").starts_with(
-              View.take_front(15))) {
+      if (!llvm::StringRef("Content-Length:")
+               .starts_with(View.take_front(15))) {
         Lsp = false;
         break;
       }
@@ -149,8 +148,9 @@ void filter(int In, int Out, const char *Argv0) {
       if (HeaderEnd == llvm::StringRef::npos)
         break;
       unsigned long long Length = 0;
-      if (View.substr(15, View.find("\r\n") - 15).trim().getAsInteger(10,
-                                                                      Length)) {
+      if (View.substr(15, View.find("\r\n") - 15)
+              .trim()
+              .getAsInteger(10, Length)) {
         Lsp = false;
         break;
       }
@@ -201,8 +201,7 @@ int main(int argc, char *argv[]) {
       Interactive = false;
     }
     if (Arg.starts_with("--check") || Arg.starts_with("-check") ||
-        Arg.starts_with("--help") || Arg.starts_with("-help") ||
-        Arg == "-h")
+        Arg.starts_with("--help") || Arg.starts_with("-help") || Arg == "-h")
       Interactive = false;
   }
   int Pipe[2];

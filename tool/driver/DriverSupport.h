@@ -45,8 +45,7 @@ inline bool isGccOnlyWarningFlag(llvm::StringRef Arg) {
 }
 
 inline clang::tooling::ArgumentsAdjuster gccFlagsAdjuster() {
-  return [](const clang::tooling::CommandLineArguments &Args,
-            llvm::StringRef) {
+  return [](const clang::tooling::CommandLineArguments &Args, llvm::StringRef) {
     clang::tooling::CommandLineArguments Out;
     for (const std::string &A : Args)
       if (!isGccOnlyWarningFlag(A))
@@ -95,8 +94,8 @@ inline bool requireCompilationDatabase(const char *Program, int Argc,
                                                                      Error))
       return true;
     llvm::errs() << Program
-                 << ": error: cannot load a compilation database from '"
-                 << *Dir << "': " << Error
+                 << ": error: cannot load a compilation database from '" << *Dir
+                 << "': " << Error
                  << "\n(configure with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON and "
                     "pass the build directory, or give flags after --)\n";
     return false;
@@ -104,8 +103,8 @@ inline bool requireCompilationDatabase(const char *Program, int Argc,
   for (const std::string &File : Files) {
     if (clang::tooling::CompilationDatabase::autoDetectFromSource(File, Error))
       continue;
-    llvm::errs() << Program << ": error: no compilation database for '"
-                 << File << "': pass -p <build directory> or compiler flags "
+    llvm::errs() << Program << ": error: no compilation database for '" << File
+                 << "': pass -p <build directory> or compiler flags "
                  << "after --\n";
     return false;
   }

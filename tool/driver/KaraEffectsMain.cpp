@@ -156,8 +156,8 @@ int main(int Argc, const char **Argv) {
     return 2;
   auto Parser = tooling::CommonOptionsParser::create(Argc, Argv, Category);
   if (!Parser) {
-    llvm::errs() << "kara-effects: error: " << llvm::toString(Parser.takeError())
-                 << "\n";
+    llvm::errs() << "kara-effects: error: "
+                 << llvm::toString(Parser.takeError()) << "\n";
     return 2;
   }
   if (Format != "text" && Format != "json") {
@@ -174,8 +174,7 @@ int main(int Argc, const char **Argv) {
   }
   const std::vector<std::string> &Files = Parser->getSourcePathList();
   if (!requireInputs("kara-effects", Files) ||
-      !requireCompilationDatabase("kara-effects", Argc, Argv, Files,
-                                  HasFlags))
+      !requireCompilationDatabase("kara-effects", Argc, Argv, Files, HasFlags))
     return 2;
   tooling::ClangTool Tool(Parser->getCompilations(), Files);
   Tool.appendArgumentsAdjuster(gccFlagsAdjuster());

@@ -243,8 +243,8 @@ int main(int Argc, const char **Argv) {
     }
     Files = Loaded->getAllFiles();
   } else if (!requireInputs("kara-summarize", Files) ||
-             !requireCompilationDatabase("kara-summarize", Argc, Argv,
-                                         Files, HasFlags)) {
+             !requireCompilationDatabase("kara-summarize", Argc, Argv, Files,
+                                         HasFlags)) {
     return 2;
   }
   if (!outputDirectoryUsable(Output))
