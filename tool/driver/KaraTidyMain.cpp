@@ -17,6 +17,7 @@
 
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -87,6 +88,16 @@ static bool userConfiguredChecks(int Argc, const char **Argv) {
       continue;
     }
     llvm::StringRef Name = Arg.ltrim('-');
+    // Options whose value may be the next argument: that is no source.
+    if (llvm::is_contained({"p", "export-fixes", "header-filter",
+                            "exclude-header-filter", "line-filter", "extra-arg",
+                            "extra-arg-before", "load", "vfsoverlay",
+                            "format-style", "store-check-profile",
+                            "warnings-as-errors"},
+                           Name)) {
+      ++I;
+      continue;
+    }
     auto Value = [&](llvm::StringRef Option) -> std::optional<std::string> {
       if (Name.consume_front(Option)) {
         if (Name.consume_front("="))
