@@ -118,6 +118,8 @@ std::optional<std::string> valueInConfigFile(llvm::StringRef File,
 /// started in (a --config on the command line).
 std::string optionBaseDirectory(llvm::StringRef MainFile, llvm::StringRef Key,
                                 llvm::StringRef Value) {
+  if (Value.empty())
+    return startDirectory();
   llvm::SmallString<256> Dir(MainFile);
   llvm::sys::fs::make_absolute(startDirectory(), Dir);
   llvm::sys::path::remove_filename(Dir);
