@@ -133,9 +133,13 @@ def location(file, line, col, base_dir):
                                  "region": region}}
 
 
+RUN_CLANG_TIDY_PROGRESS = re.compile(r"^\[\s*\d+/\d+\](?:\[[\d.]+s\])?\s*")
+
+
 def invocation_file(line):
-    """The source file of a run-clang-tidy command line, if this is one."""
-    words = line.split()
+    """The source file of a run-clang-tidy command line
+    ("[1/3][0.2s] /usr/bin/kara-tidy -p=build /src/a.cpp"), if this is one."""
+    words = RUN_CLANG_TIDY_PROGRESS.sub("", line).split()
     if len(words) >= 2 and ("tidy" in os.path.basename(words[0])) and \
             any(w.startswith("-p") for w in words[1:]) and SOURCE_SUFFIX.search(words[-1]):
         return words[-1]
