@@ -41,9 +41,13 @@ cmake --install "$kara_build" --prefix "$prefix" > "$work/install.log" 2>&1 ||
 export PATH=$prefix/bin:$PATH
 [ -f "$prefix/share/doc/kara/checks/kara-effect-contract.md" ] || fail "docs not installed"
 
-# A fresh copy, as a user's checkout.
+# A fresh copy, as a user's checkout, with the .clang-tidy that
+# getting-started §4 shows, taken from the page.
 cp -r "$here" "$work/shop" && rm -f "$work/shop/run.sh"
 cd "$work/shop" || fail "cd"
+awk '/^Configuration is clang-tidy/{s=1} s&&/^```yaml/{f=1;next} f&&/^```/{exit} f' \
+  "$here/../../docs/getting-started.md" > .clang-tidy
+grep -q "WarningsAsErrors" .clang-tidy || fail "no .clang-tidy in getting-started.md §4"
 
 step "configure with find_package(Kara) ($cxx)"
 cmake -S . -B build -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
