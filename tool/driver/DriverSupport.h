@@ -10,9 +10,11 @@
 
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CompilationDatabase.h"
+#include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <optional>
@@ -90,9 +92,18 @@ inline bool requireCompilationDatabase(const char *Program, int Argc,
     return true;
   std::string Error;
   if (std::optional<std::string> Dir = buildPathArgument(Argc, Argv)) {
-    if (clang::tooling::CompilationDatabase::autoDetectFromDirectory(*Dir,
-                                                                     Error))
+    // A broken compile_commands.json right there is an error, even though
+    // auto-detection would quietly use one in a parent directory instead.
+    llvm::SmallString<256> File(*Dir);
+    llvm::sys::path::append(File, "compile_commands.json");
+    if (llvm::sys::fs::exists(File)) {
+      if (clang::tooling::JSONCompilationDatabase::loadFromFile(
+              File, Error, clang::tooling::JSONCommandLineSyntax::AutoDetect))
+        return true;
+    } else if (clang::tooling::CompilationDatabase::autoDetectFromDirectory(
+                   *Dir, Error)) {
       return true;
+    }
     llvm::errs() << Program
                  << ": error: cannot load a compilation database from '" << *Dir
                  << "': " << Error

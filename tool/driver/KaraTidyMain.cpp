@@ -15,8 +15,6 @@
 #include "clang-tidy/ClangTidyOptions.h"
 #include "clang-tidy/tool/ClangTidyMain.h"
 
-#include "clang/Tooling/CompilationDatabase.h"
-#include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/FileSystem.h"
@@ -132,47 +130,15 @@ static bool userConfiguredChecks(int Argc, const char **Argv) {
   return false;
 }
 
-/// clang-tidy reports a compilation database it cannot load and then goes on
-/// without any flags, which in CI silently checks the wrong code. kara-tidy
-/// makes it an error.
-static bool compilationDatabaseLoads(int Argc, const char **Argv) {
-  for (int I = 1; I < Argc; ++I) {
-    llvm::StringRef Arg(Argv[I]);
-    if (Arg == "--")
-      break;
-    std::string Dir;
-    if ((Arg == "-p" || Arg == "--p") && I + 1 < Argc)
-      Dir = Argv[I + 1];
-    else if (Arg.consume_front("-p=") || Arg.consume_front("--p="))
-      Dir = Arg.str();
-    else
-      continue;
-    std::string Error;
-    // A broken compile_commands.json right there is an error, even though
-    // auto-detection would quietly use one in a parent directory instead.
-    llvm::SmallString<256> File(Dir);
-    llvm::sys::path::append(File, "compile_commands.json");
-    if (llvm::sys::fs::exists(File)) {
-      if (clang::tooling::JSONCompilationDatabase::loadFromFile(
-              File, Error, clang::tooling::JSONCommandLineSyntax::AutoDetect))
-        continue;
-    } else if (clang::tooling::CompilationDatabase::autoDetectFromDirectory(
-                   Dir, Error)) {
-      continue;
-    }
-    llvm::errs()
-        << "kara-tidy: error: cannot load a compilation database from '" << Dir
-        << "': " << Error
-        << "\n(configure with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON and "
-           "pass the build directory)\n";
-    return false;
-  }
-  return true;
-}
+using kara::buildPathArgument;
 
 int main(int Argc, const char **Argv) {
   kara::addKaraVersionPrinter("kara-tidy");
-  if (!compilationDatabaseLoads(Argc, Argv))
+  // clang-tidy reports a -p database it cannot load and goes on without
+  // any flags, which in CI silently checks the wrong code: an error here.
+  if (buildPathArgument(Argc, Argv) &&
+      !kara::requireCompilationDatabase("kara-tidy", Argc, Argv, {},
+                                        /*HasFlags=*/false))
     return 1;
   std::vector<const char *> Args(Argv, Argv + Argc);
   // GCC databases: see kara::isGccOnlyWarningFlag. clangTidyMain offers no
