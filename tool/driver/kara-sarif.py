@@ -164,6 +164,7 @@ def convert(lines, base_dir, docs, anchor, exit_code, command_line):
     first_file = None     # the first translation unit the input names
     unanchored = []       # location-less results of the whole run
     failed = False
+    reported = set()      # (rule, file, line, column, message) already a result
 
     for raw in lines:
         text = raw.rstrip("\n")
@@ -195,6 +196,13 @@ def convert(lines, base_dir, docs, anchor, exit_code, command_line):
         level = {"warning": "warning", "remark": "note"}.get(m["level"], "error")
         current = {"ruleId": rule, "ruleIndex": list(rules).index(rule),
                    "level": level, "message": {"text": m["message"]}}
+        # run-clang-tidy repeats a header's diagnostics for every unit that
+        # includes it: one result (its notes go with the first).
+        identity = (rule, m["file"] and os.path.abspath(m["file"]), m["line"], m["col"],
+                    m["message"])
+        if m["file"] and identity in reported:
+            continue
+        reported.add(identity)
         if where:
             current["locations"] = where
         elif unit:
