@@ -153,6 +153,18 @@ else:
         print(json.dumps(actions, indent=1))
         return actions
 
+    annotation = [d["message"] for d in ds if d.get("code") == "kara-annotation"]
+    for expected in ("unknown kara attribute 'kara::raeds'; did you mean 'kara::reads'?",
+                     "malformed [[kara::reads]]: empty resource list"):
+        if not any(expected.lower() in m.lower() for m in annotation):
+            fail("kara-clangd lacks the kara-annotation diagnostic kara-tidy "
+                 "reports: " + expected)
+    # Each kara diagnostic links to Kara's own documentation of its check.
+    for d in ds:
+        if str(d.get("code", "")).startswith("kara-"):
+            href = d.get("codeDescription", {}).get("href", "")
+            if not href.endswith("/checks/%s.md" % d["code"]) or "llvm.org" in href:
+                fail("%s links to %r, not to Kara's docs" % (d["code"], href))
     actions = code_actions("kara-annotation", "the misspelt parameter")
     fixes = [x for x in actions if x.get("kind") == "quickfix"
              and '"newText": "id"' in json.dumps(x.get("edit", {}))]

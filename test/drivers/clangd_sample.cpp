@@ -21,3 +21,8 @@ int both(int x) {
   int b = fetch_b(x);
   return a + b;
 }
+
+// kara-annotation in the editor as in kara-tidy: a misspelt attribute name
+// and a macro's empty resource list.
+[[kara::raeds(DB)]] int misspelt();
+KARA_READS() int empty_list();

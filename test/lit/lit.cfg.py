@@ -1,7 +1,8 @@
 # lit configuration of the kara tool tests (test/lit).
 #
 # Substitutions:
-#   %kara_tidy, %kara_effects   the tools under test
+#   %kara_tidy, %kara_effects, %kara_summarize, %kara_clangd, %kara_sarif
+#                               the tools under test
 #   %check_kara_tidy            check_kara_tidy.py wired to the tools (see there)
 #   %kara_include               the directory holding <kara/annotations.hpp>
 #   %kara_runtime_include       the directory holding <kara/runtime.hpp>
@@ -44,6 +45,7 @@ config.substitutions.append(
 config.substitutions.append(("%kara_tidy", kara_tidy))
 config.substitutions.append(("%kara_effects", kara_effects))
 config.substitutions.append(("%kara_summarize", kara_summarize))
+config.substitutions.append(("%kara_clangd", os.path.join(config.kara_tools_dir, "kara-clangd")))
 config.substitutions.append(("%kara_sarif", "%s %s" % (sys.executable, os.path.join(config.kara_tools_dir, "kara-sarif"))))
 config.substitutions.append(("%kara_runtime_include",
                               getattr(config, "kara_runtime_include_dir",

@@ -23,6 +23,7 @@
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Basic/Version.h"
 #include "clang/Lex/Lexer.h"
 #include "clang/Lex/MacroInfo.h"
 #include "clang/Lex/Preprocessor.h"
@@ -343,6 +344,15 @@ ParsedAttrInfoRegistry::Add<SendableAttr>
     RegisterSendable("kara-sendable", "[[kara::sendable]]");
 
 } // namespace
+
+#ifdef KARA_ATTRIBUTES_ACCEPT_ONLY
+// clang-tidy's static analyzer treats every -fplugin of the compile command
+// as a checker plugin and warns ("not compatible with this version of the
+// analyzer") unless it carries the analyzer API version. It registers no
+// checker (there is no clang_registerCheckers).
+extern "C" LLVM_ATTRIBUTE_VISIBILITY_DEFAULT const char
+    clang_analyzerAPIVersionString[] = CLANG_VERSION_STRING;
+#endif
 
 namespace kara {
 // Referenced by the tools so that static linking keeps the registrations.

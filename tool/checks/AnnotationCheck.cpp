@@ -14,7 +14,84 @@ namespace kara {
 
 namespace {
 AST_MATCHER(Decl, hasKaraAttribute) { return !karaAttributesOf(&Node).empty(); }
+
+constexpr llvm::StringLiteral KaraAttributeNames[] = {"reads", "writes", "pure",
+                                                      "sendable"};
 } // namespace
+
+void AnnotationCheck::registerPPCallbacks(const SourceManager &SM,
+                                          Preprocessor *, Preprocessor *) {
+  MainSM = &SM;
+}
+
+// At the end of the unit rather than in a PPCallbacks::EndOfMainFile:
+// clangd does not deliver that to checks.
+void AnnotationCheck::onEndOfTranslationUnit() {
+  if (MainSM)
+    checkAttributeNames(*MainSM);
+}
+
+void AnnotationCheck::checkAttributeNames(const SourceManager &SM) {
+  FileID Main = SM.getMainFileID();
+  bool Invalid = false;
+  StringRef Buffer = SM.getBufferData(Main, &Invalid);
+  if (Invalid)
+    return;
+  Lexer Raw(SM.getLocForStartOfFile(Main), getLangOpts(), Buffer.begin(),
+            Buffer.begin(), Buffer.end());
+  // The last three tokens, to find `[[`, and `kara` `::` NAME inside it.
+  Token Prev2, Prev1, Tok;
+  Prev2.startToken();
+  Prev1.startToken();
+  int AttributeDepth = 0; // open `[[`
+  int ParenDepth = 0;     // parentheses inside the attribute list
+  while (!Raw.LexFromRawLexer(Tok) || Tok.isNot(tok::eof)) {
+    if (Tok.is(tok::eof))
+      break;
+    if (Tok.is(tok::l_square) && Prev1.is(tok::l_square) &&
+        Prev1.getLocation().getLocWithOffset(1) == Tok.getLocation()) {
+      ++AttributeDepth;
+      ParenDepth = 0;
+    } else if (AttributeDepth > 0) {
+      if (Tok.is(tok::l_paren))
+        ++ParenDepth;
+      else if (Tok.is(tok::r_paren))
+        --ParenDepth;
+      else if (Tok.is(tok::r_square) && Prev1.is(tok::r_square) &&
+               ParenDepth <= 0)
+        --AttributeDepth;
+      else if (ParenDepth == 0 && Tok.is(tok::raw_identifier) &&
+               Prev1.is(tok::coloncolon) && Prev2.is(tok::raw_identifier) &&
+               Prev2.getRawIdentifier() == "kara") {
+        StringRef Name = Tok.getRawIdentifier();
+        if (!llvm::is_contained(KaraAttributeNames, Name)) {
+          StringRef Best;
+          unsigned BestDistance = 3;
+          for (StringRef Known : KaraAttributeNames) {
+            unsigned D = Name.edit_distance(Known, /*AllowReplacements=*/true);
+            if (D < BestDistance) {
+              Best = Known;
+              BestDistance = D;
+            }
+          }
+          CharSourceRange Range =
+              CharSourceRange::getCharRange(Tok.getLocation(), Tok.getEndLoc());
+          if (Best.empty())
+            diag(Tok.getLocation(),
+                 "unknown kara attribute 'kara::%0' (the kara attributes are "
+                 "reads, writes, pure and sendable); it is ignored")
+                << Name << Range;
+          else
+            diag(Tok.getLocation(), "unknown kara attribute 'kara::%0'; did "
+                                    "you mean 'kara::%1'?")
+                << Name << Best << FixItHint::CreateReplacement(Range, Best);
+        }
+      }
+    }
+    Prev2 = Prev1;
+    Prev1 = Tok;
+  }
+}
 
 void AnnotationCheck::registerMatchers(MatchFinder *Finder) {
   Finder->addMatcher(decl(hasKaraAttribute()).bind("decl"), this);

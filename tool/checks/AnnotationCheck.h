@@ -3,7 +3,8 @@
 // Reports malformed kara attributes: arguments that are not resource paths,
 // misspelt parameter names, `this` outside a member function, empty or
 // unbalanced argument lists, arguments to [[kara::pure]], and pure combined
-// with reads/writes. docs/checks/kara-annotation.md
+// with reads/writes, misspelt attribute names (`kara::raeds`).
+// docs/checks/kara-annotation.md
 //
 //===----------------------------------------------------------------------===//
 #ifndef KARA_CHECKS_ANNOTATIONCHECK_H
@@ -22,6 +23,18 @@ public:
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void
   check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+  void registerPPCallbacks(const clang::SourceManager &SM,
+                           clang::Preprocessor *PP,
+                           clang::Preprocessor *ModuleExpanderPP) override;
+
+  /// Reports `kara::X` attribute names that are not kara attributes in the
+  /// main file, with the nearest one as a fix. The compiler keeps no trace
+  /// of an attribute it does not know, so the file is read as tokens.
+  void checkAttributeNames(const clang::SourceManager &SM);
+  void onEndOfTranslationUnit() override;
+
+private:
+  const clang::SourceManager *MainSM = nullptr;
 };
 
 } // namespace kara

@@ -4,7 +4,12 @@
 
 #include "kara/Analysis/Annotations.h"
 
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Regex.h"
 
 #include <algorithm>
@@ -71,33 +76,181 @@ SharedAnalyses &shared() {
 }
 } // namespace
 
+namespace {
+/// The directory the program started in, before LibTooling moves into each
+/// compilation directory: where a --config given on its command line was
+/// written. Captured when the checks are loaded (at start-up, or when
+/// clang-tidy loads the plugin while parsing its command line).
+const std::string &startDirectory() {
+  static const std::string Dir = [] {
+    llvm::SmallString<256> D;
+    llvm::sys::fs::current_path(D);
+    return std::string(D);
+  }();
+  return Dir;
+}
+[[maybe_unused]] const std::string &StartDirectoryAtLoad = startDirectory();
+
+/// The value `Key` has in the CheckOptions of the configuration file
+/// `File`, if it sets it.
+std::optional<std::string> valueInConfigFile(llvm::StringRef File,
+                                             llvm::StringRef Key,
+                                             bool *Inherits = nullptr) {
+  auto Buffer = llvm::MemoryBuffer::getFile(File);
+  if (!Buffer)
+    return std::nullopt;
+  llvm::ErrorOr<tidy::ClangTidyOptions> Options =
+      tidy::parseConfiguration((*Buffer)->getMemBufferRef());
+  if (!Options)
+    return std::nullopt;
+  if (Inherits)
+    *Inherits = Options->InheritParentConfig.value_or(false);
+  auto It = Options->CheckOptions.find(Key);
+  if (It == Options->CheckOptions.end())
+    return std::nullopt;
+  return It->second.Value;
+}
+
+/// The directory relative paths in the option `Key` (value `Value`) are
+/// relative to, as for files named in configuration: the directory of the
+/// .clang-tidy that sets it (the ones clang-tidy reads for `MainFile`), of
+/// the --config-file that sets it, or else the directory the program was
+/// started in (a --config on the command line).
+std::string optionBaseDirectory(llvm::StringRef MainFile, llvm::StringRef Key,
+                                llvm::StringRef Value) {
+  if (Value.empty())
+    return startDirectory();
+  llvm::SmallString<256> Dir(MainFile);
+  llvm::sys::fs::make_absolute(startDirectory(), Dir);
+  llvm::sys::path::remove_filename(Dir);
+  while (!MainFile.empty() && !Dir.empty()) {
+    llvm::SmallString<256> Candidate(Dir);
+    llvm::sys::path::append(Candidate, ".clang-tidy");
+    if (llvm::sys::fs::exists(Candidate)) {
+      bool Inherits = false;
+      if (std::optional<std::string> V =
+              valueInConfigFile(Candidate, Key, &Inherits);
+          V && *V == Value)
+        return std::string(Dir);
+      if (!Inherits)
+        break;
+    }
+    llvm::StringRef Parent = llvm::sys::path::parent_path(Dir);
+    if (Parent == Dir)
+      break;
+    Dir = Parent;
+  }
+  // clang-tidy's --config-file (absent in clangd).
+  auto &Registered = llvm::cl::getRegisteredOptions();
+  auto It = Registered.find("config-file");
+  if (It != Registered.end())
+    if (auto *Opt = static_cast<llvm::cl::opt<std::string> *>(It->second);
+        Opt && !Opt->getValue().empty()) {
+      llvm::SmallString<256> File(Opt->getValue());
+      llvm::sys::fs::make_absolute(startDirectory(), File);
+      if (std::optional<std::string> V = valueInConfigFile(File, Key);
+          V && *V == Value)
+        return std::string(llvm::sys::path::parent_path(File));
+    }
+  return startDirectory();
+}
+
+/// `Files` (separated by `;` or `,`) with relative paths made absolute
+/// against `Base`.
+std::string resolvePaths(llvm::StringRef Files, llvm::StringRef Base) {
+  std::string Normalised = Files.str();
+  std::replace(Normalised.begin(), Normalised.end(), ',', ';');
+  llvm::SmallVector<llvm::StringRef, 4> Paths;
+  llvm::StringRef(Normalised).split(Paths, ';', -1, false);
+  std::string Out;
+  for (llvm::StringRef Path : Paths) {
+    Path = Path.trim();
+    if (Path.empty())
+      continue;
+    llvm::SmallString<256> Absolute(Path);
+    llvm::sys::fs::make_absolute(Base, Absolute);
+    llvm::sys::path::remove_dots(Absolute, /*remove_dot_dot=*/true);
+    if (!Out.empty())
+      Out += ';';
+    Out += Absolute.str();
+  }
+  return Out;
+}
+
+/// The checks that can report a database error, in order of preference:
+/// the first enabled one reports it, once per translation unit, so that a
+/// CI recipe promoting the contract checks promotes it too.
+constexpr llvm::StringLiteral DatabaseReporters[] = {
+    "kara-effect-contract", "kara-par-conflict", "kara-sendable",
+    "kara-annotation", "kara-parallelize"};
+} // namespace
+
 KaraCheckBase::KaraCheckBase(llvm::StringRef Name,
                              tidy::ClangTidyContext *Context)
-    : ClangTidyCheck(Name, Context), TidyContext(Context),
-      DatabaseFiles(Options.getLocalOrGlobal("kara.EffectsDatabases", "")),
-      SummaryFiles(Options.getLocalOrGlobal("kara.SummaryDatabase", "")) {
-  Database = loadDatabases(DatabaseFiles, DatabaseError, /*WithBuiltin=*/true);
+    : ClangTidyCheck(Name, Context), TidyContext(Context), CheckName(Name) {
+  const tidy::ClangTidyOptions::OptionMap &All =
+      Context->getOptions().CheckOptions;
+  auto Global = [&](llvm::StringRef Key) -> std::string {
+    // A per-check spelling (kara-foo.kara.EffectsDatabases, what older
+    // --dump-config wrote) would silently win for one check only.
+    std::string Local = (Name + "." + Key).str();
+    if (All.count(Local))
+      configurationDiag("option '%0' is ignored: the effects databases are "
+                        "shared by every kara check; set '%1' instead")
+          << Local << Key;
+    auto It = All.find(Key);
+    return It == All.end() ? std::string() : It->second.Value;
+  };
+  DatabaseFiles = Global("kara.EffectsDatabases");
+  SummaryFiles = Global("kara.SummaryDatabase");
+  llvm::StringRef MainFile = Context->getCurrentFile();
+  std::string DatabasePaths = resolvePaths(
+      DatabaseFiles,
+      optionBaseDirectory(MainFile, "kara.EffectsDatabases", DatabaseFiles));
+  std::string LoadError;
+  Database = loadDatabases(DatabasePaths, LoadError, /*WithBuiltin=*/true);
+  if (!LoadError.empty())
+    DatabaseError = "cannot load the kara effects database "
+                    "(kara.EffectsDatabases): " +
+                    LoadError +
+                    "; effects are taken from the built-in database only";
   if (!SummaryFiles.empty()) {
+    std::string SummaryPaths = resolvePaths(
+        SummaryFiles,
+        optionBaseDirectory(MainFile, "kara.SummaryDatabase", SummaryFiles));
     std::string SummaryError;
     Summaries =
-        loadDatabases(SummaryFiles, SummaryError, /*WithBuiltin=*/false);
+        loadDatabases(SummaryPaths, SummaryError, /*WithBuiltin=*/false);
     if (!SummaryError.empty() && DatabaseError.empty())
-      DatabaseError = SummaryError;
+      DatabaseError =
+          "cannot load the kara summary database (kara.SummaryDatabase): " +
+          SummaryError +
+          "; calls into other translation units have unknown effects (run "
+          "kara-summarize first)";
   }
 }
 
 void KaraCheckBase::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
-  Options.store(Opts, "kara.EffectsDatabases", DatabaseFiles);
-  Options.store(Opts, "kara.SummaryDatabase", SummaryFiles);
+  // Global keys, written once however many kara checks are enabled.
+  Opts["kara.EffectsDatabases"] =
+      tidy::ClangTidyOptions::ClangTidyValue(DatabaseFiles);
+  Opts["kara.SummaryDatabase"] =
+      tidy::ClangTidyOptions::ClangTidyValue(SummaryFiles);
 }
 
 void KaraCheckBase::onStartOfTranslationUnit() {
-  if (!DatabaseError.empty() && !ReportedDatabaseError) {
-    configurationDiag("cannot load the kara effects database: %0; using the "
-                      "built-in database only")
-        << DatabaseError;
-    ReportedDatabaseError = true;
+  if (DatabaseError.empty())
+    return;
+  for (llvm::StringRef Reporter : DatabaseReporters) {
+    if (!TidyContext->isCheckEnabled(Reporter))
+      continue;
+    if (Reporter != CheckName)
+      return;
+    break;
   }
+  // A diagnostic of the check, not a [clang-tidy-config] warning, so that
+  // --warnings-as-errors='kara-*' fails the run.
+  diag("%0") << DatabaseError;
 }
 
 bool KaraCheckBase::isReportedLocation(SourceLocation Loc,
@@ -133,6 +286,10 @@ bool KaraCheckBase::boolOption(llvm::StringRef Name, bool Default) const {
     return true;
   if (V.equals_insensitive("false") || V == "0")
     return false;
+  // clang-tidy's own wording for get<bool>.
+  configurationDiag("invalid configuration value '%0' for option '%1%2'; "
+                    "expected a bool")
+      << V << CheckName << ("." + Name).str();
   return Default;
 }
 

@@ -25,8 +25,10 @@ namespace kara {
 std::shared_ptr<const EffectsDatabase>
 loadDatabases(const std::string &Files, std::string &Error, bool WithBuiltin);
 
-/// Base of the kara checks: reads the shared options, reports a bad
-/// database once, and hands out the translation unit's analysis.
+/// Base of the kara checks: reads the shared options (relative paths
+/// resolved as for files named in configuration), reports a bad database
+/// once per translation unit as a diagnostic of one kara check, and hands
+/// out the translation unit's analysis.
 class KaraCheckBase : public clang::tidy::ClangTidyCheck {
 public:
   KaraCheckBase(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);
@@ -53,13 +55,14 @@ protected:
 
 private:
   clang::tidy::ClangTidyContext *TidyContext;
+  std::string CheckName;
   std::string DatabaseFiles;
   /// kara.SummaryDatabase: kara-summarize output for cross-TU calls.
   std::string SummaryFiles;
   std::shared_ptr<const EffectsDatabase> Summaries;
   std::shared_ptr<const EffectsDatabase> Database;
+  /// What to report when a database named in the options does not load.
   std::string DatabaseError;
-  bool ReportedDatabaseError = false;
   std::shared_ptr<EffectAnalysis> Analysis;
   /// HeaderFilterRegex and ExcludeHeaderFilterRegex, compiled on first use.
   struct Filters {

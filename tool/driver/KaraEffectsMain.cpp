@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "DriverSupport.h"
 #include "kara/Analysis/EffectAnalysis.h"
 #include "kara/attributes/AttributeNames.h"
 
@@ -146,10 +147,17 @@ struct ConsumerFactory {
 } // namespace
 
 int main(int Argc, const char **Argv) {
+  addKaraVersionPrinter("kara-effects");
+  // A -p that does not load is an error before CommonOptionsParser would
+  // announce "running without flags".
+  const bool HasFlags = hasFlagsAfterDoubleDash(Argc, Argv);
+  if (buildPathArgument(Argc, Argv) &&
+      !requireCompilationDatabase("kara-effects", Argc, Argv, {}, HasFlags))
+    return 2;
   auto Parser = tooling::CommonOptionsParser::create(Argc, Argv, Category);
   if (!Parser) {
-    llvm::errs() << "kara-effects: " << llvm::toString(Parser.takeError())
-                 << "\n";
+    llvm::errs() << "kara-effects: error: "
+                 << llvm::toString(Parser.takeError()) << "\n";
     return 2;
   }
   if (Format != "text" && Format != "json") {
@@ -164,8 +172,12 @@ int main(int Argc, const char **Argv) {
       return 2;
     }
   }
-  tooling::ClangTool Tool(Parser->getCompilations(),
-                          Parser->getSourcePathList());
+  const std::vector<std::string> &Files = Parser->getSourcePathList();
+  if (!requireInputs("kara-effects", Files) ||
+      !requireCompilationDatabase("kara-effects", Argc, Argv, Files, HasFlags))
+    return 2;
+  tooling::ClangTool Tool(Parser->getCompilations(), Files);
+  Tool.appendArgumentsAdjuster(gccFlagsAdjuster());
   nlohmann::json Json = nlohmann::json::array();
   ConsumerFactory Consumers{DB, Json};
   int Status = Tool.run(tooling::newFrontendActionFactory(&Consumers).get());

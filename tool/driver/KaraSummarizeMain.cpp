@@ -15,6 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "DriverSupport.h"
 #include "kara/Analysis/EffectAnalysis.h"
 #include "kara/attributes/AttributeNames.h"
 
@@ -185,7 +186,31 @@ document(const std::map<std::string, nlohmann::json> &Functions) {
 
 } // namespace
 
+/// The directory `Output` goes to exists and is writable: checked before
+/// the analysis, which may take minutes.
+static bool outputDirectoryUsable(const std::string &Output) {
+  llvm::SmallString<256> Dir(Output);
+  llvm::sys::fs::make_absolute(Dir);
+  llvm::sys::path::remove_filename(Dir);
+  if (!llvm::sys::fs::is_directory(Dir)) {
+    llvm::errs() << "kara-summarize: error: cannot write '" << Output
+                 << "': the directory '" << Dir << "' does not exist\n";
+    return false;
+  }
+  if (llvm::sys::fs::access(Dir, llvm::sys::fs::AccessMode::Write)) {
+    llvm::errs() << "kara-summarize: error: cannot write '" << Output
+                 << "': the directory '" << Dir << "' is not writable\n";
+    return false;
+  }
+  return true;
+}
+
 int main(int Argc, const char **Argv) {
+  addKaraVersionPrinter("kara-summarize");
+  const bool HasFlags = hasFlagsAfterDoubleDash(Argc, Argv);
+  if (buildPathArgument(Argc, Argv) &&
+      !requireCompilationDatabase("kara-summarize", Argc, Argv, {}, HasFlags))
+    return 2;
   auto Parser = tooling::CommonOptionsParser::create(
       Argc, Argv, Category, llvm::cl::ZeroOrMore,
       "Writes the effect summaries of a project for kara-tidy's cross-TU "
@@ -217,7 +242,13 @@ int main(int Argc, const char **Argv) {
       return 2;
     }
     Files = Loaded->getAllFiles();
+  } else if (!requireInputs("kara-summarize", Files) ||
+             !requireCompilationDatabase("kara-summarize", Argc, Argv, Files,
+                                         HasFlags)) {
+    return 2;
   }
+  if (!outputDirectoryUsable(Output))
+    return 2;
   tooling::CompilationDatabase &Compilations =
       Loaded ? *Loaded : Parser->getCompilations();
   if (Files.empty()) {
@@ -240,6 +271,7 @@ int main(int Argc, const char **Argv) {
   std::map<std::string, nlohmann::json> Previous;
   std::unique_ptr<EffectsDatabase> PreviousDB;
   bool Failed = false;
+  std::atomic<std::size_t> FailedUnits{0};
   unsigned Pass = 0;
   for (; Pass < std::max(1u, unsigned(MaxPasses)); ++Pass) {
     Summaries Current;
@@ -254,6 +286,7 @@ int main(int Argc, const char **Argv) {
                                 std::make_shared<PCHContainerOperations>(),
                                 llvm::vfs::createPhysicalFileSystem());
         Tool.setPrintErrorMessage(false);
+        Tool.appendArgumentsAdjuster(gccFlagsAdjuster());
         ConsumerFactory Consumers{DB, PreviousDB.get(), Current};
         int Status =
             Tool.run(tooling::newFrontendActionFactory(&Consumers).get());
@@ -262,8 +295,11 @@ int main(int Argc, const char **Argv) {
                      << Files.size() << "] " << Files[I]
                      << (Status ? " (errors: summary may be incomplete)" : "")
                      << "\n";
-        if (Status)
+        if (Status) {
           PassFailed = true;
+          if (Pass == 0)
+            ++FailedUnits;
+        }
       }
     };
     std::vector<std::thread> Pool;
@@ -285,12 +321,32 @@ int main(int Argc, const char **Argv) {
     }
   }
 
-  std::ofstream Out(Output);
-  if (!Out) {
-    llvm::errs() << "kara-summarize: error: cannot write '" << Output << "'\n";
+  // No unit compiled: an empty database must not replace a good one.
+  if (FailedUnits == Files.size()) {
+    llvm::errs() << "kara-summarize: error: no translation unit could be "
+                    "analysed; '"
+                 << Output << "' is left unchanged\n";
+    return 1;
+  }
+  // Written next to the target and renamed: an interrupted run leaves the
+  // previous database intact.
+  std::string Temporary = Output + ".tmp";
+  {
+    std::ofstream Out(Temporary);
+    Out << document(Previous).dump(1) << "\n";
+    if (!Out.flush()) {
+      llvm::errs() << "kara-summarize: error: cannot write '" << Temporary
+                   << "'\n";
+      llvm::sys::fs::remove(Temporary);
+      return 2;
+    }
+  }
+  if (std::error_code EC = llvm::sys::fs::rename(Temporary, Output)) {
+    llvm::errs() << "kara-summarize: error: cannot write '" << Output
+                 << "': " << EC.message() << "\n";
+    llvm::sys::fs::remove(Temporary);
     return 2;
   }
-  Out << document(Previous).dump(1) << "\n";
   llvm::errs() << "kara-summarize: " << Previous.size() << " functions from "
                << Files.size() << " translation units in "
                << std::min(Pass + 1, unsigned(MaxPasses)) << " passes -> "

@@ -4,21 +4,25 @@
 // .clang-tidy, -p, --fix and --export-fixes behave exactly as in clang-tidy.
 //
 // clang-tidy's built-in default is `clang-diagnostic-*,clang-analyzer-*`.
-// kara-tidy runs `kara-*` instead when the user configured nothing: no
-// --checks, --config, --config-file and no .clang-tidy above the working
-// directory or the source files. Any configuration of the user's wins.
+// kara-tidy runs `kara-*` instead when the user chose no checks: no
+// --checks, and no --config, --config-file or .clang-tidy that sets
+// `Checks`. Any choice of checks of the user's wins.
 //
 //===----------------------------------------------------------------------===//
 
+#include "DriverSupport.h"
+
+#include "clang-tidy/ClangTidyOptions.h"
 #include "clang-tidy/tool/ClangTidyMain.h"
 
-#include "clang/Tooling/CompilationDatabase.h"
-#include "clang/Tooling/JSONCompilationDatabase.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,16 +33,35 @@ extern volatile int KaraModuleAnchorSource;
 [[maybe_unused]] static int KaraModuleAnchorDestination =
     kara::KaraModuleAnchorSource;
 
-static bool hasClangTidyFileAbove(llvm::StringRef Path) {
+/// The YAML `Text` sets `Checks` (an unparsable file counts as setting it:
+/// clang-tidy reports the error and the user's intent is unknown).
+static bool configSetsChecks(llvm::StringRef Text) {
+  llvm::ErrorOr<clang::tidy::ClangTidyOptions> Options =
+      clang::tidy::parseConfiguration(llvm::MemoryBufferRef(Text, "config"));
+  return !Options || Options->Checks.has_value();
+}
+
+/// Whether the .clang-tidy files clang-tidy reads for `Path` set `Checks`:
+/// the nearest one above it, and its parents while each says
+/// InheritParentConfig (FileOptionsProvider's lookup).
+static bool clangTidyFilesSetChecks(llvm::StringRef Path) {
   llvm::SmallString<256> Dir(Path);
   llvm::sys::fs::make_absolute(Dir);
+  llvm::sys::path::remove_dots(Dir, /*remove_dot_dot=*/true);
   if (!llvm::sys::fs::is_directory(Dir))
     llvm::sys::path::remove_filename(Dir);
   while (!Dir.empty()) {
     llvm::SmallString<256> Candidate(Dir);
     llvm::sys::path::append(Candidate, ".clang-tidy");
-    if (llvm::sys::fs::exists(Candidate))
-      return true;
+    if (auto Buffer = llvm::MemoryBuffer::getFile(Candidate)) {
+      llvm::StringRef Text = (*Buffer)->getBuffer();
+      if (configSetsChecks(Text))
+        return true;
+      auto Options = clang::tidy::parseConfiguration(
+          llvm::MemoryBufferRef(Text, Candidate));
+      if (!Options || !Options->InheritParentConfig.value_or(false))
+        return false;
+    }
     llvm::StringRef Parent = llvm::sys::path::parent_path(Dir);
     if (Parent == Dir)
       break;
@@ -47,89 +70,81 @@ static bool hasClangTidyFileAbove(llvm::StringRef Path) {
   return false;
 }
 
+/// True if the user chose the checks: --checks, or a --config,
+/// --config-file or .clang-tidy that sets `Checks`. Configuration that only
+/// sets options (CheckOptions, WarningsAsErrors, HeaderFilterRegex...)
+/// keeps the kara-* default, as clang-tidy keeps its own default then.
 static bool userConfiguredChecks(int Argc, const char **Argv) {
-  bool AfterDoubleDash = false;
-  bool InlineConfig = false; // --config replaces the .clang-tidy lookup
+  bool ConfigReplacesFiles = false; // --config(-file) replaces .clang-tidy
   std::vector<llvm::StringRef> Sources;
-  for (int I = 1; I < Argc; ++I) {
-    llvm::StringRef Arg(Argv[I]);
-    if (Arg == "--") {
-      AfterDoubleDash = true;
-      continue;
-    }
-    if (AfterDoubleDash)
-      continue;
-    llvm::StringRef Name = Arg.ltrim('-');
-    if (Arg.starts_with("-") &&
-        (Name == "config" || Name.starts_with("config=")))
-      InlineConfig = true;
-    if (!Arg.starts_with("-"))
-      ; // a source file
-    else if (Name.starts_with("checks") || Name.starts_with("config-file"))
-      return true;
-    // --config that only sets CheckOptions keeps the kara-* default.
-    else if (Name.starts_with("config=") && Name.contains("Checks"))
-      return true;
-    else if (Name == "config" && I + 1 < Argc &&
-             llvm::StringRef(Argv[I + 1]).contains("Checks"))
-      return true;
-    if (!Arg.starts_with("-"))
-      Sources.push_back(Arg);
-  }
-  if (InlineConfig)
-    return false;
-  if (hasClangTidyFileAbove("."))
-    return true;
-  for (llvm::StringRef Source : Sources)
-    if (llvm::sys::fs::exists(Source) && hasClangTidyFileAbove(Source))
-      return true;
-  return false;
-}
-
-/// clang-tidy reports a compilation database it cannot load and then goes on
-/// without any flags, which in CI silently checks the wrong code. kara-tidy
-/// makes it an error.
-static bool compilationDatabaseLoads(int Argc, const char **Argv) {
   for (int I = 1; I < Argc; ++I) {
     llvm::StringRef Arg(Argv[I]);
     if (Arg == "--")
       break;
-    std::string Dir;
-    if ((Arg == "-p" || Arg == "--p") && I + 1 < Argc)
-      Dir = Argv[I + 1];
-    else if (Arg.consume_front("-p=") || Arg.consume_front("--p="))
-      Dir = Arg.str();
-    else
-      continue;
-    std::string Error;
-    // A broken compile_commands.json right there is an error, even though
-    // auto-detection would quietly use one in a parent directory instead.
-    llvm::SmallString<256> File(Dir);
-    llvm::sys::path::append(File, "compile_commands.json");
-    if (llvm::sys::fs::exists(File)) {
-      if (clang::tooling::JSONCompilationDatabase::loadFromFile(
-              File, Error, clang::tooling::JSONCommandLineSyntax::AutoDetect))
-        continue;
-    } else if (clang::tooling::CompilationDatabase::autoDetectFromDirectory(
-                   Dir, Error)) {
+    if (!Arg.starts_with("-")) {
+      Sources.push_back(Arg);
       continue;
     }
-    llvm::errs()
-        << "kara-tidy: error: cannot load a compilation database from '" << Dir
-        << "': " << Error
-        << "\n(configure with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON and "
-           "pass the build directory)\n";
-    return false;
+    llvm::StringRef Name = Arg.ltrim('-');
+    // Options whose value may be the next argument: that is no source.
+    if (llvm::is_contained({"p", "export-fixes", "header-filter",
+                            "exclude-header-filter", "line-filter", "extra-arg",
+                            "extra-arg-before", "load", "vfsoverlay",
+                            "format-style", "store-check-profile",
+                            "warnings-as-errors"},
+                           Name)) {
+      ++I;
+      continue;
+    }
+    auto Value = [&](llvm::StringRef Option) -> std::optional<std::string> {
+      if (Name.consume_front(Option)) {
+        if (Name.consume_front("="))
+          return Name.str();
+        if (Name.empty() && I + 1 < Argc)
+          return std::string(Argv[++I]);
+      }
+      return std::nullopt;
+    };
+    if (Name == "checks" || Name.starts_with("checks="))
+      return true;
+    if (std::optional<std::string> File = Value("config-file")) {
+      ConfigReplacesFiles = true;
+      auto Buffer = llvm::MemoryBuffer::getFile(*File);
+      if (!Buffer || configSetsChecks((*Buffer)->getBuffer()))
+        return true;
+      continue;
+    }
+    if (std::optional<std::string> Text = Value("config")) {
+      ConfigReplacesFiles = true;
+      if (configSetsChecks(*Text))
+        return true;
+    }
   }
-  return true;
+  if (ConfigReplacesFiles)
+    return false;
+  if (Sources.empty())
+    return clangTidyFilesSetChecks(".");
+  for (llvm::StringRef Source : Sources)
+    if (clangTidyFilesSetChecks(Source))
+      return true;
+  return false;
 }
 
+using kara::buildPathArgument;
+
 int main(int Argc, const char **Argv) {
-  if (!compilationDatabaseLoads(Argc, Argv))
+  kara::addKaraVersionPrinter("kara-tidy");
+  // clang-tidy reports a -p database it cannot load and goes on without
+  // any flags, which in CI silently checks the wrong code: an error here.
+  if (buildPathArgument(Argc, Argv) &&
+      !kara::requireCompilationDatabase("kara-tidy", Argc, Argv, {},
+                                        /*HasFlags=*/false))
     return 1;
-  if (userConfiguredChecks(Argc, Argv))
-    return clang::tidy::clangTidyMain(Argc, Argv);
   std::vector<const char *> Args(Argv, Argv + Argc);
-  Args.insert(Args.begin() + 1, "--checks=-clang-analyzer-*,kara-*");
+  // GCC databases: see kara::isGccOnlyWarningFlag. clangTidyMain offers no
+  // argument adjuster, so the warning about them is switched off instead.
+  Args.insert(Args.begin() + 1, "--extra-arg=-Wno-unknown-warning-option");
+  if (!userConfiguredChecks(Argc, Argv))
+    Args.insert(Args.begin() + 1, "--checks=-clang-analyzer-*,kara-*");
   return clang::tidy::clangTidyMain(static_cast<int>(Args.size()), Args.data());
 }
