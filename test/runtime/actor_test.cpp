@@ -163,6 +163,7 @@ TEST(Actor, AskFailsWithTheHandlersException) {
 
 std::atomic<int> g_send_errors{0};
 TEST(Actor, SendExceptionGoesToTheHandler) {
+  g_send_errors = 0;
   kara::send_error_handler old =
       kara::set_send_error_handler([](std::exception_ptr e) noexcept {
         try {

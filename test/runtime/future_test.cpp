@@ -112,6 +112,18 @@ TEST(Future, SelectTakesTheFirstReady) {
   EXPECT_THROW((void)kara::select(none), std::invalid_argument);
 }
 
+TEST(Future, SelectPrefersTheEarliestCompletion) {
+  std::vector<kara::promise<int>> ps(3);
+  std::vector<kara::future<int>> fs;
+  for (auto &p : ps)
+    fs.push_back(p.get_future());
+  ps[2].set_value(2); // both ready before select looks: completion order wins
+  ps[0].set_value(0);
+  EXPECT_EQ(kara::select(fs).get(), 2);
+  EXPECT_EQ(kara::select(fs).get(), 0);
+  ps[1].set_value(1);
+}
+
 TEST(Future, AsCompletedYieldsInCompletionOrder) {
   constexpr int n = 5;
   std::vector<kara::promise<int>> ps(n);

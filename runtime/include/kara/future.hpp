@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cassert>
 #include <chrono>
+#include <cstdint>
 #include <exception>
 #include <mutex>
 #include <optional>
@@ -33,6 +34,10 @@ template <class T> class promise;
 
 namespace detail {
 
+/// Orders completions so that select / as_completed can yield futures in
+/// the order they completed even when several are ready at once.
+inline std::atomic<std::uint64_t> future_completions{0};
+
 template <class T> class future_state {
 public:
   void retain() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
@@ -53,6 +58,7 @@ public:
     } catch (...) {
       error_ = std::current_exception();
     }
+    seq_ = future_completions.fetch_add(1, std::memory_order_relaxed);
     ready_.store(true, std::memory_order_release);
     waiters_.notify_all();
     return true;
@@ -85,6 +91,8 @@ public:
     return value_.take();
   }
   std::exception_ptr error() const noexcept { return error_; }
+  /// After `ready()`: the rank of this completion among all futures'.
+  std::uint64_t completion_rank() const noexcept { return seq_; }
 
   // select: link an outside waiter; false (not linked) if already ready.
   bool link(wait_link *l) {
@@ -107,6 +115,7 @@ private:
   wait_queue waiters_;
   slot<T> value_;
   std::exception_ptr error_;
+  std::uint64_t seq_ = 0;
 };
 
 } // namespace detail
@@ -343,20 +352,24 @@ template <class T> std::vector<future<T>> poll(std::vector<future<T>> &fs) {
 }
 
 /// Waits until one of `fs` is ready, removes it from `fs` and returns it
-/// (the first ready in `fs` order if several are). On a worker the wait runs
+/// (the one that completed first if several are). On a worker the wait runs
 /// other tasks. Throws std::invalid_argument if `fs` is empty and
 /// `kara::cancelled` if the waiting task is cancelled (`fs` unchanged).
 template <class T> future<T> select(std::vector<future<T>> &fs) {
   if (fs.empty())
     throw std::invalid_argument("kara::select: no futures");
   auto take_ready = [&]() -> std::optional<future<T>> {
+    auto first = fs.end();
     for (auto it = fs.begin(); it != fs.end(); ++it)
-      if (it->ready()) {
-        future<T> f = std::move(*it);
-        fs.erase(it);
-        return f;
-      }
-    return std::nullopt;
+      if (it->ready() &&
+          (first == fs.end() || it->state_()->completion_rank() <
+                                    first->state_()->completion_rank()))
+        first = it;
+    if (first == fs.end())
+      return std::nullopt;
+    future<T> f = std::move(*first);
+    fs.erase(first);
+    return f;
   };
   for (;;) {
     if (auto f = take_ready())
