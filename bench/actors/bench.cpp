@@ -278,7 +278,7 @@ int main(int argc, char **argv) {
   const long pings = smoke ? 1000 : 1000000;
   const int producers = 8;
   const long per = smoke ? 1000 : 250000;
-  const long items = smoke ? 10000 : 2000000;
+  const long items = smoke ? 10000 : 500000;
   std::printf("kara-bench-actors: %u workers (KARA_THREADS), %u hardware threads%s\n",
               kara::thread_count(), std::thread::hardware_concurrency(),
               smoke ? ", smoke sizes" : "");
@@ -289,8 +289,9 @@ int main(int argc, char **argv) {
   g_caf = &caf_sys;
 #endif
   double kmem = kara_memory(actors);
-  std::printf("memory per idle actor (%zu actors, heap bytes incl. T=8B):\n",
-              actors);
+  std::printf("memory per idle actor (%zu actors, heap bytes incl. T=8B; "
+              "kara::actor<T>::footprint %zu B):\n",
+              actors, kara::actor<Counter>::footprint);
 #if defined(KARA_BENCH_HAVE_CAF)
   double cmem = caf_memory(actors);
   std::printf("  kara %.0f B, CAF %.0f B, kara/CAF %.2fx the memory\n", kmem,
@@ -316,11 +317,12 @@ int main(int argc, char **argv) {
 
   std::printf("bounded queue, 4 producers + 4 consumers, capacity 1024, %ld "
               "items (M items/s):\n", items);
-  double kc = median_of(reps, [&] { return queue_throughput<kara_queue>(4, items, 1024); });
-  double mc = median_of(reps, [&] { return queue_throughput<mutex_queue>(4, items, 1024); });
+  const int qreps = smoke ? 1 : 3; // oneTBB's queue is slow when oversubscribed
+  double kc = median_of(qreps, [&] { return queue_throughput<kara_queue>(4, items, 1024); });
+  double mc = median_of(qreps, [&] { return queue_throughput<mutex_queue>(4, items, 1024); });
   row("kara::channel vs mutex+condvar", kc, mc, "mutex", double(items), "M/s");
 #if defined(KARA_BENCH_HAVE_TBB)
-  double tc = median_of(reps, [&] { return queue_throughput<tbb_queue>(4, items, 1024); });
+  double tc = median_of(qreps, [&] { return queue_throughput<tbb_queue>(4, items, 1024); });
   row("kara::channel vs tbb bounded", kc, tc, "tbb", double(items), "M/s");
 #endif
   return 0;
