@@ -37,6 +37,22 @@ send_error_handler set_send_error_handler(send_error_handler h) noexcept {
 }
 
 namespace detail {
+namespace {
+// The actors whose handlers run on this thread, innermost first (a drain
+// can run nested in a wait of a handler of another actor).
+struct running_frame {
+  const actor_base *actor;
+  running_frame *outer;
+};
+thread_local running_frame *tls_running = nullptr;
+} // namespace
+
+bool actor_base::running_here() const noexcept {
+  for (running_frame *f = tls_running; f != nullptr; f = f->outer)
+    if (f->actor == this)
+      return true;
+  return false;
+}
 
 void report_send_error(std::exception_ptr e) noexcept {
   send_error_handler h = g_send_error_handler.load(std::memory_order_acquire);
@@ -97,6 +113,12 @@ void actor_base::drain(task *t) noexcept {
   // Handlers belong to no task: a drain run nested in a waiting task must
   // not see that task's cancellation.
   ctx_guard no_task(nullptr);
+  running_frame frame{self, tls_running};
+  tls_running = &frame;
+  struct pop_frame {
+    running_frame *outer;
+    ~pop_frame() { tls_running = outer; }
+  } restore{frame.outer};
   // Messages per turn before yielding the worker to other tasks (fairness
   // between actors; CAF's default throughput is similar).
   constexpr int batch = 128;

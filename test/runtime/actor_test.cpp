@@ -232,6 +232,19 @@ TEST(Actor, HandlerCallsAnotherActor) {
   EXPECT_EQ(last, 100);
 }
 
+// A call that could never return is refused instead of hanging.
+struct Selfish {
+  long get() const { return 1; }
+  long ask_myself(kara::actor<Selfish> me) { return me.call(&Selfish::get); }
+};
+
+TEST(Actor, CallCycleIsReported) {
+  kara::actor<Selfish> s;
+  kara::future<long> f = s.ask(&Selfish::ask_myself, s);
+  EXPECT_THROW(f.get(), kara::call_cycle);
+  EXPECT_EQ(s.call(&Selfish::get), 1) << "the actor still works";
+}
+
 TEST(Actor, HandlesCopiedAcrossThreads) {
   kara::actor<Counter> c;
   std::vector<std::thread> threads;

@@ -14,6 +14,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -28,6 +29,18 @@ using send_error_handler = void (*)(std::exception_ptr) noexcept;
 /// Installs `h` (null restores the default) and returns the previous one.
 /// Thread-safe.
 send_error_handler set_send_error_handler(send_error_handler h) noexcept;
+
+/// Thrown by `actor::call` when the called actor's handler is suspended
+/// further down the calling thread's stack (a call from an actor to itself,
+/// or back to an actor whose handler is waiting for this one on the same
+/// thread): such a call could never return.
+class call_cycle : public std::logic_error {
+public:
+  call_cycle()
+      : std::logic_error("kara::actor::call: the called actor is waiting "
+                         "further down this thread, the call would never "
+                         "return (use send or ask)") {}
+};
 
 namespace detail {
 
@@ -55,6 +68,9 @@ public:
       destroy_(this);
   }
   void enqueue(mailbox_node *n) noexcept;
+  /// True if a handler of this actor runs on this thread (possibly
+  /// suspended under a nested wait).
+  bool running_here() const noexcept;
 
 protected:
   using destroy_fn = void (*)(actor_base *) noexcept;
@@ -273,10 +289,13 @@ public:
 
   /// `ask(m, args...).get()`: waits for the result (Inko's plain call). On a
   /// worker the wait runs other tasks, possibly this actor's messages.
-  /// Calling an actor from its own handler (directly or via others) waits
-  /// forever, as in any actor system with synchronous calls.
+  /// Throws `kara::call_cycle` (without sending) if a handler of this actor
+  /// is suspended further down the calling thread; a cycle of calls across
+  /// threads waits forever, as in any actor system with synchronous calls.
   template <class M, class... A>
   result_of<M, A...> call(M m, A &&...args) const {
+    if (c_->running_here())
+      throw call_cycle();
     return ask(m, std::forward<A>(args)...).get();
   }
 
