@@ -315,15 +315,18 @@ int main(int argc, char **argv) {
               pings / kp / 1e6, producers * per / kf / 1e6);
 #endif
 
-  std::printf("bounded queue, 4 producers + 4 consumers, capacity 1024, %ld "
-              "items (M items/s):\n", items);
   const int qreps = smoke ? 1 : 3; // oneTBB's queue is slow when oversubscribed
-  double kc = median_of(qreps, [&] { return queue_throughput<kara_queue>(4, items, 1024); });
-  double mc = median_of(qreps, [&] { return queue_throughput<mutex_queue>(4, items, 1024); });
-  row("kara::channel vs mutex+condvar", kc, mc, "mutex", double(items), "M/s");
+  for (int pairs : {1, 4}) {
+    std::printf("bounded queue, %d producer(s) + %d consumer(s) on OS threads, "
+                "capacity 1024, %ld items (M items/s):\n",
+                pairs, pairs, items);
+    double kc = median_of(qreps, [&] { return queue_throughput<kara_queue>(pairs, items, 1024); });
+    double mc = median_of(qreps, [&] { return queue_throughput<mutex_queue>(pairs, items, 1024); });
+    row("kara::channel vs mutex+condvar", kc, mc, "mutex", double(items), "M/s");
 #if defined(KARA_BENCH_HAVE_TBB)
-  double tc = median_of(qreps, [&] { return queue_throughput<tbb_queue>(4, items, 1024); });
-  row("kara::channel vs tbb bounded", kc, tc, "tbb", double(items), "M/s");
+    double tc = median_of(qreps, [&] { return queue_throughput<tbb_queue>(pairs, items, 1024); });
+    row("kara::channel vs tbb bounded", kc, tc, "tbb", double(items), "M/s");
 #endif
+  }
   return 0;
 }
