@@ -133,7 +133,8 @@ double caf_memory(std::size_t actors) {
     std::abort();
   std::size_t after = heap_bytes();
   (void)before;
-  double per = static_cast<double>(after - reserved) / static_cast<double>(actors);
+  double per =
+      static_cast<double>(after - reserved) / static_cast<double>(actors);
   for (auto &a : v)
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   return per;
@@ -225,7 +226,9 @@ struct kara_queue {
 
 #if defined(KARA_BENCH_HAVE_TBB)
 struct tbb_queue {
-  explicit tbb_queue(std::size_t cap) { q.set_capacity(static_cast<std::ptrdiff_t>(cap)); }
+  explicit tbb_queue(std::size_t cap) {
+    q.set_capacity(static_cast<std::ptrdiff_t>(cap));
+  }
   void push(int v) { q.push(v); }
   void pop(int &v) { q.pop(v); }
   tbb::concurrent_bounded_queue<int> q;
@@ -233,7 +236,8 @@ struct tbb_queue {
 #endif
 
 // `threads` producers and as many consumers on OS threads, `items` in all.
-template <class Q> double queue_throughput(int threads, long items, std::size_t cap) {
+template <class Q>
+double queue_throughput(int threads, long items, std::size_t cap) {
   Q q(cap);
   const long per = items / threads;
   std::vector<std::thread> ts;
@@ -279,9 +283,10 @@ int main(int argc, char **argv) {
   const int producers = 8;
   const long per = smoke ? 1000 : 250000;
   const long items = smoke ? 10000 : 500000;
-  std::printf("kara-bench-actors: %u workers (KARA_THREADS), %u hardware threads%s\n",
-              kara::thread_count(), std::thread::hardware_concurrency(),
-              smoke ? ", smoke sizes" : "");
+  std::printf(
+      "kara-bench-actors: %u workers (KARA_THREADS), %u hardware threads%s\n",
+      kara::thread_count(), std::thread::hardware_concurrency(),
+      smoke ? ", smoke sizes" : "");
 
 #if defined(KARA_BENCH_HAVE_CAF)
   caf::actor_system_config caf_cfg;
@@ -306,7 +311,8 @@ int main(int argc, char **argv) {
   double cp = median_of(reps, [&] { return caf_pingpong(pings); });
   double cf = median_of(reps, [&] { return caf_fanin(producers, per); });
   std::printf("throughput in millions of messages per second (median of %d), "
-              "ratio = speed-up of kara over CAF:\n", reps);
+              "ratio = speed-up of kara over CAF:\n",
+              reps);
   row("ping-pong (2 actors)", kp, cp, "CAF", double(pings), "M/s");
   row("fan-in (8 threads -> 1 actor)", kf, cf, "CAF", double(producers * per),
       "M/s");
@@ -320,11 +326,17 @@ int main(int argc, char **argv) {
     std::printf("bounded queue, %d producer(s) + %d consumer(s) on OS threads, "
                 "capacity 1024, %ld items (M items/s):\n",
                 pairs, pairs, items);
-    double kc = median_of(qreps, [&] { return queue_throughput<kara_queue>(pairs, items, 1024); });
-    double mc = median_of(qreps, [&] { return queue_throughput<mutex_queue>(pairs, items, 1024); });
-    row("kara::channel vs mutex+condvar", kc, mc, "mutex", double(items), "M/s");
+    double kc = median_of(qreps, [&] {
+      return queue_throughput<kara_queue>(pairs, items, 1024);
+    });
+    double mc = median_of(qreps, [&] {
+      return queue_throughput<mutex_queue>(pairs, items, 1024);
+    });
+    row("kara::channel vs mutex+condvar", kc, mc, "mutex", double(items),
+        "M/s");
 #if defined(KARA_BENCH_HAVE_TBB)
-    double tc = median_of(qreps, [&] { return queue_throughput<tbb_queue>(pairs, items, 1024); });
+    double tc = median_of(
+        qreps, [&] { return queue_throughput<tbb_queue>(pairs, items, 1024); });
     row("kara::channel vs tbb bounded", kc, tc, "tbb", double(items), "M/s");
 #endif
   }

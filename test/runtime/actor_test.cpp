@@ -145,7 +145,8 @@ TEST(Actor, LivesUntilLastHandleAndDrained) {
   } // handles gone, messages still queued
   for (int i = 0; i < 20000 && g_seen_at_death.load() == 0; ++i)
     std::this_thread::sleep_for(1ms);
-  EXPECT_EQ(g_seen_at_death.load(), 1000000 + 50) << "destroyed before draining";
+  EXPECT_EQ(g_seen_at_death.load(), 1000000 + 50)
+      << "destroyed before draining";
   EXPECT_EQ(g_ran.load(), 50);
 }
 
@@ -204,7 +205,8 @@ TEST(Actor, UniqueArgumentsAndConstruction) {
   a.send(&Owner::take, kara::recover([] { return std::vector<int>(7); }));
   EXPECT_EQ(a.call(&Owner::get), 7u);
   struct Holder {
-    explicit Holder(kara::unique<std::string> s) : s(kara::unwrap(std::move(s))) {}
+    explicit Holder(kara::unique<std::string> s)
+        : s(kara::unwrap(std::move(s))) {}
     std::size_t size() const { return s.size(); }
     std::string s;
   };
@@ -261,7 +263,8 @@ TEST(Actor, HandlesCopiedAcrossThreads) {
 }
 
 TEST(Actor, ManyActors) {
-  std::vector<kara::actor<Counter>> actors(static_cast<std::size_t>(10000 / kStressScale));
+  std::vector<kara::actor<Counter>> actors(
+      static_cast<std::size_t>(10000 / kStressScale));
   for (auto &a : actors)
     a.send(&Counter::add, 3L);
   long total = 0;

@@ -112,8 +112,9 @@ KARA_ACTOR_ARG_CHECK(6)
 #undef KARA_ACTOR_ARG_CHECK
 template <std::size_t I, class T>
 struct actor_arg_check<I, T, false> : std::true_type {
-  static_assert(is_sendable_v<T>,
-                "kara::actor: a message argument after the 6th" KARA_ACTOR_HINT);
+  static_assert(
+      is_sendable_v<T>,
+      "kara::actor: a message argument after the 6th" KARA_ACTOR_HINT);
 };
 template <std::size_t I, class T, bool Ok = is_sendable_v<T>>
 struct actor_ctor_check : std::true_type {};
@@ -127,8 +128,9 @@ struct actor_ctor_check<I, T, false> : std::true_type {
 template <template <std::size_t, class, bool> class Check, class... A,
           std::size_t... I>
 constexpr bool check_actor_args(std::index_sequence<I...>) {
-  return (Check<I + 1, std::decay_t<A>, is_sendable_v<std::decay_t<A>>>::value &&
-          ... && true);
+  return (
+      Check<I + 1, std::decay_t<A>, is_sendable_v<std::decay_t<A>>>::value &&
+      ... && true);
 }
 
 template <class T> struct is_actor : std::false_type {};
@@ -231,11 +233,10 @@ template <class T> class actor {
 public:
   /// Builds the `T` from `args` (decay-copied; they must be sendable, as
   /// `kara::unique<U>` is). Spawns nothing.
-  template <class... A,
-            class = std::enable_if_t<
-                std::is_constructible_v<T, A...> &&
-                !(sizeof...(A) == 1 &&
-                  (std::is_same_v<std::decay_t<A>, actor> || ...))>>
+  template <class... A, class = std::enable_if_t<
+                            std::is_constructible_v<T, A...> &&
+                            !(sizeof...(A) == 1 &&
+                              (std::is_same_v<std::decay_t<A>, actor> || ...))>>
   explicit actor(A &&...args) : c_(new core(std::forward<A>(args)...)) {
     static_assert(detail::check_actor_args<detail::actor_ctor_check, A...>(
                       std::index_sequence_for<A...>{}),
@@ -262,8 +263,8 @@ public:
   template <class M, class... A> void send(M m, A &&...args) const {
     check_message<M, A...>();
     using msg = send_msg<M, std::tuple<std::decay_t<A>...>>;
-    c_->enqueue(new msg(m, std::tuple<std::decay_t<A>...>(
-                               std::forward<A>(args)...)));
+    c_->enqueue(
+        new msg(m, std::tuple<std::decay_t<A>...>(std::forward<A>(args)...)));
   }
 
   /// Queues the message and returns a future of its result (or exception).
@@ -281,9 +282,9 @@ public:
     using msg = ask_msg<R, M, std::tuple<std::decay_t<A>...>>;
     promise<R> p;
     future<R> f = p.get_future();
-    c_->enqueue(new msg(
-        m, std::tuple<std::decay_t<A>...>(std::forward<A>(args)...),
-        std::move(p)));
+    c_->enqueue(
+        new msg(m, std::tuple<std::decay_t<A>...>(std::forward<A>(args)...),
+                std::move(p)));
     return f;
   }
 

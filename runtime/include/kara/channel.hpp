@@ -76,7 +76,8 @@ public:
   void send(T v) const {
     std::unique_lock<std::mutex> lock(s_->mutex);
     while (s_->full() && !s_->closed)
-      if (detail::wait_in(lock, s_->senders, nullptr) == detail::wake::cancelled)
+      if (detail::wait_in(lock, s_->senders, nullptr) ==
+          detail::wake::cancelled)
         throw cancelled();
     if (s_->closed)
       throw channel_closed();

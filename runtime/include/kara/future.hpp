@@ -267,9 +267,9 @@ private:
 template <class T> class result {
 public:
   explicit result(std::exception_ptr e) noexcept : v_(std::move(e)) {}
-  template <class U = T,
-            class = std::enable_if_t<!std::is_void_v<U>>>
-  explicit result(std::in_place_t, U &&v) : v_(std::in_place_index<0>, std::forward<U>(v)) {}
+  template <class U = T, class = std::enable_if_t<!std::is_void_v<U>>>
+  explicit result(std::in_place_t, U &&v)
+      : v_(std::in_place_index<0>, std::forward<U>(v)) {}
 
   bool has_value() const noexcept { return v_.index() == 0; }
   explicit operator bool() const noexcept { return has_value(); }

@@ -17,8 +17,8 @@ namespace kara {
 /// Example: `kara::sleep_until(start + std::chrono::seconds(1));`
 template <class Clock, class Duration>
 void sleep_until(std::chrono::time_point<Clock, Duration> deadline) {
-  const auto d = std::chrono::ceil<detail::clock::duration>(deadline -
-                                                            Clock::now());
+  const auto d =
+      std::chrono::ceil<detail::clock::duration>(deadline - Clock::now());
   const auto at = detail::clock::now() + d;
   detail::waiter w; // nobody notifies it: only the deadline or cancellation
   if (detail::block(w, &at, detail::wait_mode::park) == detail::wake::cancelled)

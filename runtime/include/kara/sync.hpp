@@ -90,7 +90,7 @@ public:
       return;
     }
     if (detail::wait_in(g, writers_, nullptr) == detail::wake::notified)
-      return;         // granted by admit()
+      return;    // granted by admit()
     admit(true); // readers may have queued only because we were waiting
     throw cancelled();
   }
@@ -112,8 +112,7 @@ public:
       ++readers_;
       return;
     }
-    if (detail::wait_in(g, readers_waiting_, nullptr) !=
-        detail::wake::notified)
+    if (detail::wait_in(g, readers_waiting_, nullptr) != detail::wake::notified)
       throw cancelled();
   }
   bool try_lock_shared() {

@@ -31,7 +31,12 @@
 namespace kara {
 namespace detail {
 
-enum class wake : int { pending = 0, notified = 1, cancelled = 2, timed_out = 3 };
+enum class wake : int {
+  pending = 0,
+  notified = 1,
+  cancelled = 2,
+  timed_out = 3
+};
 enum class wait_mode { help, park };
 
 /// Fired at most once; the first `fire` decides the outcome. After the
