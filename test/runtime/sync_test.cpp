@@ -13,6 +13,32 @@
 
 namespace {
 
+// A waiter woken by its cancellation may still be queued when a notifier
+// runs: the notification must go to the next waiter, not be lost.
+TEST(WaitQueue, SkipsWaitersWokenByCancellation) {
+  kara::detail::wait_queue q;
+  kara::detail::waiter a, b;
+  kara::detail::wait_link la, lb;
+  la.w = &a;
+  lb.w = &b;
+  q.push(&la);
+  q.push(&lb);
+  EXPECT_TRUE(a.fire(kara::detail::wake::cancelled));
+  EXPECT_TRUE(q.notify_one());
+  EXPECT_EQ(b.status(), kara::detail::wake::notified);
+  EXPECT_EQ(a.status(), kara::detail::wake::cancelled);
+  EXPECT_TRUE(q.empty());
+  EXPECT_FALSE(q.notify_one());
+  kara::detail::waiter c, d;
+  kara::detail::wait_link lc, ld;
+  lc.w = &c;
+  ld.w = &d;
+  q.push(&lc);
+  q.push(&ld);
+  EXPECT_TRUE(d.fire(kara::detail::wake::timed_out));
+  EXPECT_EQ(q.notify_all(), 1);
+}
+
 TEST(Mutex, ExcludesThreadsAndTasks) {
   kara::mutex m;
   long counter = 0;
