@@ -17,6 +17,17 @@
 #include <utility>
 
 namespace kara {
+namespace detail {
+/// The outcome of a wait for a resource handed over by the notifier: true
+/// if granted, false on timeout; throws kara::cancelled on cancellation.
+inline bool granted(wake r) {
+  if (r == wake::notified)
+    return true;
+  if (r == wake::timed_out)
+    return false;
+  throw cancelled();
+}
+} // namespace detail
 
 /// A mutual-exclusion lock (Lockable: works with std::lock_guard and
 /// std::unique_lock). Fair: unlock hands the lock to the oldest waiter.
@@ -59,15 +70,9 @@ private:
       locked_ = true;
       return true;
     }
-    switch (detail::wait_in(g, waiters_, deadline, detail::wait_mode::park,
-                            cancellable)) {
-    case detail::wake::notified:
-      return true; // handed over by unlock
-    case detail::wake::timed_out:
-      return false;
-    default:
-      throw cancelled();
-    }
+    // On success unlock handed the lock over.
+    return detail::granted(detail::wait_in(
+        g, waiters_, deadline, detail::wait_mode::park, cancellable));
   }
   std::mutex m_;
   bool locked_ = false;
@@ -188,14 +193,7 @@ private:
       --count_;
       return true;
     }
-    switch (detail::wait_in(g, waiters_, deadline)) {
-    case detail::wake::notified:
-      return true;
-    case detail::wake::timed_out:
-      return false;
-    default:
-      throw cancelled();
-    }
+    return detail::granted(detail::wait_in(g, waiters_, deadline));
   }
   std::mutex m_;
   std::ptrdiff_t count_;
