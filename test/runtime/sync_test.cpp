@@ -331,6 +331,13 @@ TEST(Sleep, SleepsAndCancels) {
   kara::sleep_for(15ms);
   EXPECT_GE(ms_since(start), 14);
   expect_wait_cancels([] { kara::sleep_for(std::chrono::hours(1)); });
+  // Durations too large for the clock wait "forever" rather than overflow.
+  expect_wait_cancels([] { kara::sleep_for(std::chrono::hours::max()); });
+  kara::mutex m;
+  m.lock();
+  expect_wait_cancels(
+      [&] { (void)m.try_lock_for(std::chrono::seconds::max()); });
+  m.unlock();
   // Already cancelled: throws at once.
   auto h = kara::spawn([] {
     while (!kara::this_task::stop_requested())

@@ -10,6 +10,7 @@
 #include "detail/sendable.hpp"
 
 #include <atomic>
+#include <cassert>
 #include <cstddef>
 #include <exception>
 #include <functional>
@@ -262,6 +263,7 @@ public:
   /// push when the actor was idle.
   template <class M, class... A> void send(M m, A &&...args) const {
     check_message<M, A...>();
+    assert(c_ != nullptr && "kara::actor used after it was moved from");
     using msg = send_msg<M, std::tuple<std::decay_t<A>...>>;
     c_->enqueue(
         new msg(m, std::tuple<std::decay_t<A>...>(std::forward<A>(args)...)));
@@ -279,6 +281,7 @@ public:
     static_assert(std::is_void_v<R> || is_sendable_v<R>,
                   "kara::actor::ask: the handler's result type is not "
                   "sendable");
+    assert(c_ != nullptr && "kara::actor used after it was moved from");
     using msg = ask_msg<R, M, std::tuple<std::decay_t<A>...>>;
     promise<R> p;
     future<R> f = p.get_future();
@@ -295,6 +298,7 @@ public:
   /// threads waits forever, as in any actor system with synchronous calls.
   template <class M, class... A>
   result_of<M, A...> call(M m, A &&...args) const {
+    assert(c_ != nullptr && "kara::actor used after it was moved from");
     if (c_->running_here())
       throw call_cycle();
     return ask(m, std::forward<A>(args)...).get();

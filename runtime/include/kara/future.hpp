@@ -353,11 +353,15 @@ template <class T> std::vector<future<T>> poll(std::vector<future<T>> &fs) {
 
 /// Waits until one of `fs` is ready, removes it from `fs` and returns it
 /// (the one that completed first if several are). On a worker the wait runs
-/// other tasks. Throws std::invalid_argument if `fs` is empty and
+/// other tasks. Every future in `fs` must be valid. Throws
+/// std::invalid_argument if `fs` is empty and
 /// `kara::cancelled` if the waiting task is cancelled (`fs` unchanged).
 template <class T> future<T> select(std::vector<future<T>> &fs) {
   if (fs.empty())
     throw std::invalid_argument("kara::select: no futures");
+  for (const auto &f : fs)
+    if (!f.valid())
+      throw std::invalid_argument("kara::select: an invalid future");
   auto take_ready = [&]() -> std::optional<future<T>> {
     auto first = fs.end();
     for (auto it = fs.begin(); it != fs.end(); ++it)

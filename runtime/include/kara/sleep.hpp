@@ -29,8 +29,8 @@ void sleep_until(std::chrono::time_point<Clock, Duration> deadline) {
 /// `kara::sleep_for(std::chrono::milliseconds(10));`
 template <class Rep, class Period>
 void sleep_for(std::chrono::duration<Rep, Period> d) {
-  sleep_until(detail::clock::now() +
-              std::chrono::ceil<detail::clock::duration>(d));
+  const auto at = detail::deadline_after(d);
+  sleep_until(at);
 }
 
 } // namespace kara

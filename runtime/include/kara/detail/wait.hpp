@@ -148,9 +148,17 @@ wake wait_in(Lock &lock, wait_queue &q, const clock::time_point *deadline,
   return r;
 }
 
+/// `now + d`, clamped so that huge durations (`hours::max()`) do not
+/// overflow: anything beyond a century waits "forever".
 template <class Rep, class Period>
 clock::time_point deadline_after(std::chrono::duration<Rep, Period> d) {
-  return clock::now() + std::chrono::duration_cast<clock::duration>(d);
+  const clock::time_point now = clock::now();
+  constexpr std::chrono::duration<double> century(100.0 * 365 * 24 * 3600);
+  if (d <= d.zero())
+    return now;
+  if (std::chrono::duration<double>(d) >= century)
+    return now + std::chrono::duration_cast<clock::duration>(century);
+  return now + std::chrono::ceil<clock::duration>(d);
 }
 
 } // namespace detail
