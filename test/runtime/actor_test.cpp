@@ -85,6 +85,33 @@ TEST(Actor, FifoPerSender) {
   EXPECT_EQ(r.call(&Recorder::get_out_of_order), 0);
 }
 
+// Handlers of one actor never overlap, whichever workers run them.
+struct Exclusive {
+  void enter() {
+    if (inside.fetch_add(1) != 0)
+      overlaps.fetch_add(1);
+    for (int i = 0; i < 50; ++i)
+      std::atomic_signal_fence(std::memory_order_seq_cst);
+    inside.fetch_sub(1);
+  }
+  long get_overlaps() const { return overlaps.load(); }
+  std::atomic<int> inside{0};
+  std::atomic<long> overlaps{0};
+};
+
+TEST(Actor, HandlersRunOneAtATime) {
+  kara::actor<Exclusive> e;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([e] {
+      for (int i = 0; i < static_cast<int>(20000 / kStressScale); ++i)
+        e.send(&Exclusive::enter);
+    });
+  for (auto &t : threads)
+    t.join();
+  EXPECT_EQ(e.call(&Exclusive::get_overlaps), 0);
+}
+
 struct Counter {
   void add(long x) { n += x; }
   long get() const { return n; }
