@@ -55,6 +55,12 @@ diff -u "$root/examples/dashboard/dashboard.cpp" "$work/dashboard_par.cpp" || tr
 diff -u "$root/examples/fib/fib.cpp" "$work/fib_par.cpp" || true
 
 echo
+echo "== examples/bank: accounts as kara::actor, transfers without locks =="
+"$cxx" "${flags[@]}" -Wall -Werror -O2 "$root/examples/bank/bank.cpp" \
+  "$build/runtime/libkara_runtime.a" -o "$work/bank" -pthread
+"$work/bank" | tail -2
+
+echo
 echo "== compile and run, original vs rewritten =="
 lib="$build/runtime/libkara_runtime.a"
 build_pair() { # compiler program suffix

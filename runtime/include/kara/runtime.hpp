@@ -8,6 +8,10 @@
 //   kara::map_limited(f, r, n)
 //   kara::this_task::{stop_requested, checkpoint, sleep_for}
 //   kara::sendable / is_sendable_v, kara::unique, kara::recover, kara::unwrap
+//   kara::actor<T> (send/ask/call), kara::future/promise/result, poll,
+//   select, as_completed, join_protected, kara::channel<T>, kara::mutex,
+//   shared_mutex, semaphore, condition_variable, barrier, latch, once,
+//   kara::sleep_for/sleep_until, kara::abort   (docs/actors.md)
 //
 // The headers compile as C++17 (concepts are C++20-only); link Kara::runtime.
 #ifndef KARA_RUNTIME_HPP
@@ -29,6 +33,13 @@
 #include "detail/task_state.hpp"
 #include "detail/timeout.hpp"
 #include "detail/unique.hpp"
+
+#include "abort.hpp"
+#include "actor.hpp"
+#include "channel.hpp"
+#include "future.hpp"
+#include "sleep.hpp"
+#include "sync.hpp"
 
 // A translation unit built with ThreadSanitizer needs the runtime built with
 // it (libkara_runtime_tsan.a, docs/sanitizers.md): TSan cannot see the
