@@ -49,7 +49,11 @@ def run(cmd, **kw):
 
 
 def archive():
-    """(URI, suite) of the machine's own Debian archive."""
+    """(URI, suite) of the machine's own Debian archive; KARA_DEBIAN_ARCHIVE
+    ("URI SUITE") overrides it."""
+    if os.environ.get("KARA_DEBIAN_ARCHIVE"):
+        uri, suite = os.environ["KARA_DEBIAN_ARCHIVE"].split()
+        return uri, suite
     text = ""
     for path in ("/etc/apt/sources.list.d/debian.sources",):
         if os.path.exists(path):
@@ -71,6 +75,7 @@ def apt_options(work):
         "-o", "Dir::Etc::SourceList=" + os.path.join(work, "apt", "sources.list"),
         "-o", "Dir::Etc::SourceParts=/dev/null",
         "-o", "Dir::State::Lists=" + os.path.join(work, "apt", "lists"),
+        "-o", "Dir::Cache=" + os.path.join(work, "apt", "cache"),
         "-o", "Acquire::Retries=1",
         "-o", "Acquire::http::Timeout=20",
     ]
@@ -85,16 +90,20 @@ def fetch(work, package):
     if found:
         return os.path.join(src, sorted(found)[-1])
     lists = os.path.join(work, "apt", "lists")
-    if not os.path.exists(os.path.join(lists, "lock")) or not any(
-            f.endswith("Sources") for f in os.listdir(lists)):
+
+    def have_sources():
+        return os.path.isdir(lists) and any("_source_Sources" in f for f in os.listdir(lists))
+
+    if not have_sources():
         uri, suite = archive()
         os.makedirs(os.path.join(lists, "partial"), exist_ok=True)
+        os.makedirs(os.path.join(work, "apt", "cache", "archives", "partial"), exist_ok=True)
         with open(os.path.join(work, "apt", "sources.list"), "w") as f:
             f.write("deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] "
                     "%s %s main\n" % (uri, suite))
         r = subprocess.run(["apt-get"] + apt_options(work) + ["update"],
                            capture_output=True, text=True)
-        if r.returncode != 0 or not any(f.endswith("Sources") for f in os.listdir(lists)):
+        if r.returncode != 0 or not have_sources():
             raise Unreachable("apt-get update failed:\n" + r.stdout[-2000:] + r.stderr[-2000:])
     r = subprocess.run(["apt-get"] + apt_options(work) + ["source", package],
                        cwd=src, capture_output=True, text=True)
