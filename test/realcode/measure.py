@@ -208,6 +208,7 @@ CAUSES = {
     "function-pointer": "call through a function pointer or std::function",
     "inline-asm": "inline assembly",
     "database": "database entry says unknown",
+    "summary": "summary from another unit says unknown",
     "recursion": "recursion through unknown",
     "no-body-system": "library function missing from the database",
     "no-body-project": "project function defined in another translation unit",

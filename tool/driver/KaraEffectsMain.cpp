@@ -114,7 +114,8 @@ const Reason *unknownReason(const FunctionSummary &S) {
 /// Where the first call chain to FD's unknown effect ends: `kind` is one of
 /// virtual-call, function-pointer, pointer (an access or a call argument the
 /// analysis cannot designate), inline-asm, database (an entry that says
-/// unknown), no-body (a function without body, annotation or entry; with
+/// unknown), summary (a kara-summarize summary that is unknown), no-body (a
+/// function without body, annotation or entry; with
 /// `system`: declared in a system header), recursion; `function` is the
 /// function where the chain ends and `chain` the calls leading there.
 nlohmann::json unknownCause(EffectAnalysis &Analysis, const SourceManager &SM,
@@ -161,7 +162,12 @@ nlohmann::json unknownCause(EffectAnalysis &Analysis, const SourceManager &SM,
       Cause["kind"] = "inline-asm";
       return Cause;
     case Reason::Kind::Database:
-      Cause["kind"] = "database";
+      // A kara-summarize summary that is unknown: the cause is in the unit
+      // that defines the function.
+      Cause["kind"] =
+          llvm::StringRef(R->Detail).starts_with("the summary database")
+              ? "summary"
+              : "database";
       return Cause;
     case Reason::Kind::NoDefinition:
       Cause["kind"] = "no-body";
