@@ -31,7 +31,10 @@ def check(tool, build, path):
         cmd = [tool, "-p", build, "--quiet", path]
     else:
         cmd = [tool, "-p", build, "--all", "--format=json", path]
-    r = subprocess.run(cmd, capture_output=True, text=True)
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True)
+    except OSError as e:  # not built, not executable
+        return path, os.path.basename(tool), 127, "cannot run %s: %s" % (tool, e)
     return path, os.path.basename(tool), r.returncode, r.stdout + r.stderr
 
 
