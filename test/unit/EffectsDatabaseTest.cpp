@@ -16,7 +16,8 @@ TEST(EffectsDatabase, ExactBeatsPatternAndLongestPatternWins) {
                          "test.json", Error))
       << Error;
   ASSERT_NE(DB.lookupFunction("ns::f"), nullptr);
-  EXPECT_EQ(DB.lookupFunction("ns::f")->Reads, std::vector<std::string>{"A"});
+  EXPECT_EQ(DB.lookupFunction("ns::f")->Reads,
+            std::vector<std::string>{"A"});
   EXPECT_EQ(DB.lookupFunction("ns::io::put")->Writes,
             std::vector<std::string>{"B"});
   EXPECT_TRUE(DB.lookupFunction("ns::io::flush")->Writes.empty());
@@ -63,10 +64,8 @@ TEST(EffectsDatabase, MissingFileIsAnError) {
 TEST(EffectsDatabase, LaterFilesOverride) {
   EffectsDatabase DB;
   std::string Error;
-  ASSERT_TRUE(
-      DB.addJson(R"({"functions": {"f": {"reads": ["A"]}}})", "1", Error));
-  ASSERT_TRUE(
-      DB.addJson(R"({"functions": {"f": {"writes": ["B"]}}})", "2", Error));
+  ASSERT_TRUE(DB.addJson(R"({"functions": {"f": {"reads": ["A"]}}})", "1", Error));
+  ASSERT_TRUE(DB.addJson(R"({"functions": {"f": {"writes": ["B"]}}})", "2", Error));
   EXPECT_EQ(DB.lookupFunction("f")->Origin, "2");
 }
 
