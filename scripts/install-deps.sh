@@ -8,7 +8,7 @@ packages=(
   clang-tidy-19 clangd-19 clang-tools-19 libclang-rt-19-dev
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libtbb-dev
   libboost-dev pkgconf libcaf-dev
-  python3-jsonschema neovim
+  python3-jsonschema neovim dpkg-dev xz-utils
 )
 missing=()
 for p in "${packages[@]}"; do

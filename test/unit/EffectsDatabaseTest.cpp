@@ -80,3 +80,57 @@ TEST(EffectsDatabase, BuiltinCoversTheStandardLibrary) {
   EXPECT_EQ(DB.lookupVariable("std::cout").value_or(""), "kara::io");
   EXPECT_FALSE(DB.lookupVariable("my::global").has_value());
 }
+
+TEST(EffectsDatabase, NothrowIsABooleanFlag) {
+  EffectsDatabase DB;
+  std::string Error;
+  ASSERT_TRUE(DB.addJson(R"({"functions": {
+      "f": {"pure": true, "nothrow": true},
+      "g": {"writes": ["A"]}}})",
+                         "t.json", Error))
+      << Error;
+  EXPECT_TRUE(DB.lookupFunction("f")->NoThrow);
+  EXPECT_FALSE(DB.lookupFunction("g")->NoThrow);
+  EffectsDatabase Bad;
+  EXPECT_FALSE(
+      Bad.addJson(R"({"functions": {"f": {"pure": true, "nothrow": 1}}})",
+                  "bad.json", Error));
+  EXPECT_NE(Error.find("'nothrow' must be true or false"), std::string::npos)
+      << Error;
+  EXPECT_FALSE(Bad.addJson(R"({"functions": {"f": {"nothrow": true}}})",
+                           "bad.json", Error));
+  EXPECT_NE(Error.find("says nothing"), std::string::npos) << Error;
+}
+
+// What real code calls (issue 13): exceptions, threads, I/O. An entry that
+// allocates may throw std::bad_alloc and must not claim nothrow.
+TEST(EffectsDatabase, BuiltinCoversWhatRealCodeCalls) {
+  const EffectsDatabase &DB = EffectsDatabase::builtin();
+  auto NoThrow = [&](const char *Name) {
+    const kara::DatabaseEntry *E = DB.lookupFunction(Name);
+    EXPECT_NE(E, nullptr) << Name;
+    return E && E->NoThrow;
+  };
+  for (const char *Name :
+       {"std::runtime_error::~runtime_error", "std::runtime_error::what",
+        "std::exception::what", "std::exception::~exception",
+        "std::out_of_range::~out_of_range", "std::system_error::code",
+        "std::thread::hardware_concurrency", "std::mutex::unlock",
+        "std::atomic::fetch_add", "std::chrono::steady_clock::now", "strlen",
+        "memcpy", "free", "fwrite", "operator delete"})
+    EXPECT_TRUE(NoThrow(Name)) << Name;
+  for (const char *Name :
+       {"std::runtime_error::runtime_error", "std::system_error::system_error",
+        "std::logic_error::logic_error", "std::error_code::message",
+        "std::mutex::lock", "std::thread::join", "std::vector::push_back",
+        "std::basic_string::append", "operator new", "std::make_unique",
+        "std::stoi", "std::filesystem::exists", "std::__throw_length_error",
+        "exit"})
+    EXPECT_FALSE(NoThrow(Name)) << Name;
+  EXPECT_EQ(DB.lookupFunction("std::mutex::lock")->Writes,
+            std::vector<std::string>{"this"});
+  EXPECT_EQ(DB.lookupFunction("std::filesystem::exists")->Reads,
+            std::vector<std::string>{"kara::io"});
+  EXPECT_TRUE(DB.lookupFunction("fwrite")->Exact);
+  EXPECT_TRUE(DB.lookupFunction("sscanf")->Unknown);
+}

@@ -1,11 +1,13 @@
 //===- KaraEffectsMain.cpp - kara-effects: show effect summaries ----------===//
 //
 //   kara-effects [-p build] [--all] [--format=text|json] [--effects-db=F]
-//                file.cpp... [-- compiler flags]
+//                [--summary-db=F] file.cpp... [-- compiler flags]
 //
 // Prints, for every function defined in the given files, its effects, where
 // they come from (declared, database, inferred, unknown) and, per effect, the
-// first reason: the access or call that causes it.
+// first reason: the access or call that causes it. In JSON, a summary with
+// an unknown effect also says what the first call chain to it ends in
+// (`unknown_cause`), which is what test/realcode/measure.py counts.
 //
 //===----------------------------------------------------------------------===//
 
@@ -37,6 +39,12 @@ static llvm::cl::opt<std::string>
 static llvm::cl::list<std::string>
     Databases("effects-db", llvm::cl::desc("An extra effects database (JSON)"),
               llvm::cl::cat(Category));
+
+static llvm::cl::opt<std::string> SummaryDb(
+    "summary-db",
+    llvm::cl::desc("Summaries written by kara-summarize, for functions whose "
+                   "body is in another translation unit"),
+    llvm::cl::cat(Category));
 
 [[maybe_unused]] static int AttributesAnchor = KaraAttributesAnchorSource;
 
@@ -97,13 +105,93 @@ std::string explain(const SourceManager &SM, const Reason &R) {
   return "";
 }
 
+const Reason *unknownReason(const FunctionSummary &S) {
+  for (const EffectEntry &E : S.Entries)
+    if (E.E.On.isUnknown())
+      return &E.Why;
+  return nullptr;
+}
+
+/// Where the first call chain to FD's unknown effect ends: `kind` is one of
+/// virtual-call, function-pointer, pointer (an access or a call argument the
+/// analysis cannot designate), inline-asm, database (an entry that says
+/// unknown), summary (a kara-summarize summary that is unknown), no-body (a
+/// function without body, annotation or entry; with
+/// `system`: declared in a system header), recursion; `function` is the
+/// function where the chain ends and `chain` the calls leading there.
+nlohmann::json unknownCause(EffectAnalysis &Analysis, const SourceManager &SM,
+                            const FunctionDecl *FD) {
+  nlohmann::json Cause;
+  Cause["chain"] = nlohmann::json::array();
+  llvm::SmallPtrSet<const FunctionDecl *, 8> Seen;
+  Seen.insert(FD->getCanonicalDecl());
+  for (const FunctionDecl *F = FD;;) {
+    const Reason *R = unknownReason(Analysis.summaryOf(F));
+    Cause["function"] = EffectAnalysis::displayName(F);
+    if (!R) {
+      Cause["kind"] = "other";
+      return Cause;
+    }
+    switch (R->ReasonKind) {
+    case Reason::Kind::Call:
+      if (R->Callee && R->CalleeEffect && R->CalleeEffect->On.isUnknown()) {
+        if (!Seen.insert(R->Callee->getCanonicalDecl()).second) {
+          Cause["kind"] = "recursion";
+          return Cause;
+        }
+        Cause["chain"].push_back(EffectAnalysis::displayName(R->Callee) +
+                                 " at " + where(SM, R->Loc));
+        F = R->Callee;
+        continue;
+      }
+      // A known effect of the callee on an argument or on its object, which
+      // the analysis cannot designate in the caller.
+      Cause["kind"] = "pointer";
+      Cause["detail"] = explain(SM, *R);
+      return Cause;
+    case Reason::Kind::Access:
+      Cause["kind"] = "pointer";
+      Cause["detail"] = explain(SM, *R);
+      return Cause;
+    case Reason::Kind::Indirect:
+      Cause["kind"] = llvm::StringRef(R->Detail).starts_with("a virtual call")
+                          ? "virtual-call"
+                          : "function-pointer";
+      Cause["detail"] = R->Detail;
+      return Cause;
+    case Reason::Kind::InlineAsm:
+      Cause["kind"] = "inline-asm";
+      return Cause;
+    case Reason::Kind::Database:
+      // A kara-summarize summary that is unknown: the cause is in the unit
+      // that defines the function.
+      Cause["kind"] =
+          llvm::StringRef(R->Detail).starts_with("the summary database")
+              ? "summary"
+              : "database";
+      return Cause;
+    case Reason::Kind::NoDefinition:
+      Cause["kind"] = "no-body";
+      Cause["system"] = SM.isInSystemHeader(SM.getFileLoc(F->getLocation()));
+      Cause["detail"] = where(SM, F->getLocation());
+      return Cause;
+    default:
+      Cause["kind"] = "other";
+      Cause["detail"] = explain(SM, *R);
+      return Cause;
+    }
+  }
+}
+
 class Consumer : public ASTConsumer {
 public:
-  Consumer(const EffectsDatabase &DB, nlohmann::json &Json)
-      : DB(DB), Json(Json) {}
+  Consumer(const EffectsDatabase &DB, const EffectsDatabase *Summaries,
+           nlohmann::json &Json)
+      : DB(DB), Summaries(Summaries), Json(Json) {}
   void HandleTranslationUnit(ASTContext &Ctx) override {
     const SourceManager &SM = Ctx.getSourceManager();
     EffectAnalysis Analysis(Ctx, DB);
+    Analysis.setSummaryDatabase(Summaries);
     for (const FunctionDecl *FD : EffectAnalysis::definedFunctions(Ctx)) {
       SourceLocation Loc = SM.getFileLoc(FD->getLocation());
       if (!ShowAll && !SM.isInMainFile(Loc))
@@ -118,6 +206,8 @@ public:
         for (const EffectEntry &E : S.Entries)
           Entry["effects"].push_back(
               {{"effect", E.E.str()}, {"why", explain(SM, E.Why)}});
+        if (S.Effects.hasUnknown())
+          Entry["unknown_cause"] = unknownCause(Analysis, SM, FD);
         Json.push_back(Entry);
         continue;
       }
@@ -132,15 +222,17 @@ public:
 
 private:
   const EffectsDatabase &DB;
+  const EffectsDatabase *Summaries;
   nlohmann::json &Json;
 };
 
 /// What tooling::newFrontendActionFactory asks for, once per file.
 struct ConsumerFactory {
   const EffectsDatabase &DB;
+  const EffectsDatabase *Summaries;
   nlohmann::json &Json;
   std::unique_ptr<ASTConsumer> newASTConsumer() {
-    return std::make_unique<Consumer>(DB, Json);
+    return std::make_unique<Consumer>(DB, Summaries, Json);
   }
 };
 
@@ -176,10 +268,18 @@ int main(int Argc, const char **Argv) {
   if (!requireInputs("kara-effects", Files) ||
       !requireCompilationDatabase("kara-effects", Argc, Argv, Files, HasFlags))
     return 2;
+  EffectsDatabase Summaries;
+  if (!SummaryDb.empty()) {
+    std::string Error;
+    if (!Summaries.addFile(SummaryDb, Error)) {
+      llvm::errs() << "kara-effects: error: " << Error << "\n";
+      return 2;
+    }
+  }
   tooling::ClangTool Tool(Parser->getCompilations(), Files);
   Tool.appendArgumentsAdjuster(gccFlagsAdjuster());
   nlohmann::json Json = nlohmann::json::array();
-  ConsumerFactory Consumers{DB, Json};
+  ConsumerFactory Consumers{DB, SummaryDb.empty() ? nullptr : &Summaries, Json};
   int Status = Tool.run(tooling::newFrontendActionFactory(&Consumers).get());
   if (Format == "json")
     llvm::outs() << Json.dump(2) << "\n";

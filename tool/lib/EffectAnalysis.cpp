@@ -268,6 +268,9 @@ public:
     if (const auto *CO = dyn_cast<AbstractConditionalOperator>(E))
       return merge(pointee(CO->getTrueExpr(), Depth + 1),
                    pointee(CO->getFalseExpr(), Depth + 1));
+    // A defaulted pointer argument (`std::stoi(s)`'s `idx = nullptr`).
+    if (const auto *DAE = dyn_cast<CXXDefaultArgExpr>(E))
+      return pointee(DAE->getExpr(), Depth + 1);
     if (isa<CXXNullPtrLiteralExpr>(E) || isa<GNUNullExpr>(E) ||
         isa<IntegerLiteral>(E) || isa<CXXNewExpr>(E))
       return std::nullopt;

@@ -21,7 +21,8 @@
 // anything else a resource path. Parameter effects implied by types (SPEC §2)
 // are added on top, unless the entry says "exact": true. "from" names the
 // source file a summary was inferred from (kara-summarize writes both).
-// "variables" renames a global variable's resource.
+// "nothrow": true says the function cannot throw. "variables" renames a
+// global variable's resource.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KARA_ANALYSIS_EFFECTSDATABASE_H
@@ -41,6 +42,9 @@ struct DatabaseEntry {
   /// "exact": the effects are complete; no type-implied parameter or `this`
   /// effects are added (kara-summarize writes inferred summaries this way).
   bool Exact = false;
+  /// "nothrow": the function never throws (every overload the name covers).
+  /// Only recorded here; exception inference decides what to make of it.
+  bool NoThrow = false;
   /// "from": where the effects were inferred (a source file), for notes.
   std::string From;
   /// The file the entry came from, for explanations.
