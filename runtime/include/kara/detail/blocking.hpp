@@ -20,7 +20,7 @@ namespace kara {
 /// Example: `std::string body = kara::blocking([&] { return http_get(url); });`
 template <class F> std::invoke_result_t<F &> blocking(F &&f) {
   return detail::run_handed_off(
-      f, "blocking", [](detail::task *t) { return detail::push_blocking(t); });
+      f, "blocking", false, [](detail::task *t) { return detail::push_blocking(t); });
 }
 
 } // namespace kara
