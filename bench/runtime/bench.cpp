@@ -61,7 +61,8 @@ template <class F> double best_of(int runs, F &&f) {
 double process_cpu_seconds() {
   timespec ts{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+  return static_cast<double>(ts.tv_sec) +
+         static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
 // Best wall time and best CPU time (all threads of the process) over `runs`.
@@ -101,8 +102,8 @@ long fib_serial(int n) {
 long fib_par(int n) {
   if (n < 2)
     return n;
-  auto [a, b] = kara::par([n] { return fib_par(n - 1); },
-                          [n] { return fib_par(n - 2); });
+  auto [a, b] =
+      kara::par([n] { return fib_par(n - 1); }, [n] { return fib_par(n - 2); });
   return a + b;
 }
 
@@ -147,9 +148,7 @@ int g_queens = 12;
 
 struct board {
   unsigned cols, d1, d2;
-  unsigned avail() const {
-    return ~(cols | d1 | d2) & ((1u << g_queens) - 1);
-  }
+  unsigned avail() const { return ~(cols | d1 | d2) & ((1u << g_queens) - 1); }
   board place(unsigned bit) const {
     return {cols | bit, (d1 | bit) << 1, (d2 | bit) >> 1};
   }
@@ -189,11 +188,13 @@ long nq_par_cols(std::uint64_t cd, std::uint64_t da) {
   board child = b.place(bit);
   std::uint64_t ccd = child.cols | std::uint64_t{child.d1} << 32;
   std::uint64_t cda = child.d2;
-  auto [x, y] =
-      kara::par([ccd, cda] { return nq_par({static_cast<unsigned>(ccd),
-                                             static_cast<unsigned>(ccd >> 32),
-                                             static_cast<unsigned>(cda)}); },
-                [packed, da_rest] { return nq_par_cols(packed, da_rest); });
+  auto [x, y] = kara::par(
+      [ccd, cda] {
+        return nq_par({static_cast<unsigned>(ccd),
+                       static_cast<unsigned>(ccd >> 32),
+                       static_cast<unsigned>(cda)});
+      },
+      [packed, da_rest] { return nq_par_cols(packed, da_rest); });
   return x + y;
 }
 
@@ -267,9 +268,8 @@ long sk_serial(long num, long size) {
 long sk_par(long num, long size);
 template <std::size_t... I>
 long sk_par_children(long num, long sub, std::index_sequence<I...>) {
-  auto t = kara::par([num, sub] {
-    return sk_par(num + static_cast<long>(I) * sub, sub);
-  }...);
+  auto t = kara::par(
+      [num, sub] { return sk_par(num + static_cast<long>(I) * sub, sub); }...);
   return std::apply([](auto... x) { return (x + ...); }, t);
 }
 long sk_par(long num, long size) {
@@ -345,7 +345,8 @@ void pmerge(const int *a, std::size_t na, const int *b, std::size_t nb,
     return;
   }
   std::size_t ma = na / 2;
-  std::size_t mb = static_cast<std::size_t>(std::lower_bound(b, b + nb, a[ma]) - b);
+  std::size_t mb =
+      static_cast<std::size_t>(std::lower_bound(b, b + nb, a[ma]) - b);
   fork([&] { pmerge(a, ma, b, mb, out, fork); },
        [&] { pmerge(a + ma, na - ma, b + mb, nb - mb, out + ma + mb, fork); });
 }
@@ -520,8 +521,9 @@ int child_main(const std::string &work, const std::string &impl, int threads,
         t.wall = std::min(t.wall, one.wall);
         t.cpu = std::min(t.cpu, one.cpu);
       }
-      check = std::is_sorted(a.begin(), a.end()) ? static_cast<long>(a[a.size() / 2])
-                                                 : -1;
+      check = std::is_sorted(a.begin(), a.end())
+                  ? static_cast<long>(a[a.size() / 2])
+                  : -1;
     };
     if (impl == "serial")
       sort_with(fork_serial{});
@@ -573,14 +575,13 @@ struct measured {
 
 measured run_child(const std::string &work, const std::string &impl,
                    int threads, const sizes &sz, const char *extra_env = "") {
-  std::string cmd = std::string(extra_env) +
-                    " KARA_THREADS=" + std::to_string(threads) +
-                    " OMP_NUM_THREADS=" + std::to_string(threads) + " '" +
-                    self_path() + "' --child " + work + " " + impl + " " +
-                    std::to_string(threads) + " " + std::to_string(sz.fib) +
-                    " " + std::to_string(sz.queens) + " " +
-                    std::to_string(sz.skynet) + " " + std::to_string(sz.sort) +
-                    " " + std::to_string(sz.reps);
+  std::string cmd =
+      std::string(extra_env) + " KARA_THREADS=" + std::to_string(threads) +
+      " OMP_NUM_THREADS=" + std::to_string(threads) + " '" + self_path() +
+      "' --child " + work + " " + impl + " " + std::to_string(threads) + " " +
+      std::to_string(sz.fib) + " " + std::to_string(sz.queens) + " " +
+      std::to_string(sz.skynet) + " " + std::to_string(sz.sort) + " " +
+      std::to_string(sz.reps);
   measured m;
   FILE *p = popen(cmd.c_str(), "r");
   if (p == nullptr)
@@ -738,13 +739,12 @@ int main(int argc, char **argv) {
                              n.spawn([d] { block_for(opaque(d)); });
                          });
                        }));
-    marked64 = std::min(marked64, seconds([&] {
-                          kara::map(
-                              [](auto d) {
-                                kara::blocking([d] { block_for(opaque(d)); });
-                              },
-                              items);
-                        }));
+    marked64 = std::min(
+        marked64, seconds([&] {
+          kara::map(
+              [](auto d) { kara::blocking([d] { block_for(opaque(d)); }); },
+              items);
+        }));
   }
   kara::detail::pool_stats after_blocking = kara::detail::stats();
   std::printf("\nblocking nobody marked (%u workers, best of 3)\n", hw);
@@ -757,9 +757,10 @@ int main(int argc, char **argv) {
   std::printf("  scope, 64 spawns of %3lld ms sleeps %8.1f ms\n",
               static_cast<long long>(b50.count()), ms(scope64));
   std::printf("  map, 64 sleeps in kara::blocking  %8.1f ms\n", ms(marked64));
-  std::printf("  compute threads created %u (bound %u), workers replaced %llu\n",
-              after_blocking.threads, after_blocking.max_threads,
-              static_cast<unsigned long long>(after_blocking.compensations));
+  std::printf(
+      "  compute threads created %u (bound %u), workers replaced %llu\n",
+      after_blocking.threads, after_blocking.max_threads,
+      static_cast<unsigned long long>(after_blocking.compensations));
 
   // ---- 2. a par from outside the pool: parallel on every repetition
   const long coarse = calibrate_burn(smoke ? 0.005 : 0.05);
@@ -778,8 +779,9 @@ int main(int argc, char **argv) {
   });
   double worst_outside = *std::max_element(outside.begin(), outside.end());
   double best_outside = *std::min_element(outside.begin(), outside.end());
-  std::printf("\ntwo CPU-bound branches of %.0f ms each, own inputs, from main\n",
-              ms(one_burn));
+  std::printf(
+      "\ntwo CPU-bound branches of %.0f ms each, own inputs, from main\n",
+      ms(one_burn));
   std::printf("  serial %.1f ms; kara::par best %.1f ms, worst of 10 %.1f ms\n",
               ms(two_serial), ms(best_outside), ms(worst_outside));
 
@@ -906,8 +908,7 @@ int main(int argc, char **argv) {
     verdict("two 50 ms branches from main: serial / kara best",
             two_serial / best_outside, 1.9, true);
   const double fib_s = get("fib serial 1");
-  verdict("fib: kara 1 worker / serial", get("fib kara 1") / fib_s, 1.1,
-          false);
+  verdict("fib: kara 1 worker / serial", get("fib kara 1") / fib_s, 1.1, false);
   if (two_cores)
     verdict("fib: serial / kara 2 workers", fib_s / get("fib kara 2"), 1.8,
             true);
@@ -932,6 +933,7 @@ int main(int argc, char **argv) {
     verdict("mergesort: kara 2 workers / (serial / 2)",
             get("mergesort kara 2") / (ms1 / 2), 1.03, false, rule::goal);
   }
-  std::printf("\n%s\n", failures == 0 ? "ALL TARGETS MET" : "SOME TARGETS MISSED");
+  std::printf("\n%s\n",
+              failures == 0 ? "ALL TARGETS MET" : "SOME TARGETS MISSED");
   return failures == 0 ? 0 : 2;
 }

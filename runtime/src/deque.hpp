@@ -26,9 +26,8 @@ namespace kara::detail {
 class ws_deque {
   struct ring {
     explicit ring(std::int64_t capacity)
-        : mask(capacity - 1),
-          slots(std::make_unique<std::atomic<task *>[]>(
-              static_cast<std::size_t>(capacity))) {}
+        : mask(capacity - 1), slots(std::make_unique<std::atomic<task *>[]>(
+                                  static_cast<std::size_t>(capacity))) {}
     std::int64_t capacity() const noexcept { return mask + 1; }
     std::atomic<task *> &at(std::int64_t i) const noexcept {
       return slots[static_cast<std::size_t>(i & mask)];

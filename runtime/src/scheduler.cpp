@@ -129,9 +129,9 @@ constexpr unsigned char st_running = 1; // running a task (user code)
 struct alignas(64) worker {
   ws_deque deque;
   unsigned index = 0;
-  std::uint64_t rng = 0;           // owner
-  bool advertised = false;         // owner: counted in g_idle
-  int region_depth = 0;            // owner: nesting of blocking_region
+  std::uint64_t rng = 0;   // owner
+  bool advertised = false; // owner: counted in g_idle
+  int region_depth = 0;    // owner: nesting of blocking_region
   std::atomic<parker *> wake{nullptr};
   std::atomic<unsigned char> state{st_idle};
   std::atomic<std::uint32_t> activity{0}; // bumped on every state change
@@ -566,7 +566,8 @@ private:
     w.rng ^= w.rng << 17;
     const std::size_t start = static_cast<std::size_t>(w.rng % n);
     for (std::size_t k = 0; k < n; ++k) {
-      worker *victim = workers_[(start + k) % n].load(std::memory_order_acquire);
+      worker *victim =
+          workers_[(start + k) % n].load(std::memory_order_acquire);
       if (victim == &w || victim->deque.empty_hint())
         continue;
       if (task *t = victim->deque.steal()) {

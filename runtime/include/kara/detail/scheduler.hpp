@@ -140,9 +140,9 @@ private:
 /// Counters of the compute pool, for benchmarks and tests.
 struct pool_stats {
   static constexpr std::size_t buckets = 8;
-  unsigned workers = 0;     // KARA_THREADS: slots of compute
-  unsigned max_threads = 0; // KARA_MAX_THREADS: bound on compute threads
-  unsigned threads = 0;     // compute threads created so far (peak)
+  unsigned workers = 0;            // KARA_THREADS: slots of compute
+  unsigned max_threads = 0;        // KARA_MAX_THREADS: bound on compute threads
+  unsigned threads = 0;            // compute threads created so far (peak)
   std::uint64_t compensations = 0; // workers found blocked and replaced
   std::uint64_t steals = 0;        // tasks taken from another worker's deque
   // Run time of stolen tasks, with set_stats_timing(true): total, and a

@@ -81,8 +81,7 @@ private:
   /// The lazy path of `spawn`: the task runs now, as a task of this scope
   /// (under its cancel state), with decay-copies of `f` and `args` as the
   /// queued path would make.
-  template <class F, class... Args>
-  auto run_here(F &&f, Args &&...args) {
+  template <class F, class... Args> auto run_here(F &&f, Args &&...args) {
     using R = std::invoke_result_t<std::decay_t<F>, std::decay_t<Args>...>;
     task_handle<R> h{detail::inline_tag{}};
     if (core_.cs_.stop_requested()) {
