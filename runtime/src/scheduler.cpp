@@ -46,6 +46,8 @@ namespace kara::detail {
 
 idle_counter g_idle{{1}, {}};
 
+void advertise_early() noexcept;
+
 // ---------------------------------------------------------------- parkers
 // Parkers are never freed: a completing thread may unpark a waiter's parker
 // after the waiter returned (even after its thread exited), so they are
@@ -55,6 +57,7 @@ struct parker {
   std::mutex mutex;
   std::condition_variable cv;
   bool token = false;
+  bool outside = false; // belongs to a thread that is not a compute worker
   parker *next_free = nullptr;
 };
 
@@ -91,11 +94,17 @@ parker *this_thread_parker() noexcept {
     } else {
       tls_parker.p = new parker;
     }
+    tls_parker.p->outside = !on_worker();
   }
   return tls_parker.p;
 }
 
 void unpark(parker *p) noexcept {
+  // A worker waking a thread outside the pool (the end of a par, scope or
+  // join that thread waits for) is about to look for work: count it idle
+  // now, so that thread's next par finds it (no momentary zero in g_idle).
+  if (p->outside)
+    advertise_early();
   {
     std::lock_guard<std::mutex> lock(p->mutex);
     p->token = true;
@@ -331,14 +340,6 @@ public:
     set_state(w, saved);
   }
 
-  /// The worker that ran a root task is about to look for work again:
-  /// count it idle before the outside caller wakes, so that caller's next
-  /// `par` does not read a momentary zero and run inline.
-  void advertise_early() noexcept {
-    if (worker *w = tls_worker)
-      offer(*w);
-  }
-
   bool enter_region() noexcept {
     worker *w = tls_worker;
     if (w == nullptr)
@@ -364,6 +365,7 @@ public:
     s.workers = n_;
     s.max_threads = max_;
     s.threads = count_.load(std::memory_order_acquire);
+    s.active = active_.load(std::memory_order_acquire);
     s.compensations = compensations_.load(std::memory_order_relaxed);
     for (unsigned i = 0; i < s.threads; ++i) {
       worker *w = workers_[i].load(std::memory_order_acquire);
@@ -821,9 +823,11 @@ void execute(task *t) noexcept {
   trace_record(name, index, start, trace_now());
 }
 
-void root_done() noexcept {
-  if (pool *p = live_pool())
-    p->advertise_early();
+void advertise_early() noexcept {
+  if (worker *w = tls_worker; w != nullptr && !w->advertised) {
+    g_idle.value.fetch_add(1, std::memory_order_relaxed);
+    w->advertised = true;
+  }
 }
 
 bool blocking_enter() noexcept {

@@ -19,9 +19,8 @@ namespace kara {
 /// a thread when none is free (up to 512).
 /// Example: `std::string body = kara::blocking([&] { return http_get(url); });`
 template <class F> std::invoke_result_t<F &> blocking(F &&f) {
-  return detail::run_handed_off(f, "blocking", false, [](detail::task *t) {
-    return detail::push_blocking(t);
-  });
+  return detail::run_handed_off(
+      f, "blocking", [](detail::task *t) { return detail::push_blocking(t); });
 }
 
 } // namespace kara

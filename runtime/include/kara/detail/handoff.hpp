@@ -22,7 +22,6 @@ template <class F> struct handoff_task : task {
   slot<R> result;
   std::exception_ptr error;
   completion done{1};
-  bool root = false; // handed to the pool by a thread outside it
 
   static void run_handoff(task *t) noexcept {
     auto *self = static_cast<handoff_task *>(t);
@@ -34,8 +33,6 @@ template <class F> struct handoff_task : task {
         self->error = std::current_exception();
       }
     }
-    if (self->root)
-      root_done();
     self->done.arrive();
   }
 };
@@ -44,12 +41,11 @@ template <class F> struct handoff_task : task {
 /// for it (a waiting worker runs other work) and returns its result or
 /// rethrows its exception. Runs `f` inline when `submit` refuses the task.
 template <class F, class Submit>
-std::invoke_result_t<F &> run_handed_off(F &f, const char *name, bool root,
+std::invoke_result_t<F &> run_handed_off(F &f, const char *name,
                                          Submit submit) {
   handoff_task<F> job;
   job.run = &handoff_task<F>::run_handoff;
   job.name = name;
-  job.root = root;
   job.fn = &f;
   job.ctx = current_ctx();
   if (!submit(static_cast<task *>(&job)))

@@ -27,7 +27,7 @@ namespace detail {
 /// a blocking thread...), parking the caller until it is done. The task keeps
 /// the caller's cancellation context. Runs `f` inline if the pool is gone.
 template <class F> decltype(auto) run_on_pool(F &f) {
-  return run_handed_off(f, "root", true,
+  return run_handed_off(f, "root",
                         [](task *t) { return ensure_started() && push(t); });
 }
 

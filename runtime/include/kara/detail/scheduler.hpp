@@ -107,11 +107,6 @@ bool pop_if(task *t) noexcept;
 bool push_blocking(task *t) noexcept;
 /// Runs a task (with tracing when enabled).
 void execute(task *t) noexcept;
-/// Called by a root task (a `par` handed over from outside the pool) just
-/// before it completes: its worker counts as idle at once, so the outside
-/// caller's next `par` finds it (no momentary zero in `g_idle`).
-void root_done() noexcept;
-
 /// Tells the pool that the calling thread is about to wait in the OS (a lock,
 /// a condition variable, a blocking read) until another task acts. On a
 /// compute worker this gives its slot away at once: if work is queued, a spare
@@ -140,9 +135,11 @@ private:
 /// Counters of the compute pool, for benchmarks and tests.
 struct pool_stats {
   static constexpr std::size_t buckets = 8;
-  unsigned workers = 0;            // KARA_THREADS: slots of compute
-  unsigned max_threads = 0;        // KARA_MAX_THREADS: bound on compute threads
-  unsigned threads = 0;            // compute threads created so far (peak)
+  unsigned workers = 0;     // KARA_THREADS: slots of compute
+  unsigned max_threads = 0; // KARA_MAX_THREADS: bound on compute threads
+  unsigned threads = 0;     // compute threads created so far (peak)
+  int active = 0; // threads holding a slot now (more than workers while
+                  // replaced threads finish their task)
   std::uint64_t compensations = 0; // workers found blocked and replaced
   std::uint64_t steals = 0;        // tasks taken from another worker's deque
   // Run time of stolen tasks, with set_stats_timing(true): total, and a
