@@ -709,6 +709,7 @@ int main(int argc, char **argv) {
   }
   if (smoke)
     sz = {20, 7, 10'000, 100'000, 1};
+  std::setvbuf(stdout, nullptr, _IOLBF, 0); // progress when redirected
   double load[3] = {0, 0, 0};
   getloadavg(load, 3);
   std::printf("kara-bench-runtime: %s, %u hardware threads, load average "
