@@ -103,16 +103,12 @@ public:
     return x;
   }
 
-  /// Racy size hint (>= 0) for the owner and for thieves choosing a victim.
-  bool empty_hint() const noexcept {
-    return bottom_.load(std::memory_order_relaxed) <=
-           top_.load(std::memory_order_relaxed);
+  /// Emptiness: relaxed, a racy hint for the owner and for thieves choosing a
+  /// victim; sequentially consistent for the sleep handshake.
+  bool empty(std::memory_order order) const noexcept {
+    return bottom_.load(order) <= top_.load(order);
   }
-  /// Sequentially consistent emptiness test for the sleep handshake.
-  bool empty_seq_cst() const noexcept {
-    return bottom_.load(std::memory_order_seq_cst) <=
-           top_.load(std::memory_order_seq_cst);
-  }
+  bool empty_hint() const noexcept { return empty(std::memory_order_relaxed); }
 
 private:
   ring *grow(ring *old, std::int64_t tp, std::int64_t b) {

@@ -580,24 +580,20 @@ private:
     return nullptr;
   }
 
-  bool work_visible_hint() const noexcept {
-    if (injection_size_.load(std::memory_order_relaxed) != 0)
+  /// Whether any queue holds a task. Sequentially consistent for the sleep
+  /// handshake; relaxed (a hint) for the monitor and blocking regions.
+  bool work_visible(
+      std::memory_order order = std::memory_order_seq_cst) const noexcept {
+    if (injection_size_.load(order) != 0)
       return true;
     const unsigned count = count_.load(std::memory_order_acquire);
     for (unsigned i = 0; i < count; ++i)
-      if (!workers_[i].load(std::memory_order_acquire)->deque.empty_hint())
+      if (!workers_[i].load(std::memory_order_acquire)->deque.empty(order))
         return true;
     return false;
   }
-
-  bool work_visible() const noexcept {
-    if (injection_size_.load(std::memory_order_seq_cst) != 0)
-      return true;
-    const unsigned count = count_.load(std::memory_order_acquire);
-    for (unsigned i = 0; i < count; ++i)
-      if (!workers_[i].load(std::memory_order_acquire)->deque.empty_seq_cst())
-        return true;
-    return false;
+  bool work_visible_hint() const noexcept {
+    return work_visible(std::memory_order_relaxed);
   }
 
   void wake_sleepers(std::size_t count) noexcept {
