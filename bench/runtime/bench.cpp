@@ -202,7 +202,7 @@ long nq_scope(board b) {
   if (b.cols == (1u << g_queens) - 1)
     return 1;
   return kara::scope([b](kara::nursery &s) {
-    kara::task_handle<long> h[32];
+    kara::task_handle<long> h[16]; // g_queens <= 16
     int k = 0;
     for (unsigned avail = b.avail(); avail != 0; avail &= avail - 1) {
       board child = b.place(avail & -avail);
@@ -219,7 +219,7 @@ long nq_scope(board b) {
 long nq_tbb(board b) {
   if (b.cols == (1u << g_queens) - 1)
     return 1;
-  long res[32] = {};
+  long res[16] = {};
   int k = 0;
   tbb::task_group g;
   for (unsigned avail = b.avail(); avail != 0; avail &= avail - 1, ++k) {
@@ -238,7 +238,7 @@ long nq_tbb(board b) {
 long nq_omp(board b) {
   if (b.cols == (1u << g_queens) - 1)
     return 1;
-  long res[32] = {};
+  long res[16] = {};
   int k = 0;
   for (unsigned avail = b.avail(); avail != 0; avail &= avail - 1, ++k) {
     board child = b.place(avail & -avail);
