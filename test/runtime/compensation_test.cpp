@@ -261,3 +261,22 @@ TEST(LazySpawn, LongChainsOfTasksSpawningTasks) {
 }
 
 } // namespace
+
+namespace {
+// ---- a par called from outside the pool
+
+TEST(OutsidePar, NeverLosesIdleWorkersToTheIdleCounter) {
+  // Right after a par handed to the pool returns, the worker that ran it is
+  // about to look for work: the next par from main must still find it idle
+  // and go parallel (its branches run on workers), not run inline on main.
+  kara::par([] {}, [] {});
+  int inline_runs = 0;
+  for (int rep = 0; rep < 2000; ++rep) {
+    bool on_pool[2] = {false, false};
+    kara::par([&] { on_pool[0] = kara::detail::on_worker(); },
+              [&] { on_pool[1] = kara::detail::on_worker(); });
+    inline_runs += on_pool[0] ? 0 : 1;
+  }
+  EXPECT_EQ(inline_runs, 0);
+}
+} // namespace
