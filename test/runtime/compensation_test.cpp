@@ -65,6 +65,9 @@ TEST(Compensation, UnmarkedBlockingBranchesOfOneParOverlap) {
     GTEST_SKIP() << "KARA_MONITOR=0";
   // Each branch blocks until all three have arrived: with fewer than three
   // workers and no compensation, the third never starts.
+  kara::par([] {}, [] {}); // start the pool
+  if (kara::detail::stats().max_threads < 3)
+    GTEST_SKIP() << "KARA_MAX_THREADS below 3: the branches cannot all meet";
   os_barrier barrier(3);
   std::atomic<int> met{0};
   auto branch = [&] { met += barrier.arrive_and_wait() ? 1 : 0; };
@@ -76,6 +79,9 @@ TEST(Compensation, MapOfMoreBlockingElementsThanWorkers) {
   if (!monitor_on())
     GTEST_SKIP() << "KARA_MONITOR=0";
   const int n = static_cast<int>(kara::thread_count()) + 3;
+  kara::par([] {}, [] {}); // start the pool
+  if (kara::detail::stats().max_threads < static_cast<unsigned>(n))
+    GTEST_SKIP() << "KARA_MAX_THREADS below " << n << ": they cannot all meet";
   os_barrier barrier(n);
   std::vector<int> items(static_cast<std::size_t>(n));
   std::vector<int> met =
