@@ -231,12 +231,13 @@ public:
         workers_(std::make_unique<std::atomic<worker *>[]>(max_)),
         monitor_on_(env_long("KARA_MONITOR", 1) != 0) {
     trace_start();
-    active_.store(static_cast<int>(n), std::memory_order_relaxed);
     g_idle.value.store(0, std::memory_order_relaxed);
     {
       std::lock_guard<std::mutex> lock(spawn_mutex_);
+      int created = 0;
       for (unsigned i = 0; i < n; ++i)
-        create_worker_locked();
+        created += create_worker_locked() ? 1 : 0;
+      active_.store(created, std::memory_order_relaxed);
     }
     if (monitor_on_)
       monitor_ = std::thread([this] { monitor_loop(); });
@@ -527,25 +528,35 @@ private:
         s->spare.store(false, std::memory_order_release);
         unpark(s->wake.load(std::memory_order_acquire));
       } else if (count_.load(std::memory_order_relaxed) < max_) {
+        if (!create_worker_locked())
+          return; // out of threads: like the bound
         active_.fetch_add(1, std::memory_order_acq_rel);
-        create_worker_locked();
       } else {
         return; // at the bound
       }
     }
   }
 
-  void create_worker_locked() {
+  /// False if the system refuses a thread (the pool then runs with fewer).
+  bool create_worker_locked() noexcept {
     const unsigned i = count_.load(std::memory_order_relaxed);
-    auto *w = new worker; // freed with the pool, after every thread ended
+    auto *w = new (std::nothrow) worker; // freed with the pool
+    if (w == nullptr)
+      return false;
     w->index = i;
     w->rng = 0x9E3779B97F4A7C15ull * (i + 1);
-    w->thread = std::thread([this, w] { run_worker(*w); });
+    try {
+      w->thread = std::thread([this, w] { run_worker(*w); });
+    } catch (...) {
+      delete w;
+      return false;
+    }
     w->has_cpu_clock =
         pthread_getcpuclockid(w->thread.native_handle(), &w->cpu_clock) == 0;
     // Published only now, so others never see a half-built worker.
     workers_[i].store(w, std::memory_order_release);
     count_.store(i + 1, std::memory_order_release);
+    return true;
   }
 
   task *find_work(worker &w, bool &stolen) noexcept {
