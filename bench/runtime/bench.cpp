@@ -638,8 +638,10 @@ void block_for(std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }
 
 __attribute__((noinline)) void empty_branch() { asm volatile(""); }
 
-double inline_par_ns(long iterations) {
-  // Inside a pool task with every worker busy, so that nobody is idle.
+// ns per two plain calls, and per `par` of the same two when it runs inline:
+// both measured in one pool task while every other worker spins, so nobody is
+// idle and both loops share the core with the same neighbours.
+std::pair<double, double> plain_and_inline_par_ns(long iterations) {
   auto h = kara::spawn([iterations] {
     std::atomic<bool> stop{false};
     std::vector<kara::join_handle<void>> hogs;
@@ -649,24 +651,24 @@ double inline_par_ns(long iterations) {
           asm volatile("pause");
       }));
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    double t = best_of(3, [&] {
-      for (long i = 0; i < iterations; ++i)
-        kara::par(empty_branch, empty_branch);
-    });
+    double plain = 1e300, with_par = 1e300;
+    for (int r = 0; r < 3; ++r) { // interleaved, best of 3 each
+      plain = std::min(plain, seconds([&] {
+                         for (long i = 0; i < iterations; ++i) {
+                           empty_branch();
+                           empty_branch();
+                         }
+                       }));
+      with_par = std::min(with_par, seconds([&] {
+                            for (long i = 0; i < iterations; ++i)
+                              kara::par(empty_branch, empty_branch);
+                          }));
+    }
     stop.store(true);
-    return t / static_cast<double>(iterations) * 1e9;
+    const double n = static_cast<double>(iterations);
+    return std::make_pair(plain / n * 1e9, with_par / n * 1e9);
   });
   return h.join();
-}
-
-double plain_calls_ns(long iterations) {
-  double t = best_of(3, [&] {
-    for (long i = 0; i < iterations; ++i) {
-      empty_branch();
-      empty_branch();
-    }
-  });
-  return t / static_cast<double>(iterations) * 1e9;
 }
 
 double stolen_par_ns(long iterations) {
@@ -788,8 +790,7 @@ int main(int argc, char **argv) {
 
   // ---- 3. micro costs and stolen pieces
   const long par_iterations = smoke ? 100'000 : 20'000'000;
-  double plain_ns = plain_calls_ns(par_iterations);
-  double inline_ns = inline_par_ns(par_iterations);
+  auto [plain_ns, inline_ns] = plain_and_inline_par_ns(par_iterations);
   double stolen_ns = stolen_par_ns(smoke ? 1'000 : 100'000);
   std::printf("\ncost of kara::par of two empty (noinline) branches\n");
   std::printf("  two plain calls %.2f ns; par inline %.2f ns (+%.2f); par "
@@ -906,7 +907,7 @@ int main(int argc, char **argv) {
   verdict("outside par: worst / best of 10 repetitions",
           worst_outside / best_outside, 1.3, false);
   if (two_cores)
-    verdict("two 50 ms branches from main: serial / kara best",
+    verdict("two ~50 ms CPU branches from main: serial / kara best",
             two_serial / best_outside, 1.9, true);
   const double fib_s = get("fib serial 1");
   verdict("fib: kara 1 worker / serial", get("fib kara 1") / fib_s, 1.1, false);
