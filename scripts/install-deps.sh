@@ -7,7 +7,7 @@ packages=(
   clang-19 libclang-19-dev libclang-cpp19-dev llvm-19-dev llvm-19-tools
   clang-tidy-19 clangd-19 clang-tools-19 libclang-rt-19-dev
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libtbb-dev
-  libboost-dev pkgconf libcaf-dev
+  libboost-dev pkgconf libgomp1 libomp-19-dev libcaf-dev
   python3-jsonschema neovim dpkg-dev xz-utils
 )
 missing=()

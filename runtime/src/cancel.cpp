@@ -3,37 +3,45 @@
 namespace kara {
 namespace detail {
 
-namespace {
-thread_local cancel_state *tls_ctx = nullptr;
-}
-
-cancel_state *current_ctx() noexcept { return tls_ctx; }
-void set_current_ctx(cancel_state *ctx) noexcept { tls_ctx = ctx; }
-
-cancel_state::cancel_state(cancel_state *parent) noexcept : parent_(parent) {
-  if (parent_ == nullptr)
-    return;
+void cancel_state::unlink_from_parent() noexcept {
   std::lock_guard<std::mutex> lock(parent_->mutex_);
-  // Checked under the parent's lock: a concurrent cancel() either sees this
-  // node in the list or we see its flag.
-  if (parent_->stopped_.load(std::memory_order_relaxed))
-    stopped_.store(true, std::memory_order_relaxed);
-  parent_->link_locked(this);
+  parent_->unlink_locked(this);
 }
 
-cancel_state::~cancel_state() { detach(); }
+void cancel_state::link() noexcept {
+  if (linked_.load(std::memory_order_acquire))
+    return;
+  parent_->link(); // linked implies the parent is linked
+  std::lock_guard<std::mutex> lock(parent_->mutex_);
+  if (linked_.load(std::memory_order_relaxed))
+    return; // another thread linked it meanwhile
+  // Checked under the parent's lock: a concurrent cancel() either sees this
+  // node in the list or we see its flag. Unlinked, this state has no linked
+  // children to pass the flag on to.
+  if (parent_->stopped_.load(std::memory_order_relaxed))
+    stopped_.store(true, std::memory_order_release);
+  parent_->link_locked(this);
+  chain_.store(0, std::memory_order_relaxed);
+  linked_.store(true, std::memory_order_release);
+}
 
 void cancel_state::detach() noexcept {
   if (parent_ == nullptr)
     return;
-  std::lock_guard<std::mutex> lock(parent_->mutex_);
-  parent_->unlink_locked(this);
+  if (linked_.load(std::memory_order_acquire)) {
+    unlink_from_parent();
+  } else if (parent_->stop_requested()) {
+    // Keep what the chain said: after this the ancestors are out of reach.
+    stopped_.store(true, std::memory_order_release);
+  }
   parent_ = nullptr;
+  linked_.store(true, std::memory_order_release); // a root now
 }
 
 void cancel_state::cancel() noexcept {
   if (stopped_.exchange(true, std::memory_order_acq_rel))
     return;
+  g_cancel_epoch.value.fetch_add(1, std::memory_order_acq_rel);
   // Children cannot unlink (and be destroyed) while we hold the lock.
   std::lock_guard<std::mutex> lock(mutex_);
   for (cancel_node *n = head_; n != nullptr; n = n->next_)
@@ -41,6 +49,7 @@ void cancel_state::cancel() noexcept {
 }
 
 void cancel_state::attach(cancel_node *node) noexcept {
+  link();
   std::lock_guard<std::mutex> lock(mutex_);
   link_locked(node);
   if (stopped_.load(std::memory_order_relaxed))
@@ -75,7 +84,7 @@ void cancel_state::unlink_locked(cancel_node *node) noexcept {
 namespace this_task {
 
 bool stop_requested() noexcept {
-  detail::cancel_state *ctx = detail::tls_ctx;
+  detail::cancel_state *ctx = detail::current_ctx();
   return ctx != nullptr && ctx->stop_requested();
 }
 

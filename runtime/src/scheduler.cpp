@@ -1,22 +1,39 @@
-// The compute pool: one deque per worker (locked; pushes happen only when a
-// worker is idle, so the lock is off the fast path), an injection queue for
-// other threads, and parking with a sleeper list.
+// The compute pool: a Chase-Lev deque per worker thread, an injection queue
+// for other threads, parking with a sleeper list, and a monitor that replaces
+// workers blocked in the OS (docs/runtime.md, "Blocking nobody marked").
+//
+// Slots. The pool runs `n_` threads' worth of compute (KARA_THREADS). A
+// thread holds a slot while it runs; it gives the slot away when the monitor
+// finds it blocked in the OS, or when it enters a `blocking_region`. A slot
+// given away is taken by a spare thread (woken, or created up to
+// KARA_MAX_THREADS). A thread that comes back reclaims a slot, so for a while
+// more than `n_` threads hold one; the surplus retires (parks as a spare) the
+// next time a thread is between tasks with an empty deque.
 //
 // Lost wake-ups are excluded by a handshake on the sleeper count: a pusher
 // publishes the task and then does an RMW on the count; a worker going to
 // sleep increments the count and then re-checks the queues. Whichever RMW is
 // second sees the other side.
 
+#include "deque.hpp"
 #include "internal.hpp"
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -29,6 +46,8 @@ namespace kara::detail {
 
 idle_counter g_idle{{1}, {}};
 
+void advertise_early() noexcept;
+
 // ---------------------------------------------------------------- parkers
 // Parkers are never freed: a completing thread may unpark a waiter's parker
 // after the waiter returned (even after its thread exited), so they are
@@ -38,6 +57,7 @@ struct parker {
   std::mutex mutex;
   std::condition_variable cv;
   bool token = false;
+  bool outside = false; // belongs to a thread that is not a compute worker
   parker *next_free = nullptr;
 };
 
@@ -74,11 +94,17 @@ parker *this_thread_parker() noexcept {
     } else {
       tls_parker.p = new parker;
     }
+    tls_parker.p->outside = !on_worker();
   }
   return tls_parker.p;
 }
 
 void unpark(parker *p) noexcept {
+  // A worker waking a thread outside the pool (the end of a par, scope or
+  // join that thread waits for) is about to look for work: count it idle
+  // now, so that thread's next par finds it (no momentary zero in g_idle).
+  if (p->outside)
+    advertise_early();
   {
     std::lock_guard<std::mutex> lock(p->mutex);
     p->token = true;
@@ -101,59 +127,154 @@ void park_until(parker *p, clock::time_point deadline) noexcept {
 // ---------------------------------------------------------------- pool
 namespace {
 
-struct worker {
+std::atomic<bool> g_stats_timing{false};
+
+constexpr unsigned char st_idle = 0;    // looking for work, spinning, parked
+constexpr unsigned char st_running = 1; // running a task (user code)
+
+/// One compute thread. Fields marked "owner" are touched only by the thread
+/// itself; the atomics it writes are on its own cache lines, read by others
+/// only on slow paths (stealing, the monitor's 1 ms tick, stats).
+struct alignas(64) worker {
+  ws_deque deque;
   unsigned index = 0;
-  std::mutex deque_mutex;
-  std::deque<task *> deque; // owner at the back, thieves at the front
-  std::atomic<std::size_t> deque_size{0};
-  // Set by the worker thread once it runs; read by others to wake it.
+  std::uint64_t rng = 0;   // owner
+  bool advertised = false; // owner: counted in g_idle
+  int region_depth = 0;    // owner: nesting of blocking_region
   std::atomic<parker *> wake{nullptr};
-  std::uint64_t rng = 0;
+  std::atomic<unsigned char> state{st_idle};
+  std::atomic<std::uint32_t> activity{0}; // bumped on every state change
+  std::atomic<bool> released{false};      // its slot was given away
+  std::atomic<bool> spare{false};         // retired, parked until needed
+  std::atomic<long> tid{0};
+  clockid_t cpu_clock{};
+  bool has_cpu_clock = false;
+  // Monitor only.
+  std::uint32_t seen_activity = 0;
+  std::int64_t seen_cpu = -1;
+  std::int64_t seen_wall = 0;
+  // Statistics (owner writes, relaxed; read by stats()).
+  std::atomic<std::uint64_t> steals{0};
+  std::atomic<std::uint64_t> stolen_ns{0};
+  std::atomic<std::uint64_t> stolen_hist[pool_stats::buckets] = {};
   std::thread thread;
 };
 
 thread_local worker *tls_worker = nullptr;
 
-unsigned configured_threads() noexcept {
-  if (const char *env = std::getenv("KARA_THREADS")) {
+long env_long(const char *name, long fallback) noexcept {
+  if (const char *env = std::getenv(name)) {
     char *end = nullptr;
     long n = std::strtol(env, &end, 10);
-    if (end != env && n > 0)
-      return static_cast<unsigned>(std::min<long>(n, 1024));
+    if (end != env && *end == '\0' && n >= 0)
+      return n;
   }
+  return fallback;
+}
+
+unsigned configured_threads() noexcept {
+  long n = env_long("KARA_THREADS", 0);
+  if (n > 0)
+    return static_cast<unsigned>(std::min<long>(n, 1024));
   unsigned hw = std::thread::hardware_concurrency();
   return hw == 0 ? 1 : hw;
 }
 
+/// Bound on compute threads, compensation included (KARA_MAX_THREADS).
+unsigned configured_max_threads(unsigned n) noexcept {
+  long fallback = std::max<long>(4L * n, n + 256L);
+  long m = env_long("KARA_MAX_THREADS", fallback);
+  return static_cast<unsigned>(std::clamp<long>(m, n, 4096));
+}
+
+std::int64_t steady_ns() noexcept {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+
+/// True unless /proc says the thread is runnable ('R': running, or preempted
+/// on a loaded machine, which is not blocking).
+bool blocked_in_os(long tid) noexcept {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/self/task/%ld/stat", tid);
+  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return true; // no procfs: trust the CPU clock alone
+  char buf[512];
+  ssize_t n = ::read(fd, buf, sizeof buf - 1);
+  ::close(fd);
+  if (n <= 0)
+    return true;
+  buf[n] = '\0';
+  const char *paren = std::strrchr(buf, ')');
+  if (paren == nullptr || paren[1] == '\0' || paren[2] == '\0')
+    return true;
+  return paren[2] != 'R';
+}
+
+std::size_t histogram_bucket(std::int64_t ns) noexcept {
+  // Bucket 0: < 1 us; bucket k: [4^(k-1), 4^k) us; the last is open.
+  std::size_t k = 0;
+  std::int64_t limit = 1000;
+  while (k + 1 < pool_stats::buckets && ns >= limit) {
+    ++k;
+    limit *= 4;
+  }
+  return k;
+}
+
 class pool {
 public:
-  explicit pool(unsigned n) {
+  explicit pool(unsigned n)
+      : n_(n), max_(configured_max_threads(n)),
+        workers_(std::make_unique<std::atomic<worker *>[]>(max_)),
+        monitor_on_(env_long("KARA_MONITOR", 1) != 0) {
     trace_start();
-    workers_.reserve(n);
-    for (unsigned i = 0; i < n; ++i) {
-      auto w = std::make_unique<worker>();
-      w->index = i;
-      w->rng = 0x9E3779B97F4A7C15ull * (i + 1);
-      workers_.push_back(std::move(w));
-    }
     g_idle.value.store(0, std::memory_order_relaxed);
-    for (auto &w : workers_) {
-      worker *raw = w.get();
-      raw->thread = std::thread([this, raw] { run_worker(*raw); });
+    {
+      std::lock_guard<std::mutex> lock(spawn_mutex_);
+      int created = 0;
+      for (unsigned i = 0; i < n; ++i)
+        created += create_worker_locked() ? 1 : 0;
+      active_.store(created, std::memory_order_relaxed);
     }
+    if (monitor_on_)
+      monitor_ = std::thread([this] { monitor_loop(); });
+  }
+
+  ~pool() {
+    const unsigned count = count_.load(std::memory_order_acquire);
+    for (unsigned i = 0; i < count; ++i)
+      delete workers_[i].load(std::memory_order_relaxed);
   }
 
   void shutdown() noexcept {
     stopping_.store(true, std::memory_order_seq_cst);
-    for (auto &w : workers_) {
+    {
+      std::lock_guard<std::mutex> lock(monitor_mutex_);
+      monitor_cv_.notify_all();
+    }
+    if (monitor_.joinable())
+      monitor_.join();
+    unsigned count = 0;
+    {
+      // fill_slots re-checks stopping_ under this lock: no creation after.
+      std::lock_guard<std::mutex> lock(spawn_mutex_);
+      count = count_.load(std::memory_order_acquire);
+    }
+    for (unsigned i = 0; i < count; ++i) {
+      worker *w = workers_[i].load(std::memory_order_acquire);
       // Wake everyone, sleeping or not (a stale token is harmless).
       while (w->wake.load(std::memory_order_acquire) == nullptr)
         std::this_thread::yield();
       unpark(w->wake.load(std::memory_order_acquire));
     }
-    for (auto &w : workers_)
+    for (unsigned i = 0; i < count; ++i) {
+      worker *w = workers_[i].load(std::memory_order_acquire);
       if (w->thread.joinable())
         w->thread.join();
+    }
     g_idle.value.store(0, std::memory_order_relaxed);
   }
 
@@ -161,10 +282,9 @@ public:
     if (stopping_.load(std::memory_order_relaxed))
       return false;
     if (worker *w = tls_worker) {
-      std::lock_guard<std::mutex> lock(w->deque_mutex);
+      reclaim(*w);
       for (std::size_t i = 0; i < count; ++i)
-        w->deque.push_back(tasks[i]);
-      w->deque_size.store(w->deque.size(), std::memory_order_relaxed);
+        w->deque.push(tasks[i]);
     } else {
       std::lock_guard<std::mutex> lock(injection_mutex_);
       for (std::size_t i = 0; i < count; ++i)
@@ -172,29 +292,33 @@ public:
       injection_size_.store(injection_.size(), std::memory_order_relaxed);
     }
     wake_sleepers(count);
+    // A slot given away by a blocking_region with no work in sight then:
+    // fill it now that there is work.
+    if (active_.load(std::memory_order_relaxed) < static_cast<int>(n_))
+      fill_slots();
     return true;
   }
 
   bool pop_if(task *t) noexcept {
     worker *w = tls_worker;
-    if (w == nullptr || w->deque_size.load(std::memory_order_relaxed) == 0)
-      return false;
-    std::lock_guard<std::mutex> lock(w->deque_mutex);
-    if (w->deque.empty() || w->deque.back() != t)
-      return false;
-    w->deque.pop_back();
-    w->deque_size.store(w->deque.size(), std::memory_order_relaxed);
-    return true;
+    return w != nullptr && w->deque.pop_if(t);
+  }
+
+  bool should_offer() const noexcept {
+    worker *w = tls_worker;
+    return w != nullptr && w->deque.empty_hint();
   }
 
   void wait_on_worker(worker &w, completion &c) noexcept {
-    idle_advert advert;
+    reclaim(w);
+    const unsigned char saved = w.state.load(std::memory_order_relaxed);
+    set_state(w, st_idle);
     bool registered = false;
     unsigned spins = 0;
     while (!c.done()) {
-      if (run_or_spin(w, advert, spins))
+      if (run_or_spin(w, spins))
         continue;
-      advert.offer();
+      offer(w);
       spins = 0;
       if (!registered) {
         void *expected = nullptr;
@@ -213,38 +337,83 @@ public:
       }
       sleep(w, &c);
     }
+    withdraw(w);
+    set_state(w, saved);
+  }
+
+  bool enter_region() noexcept {
+    worker *w = tls_worker;
+    if (w == nullptr)
+      return false;
+    if (w->region_depth++ > 0)
+      return true;
+    if (!w->released.exchange(true, std::memory_order_acq_rel)) {
+      active_.fetch_sub(1, std::memory_order_acq_rel);
+      if (work_visible_hint())
+        fill_slots();
+    }
+    return true;
+  }
+
+  void leave_region() noexcept {
+    worker *w = tls_worker;
+    if (w != nullptr && --w->region_depth == 0)
+      reclaim(*w);
+  }
+
+  pool_stats stats() const noexcept {
+    pool_stats s;
+    s.workers = n_;
+    s.max_threads = max_;
+    s.threads = count_.load(std::memory_order_acquire);
+    s.active = active_.load(std::memory_order_acquire);
+    s.compensations = compensations_.load(std::memory_order_relaxed);
+    for (unsigned i = 0; i < s.threads; ++i) {
+      worker *w = workers_[i].load(std::memory_order_acquire);
+      s.steals += w->steals.load(std::memory_order_relaxed);
+      s.stolen_ns += w->stolen_ns.load(std::memory_order_relaxed);
+      for (std::size_t k = 0; k < pool_stats::buckets; ++k)
+        s.stolen_hist[k] += w->stolen_hist[k].load(std::memory_order_relaxed);
+    }
+    return s;
   }
 
 private:
   static constexpr unsigned spin_limit = 96;
-  // Failed search rounds before a worker counts as idle (makes `par` offer
-  // work). Delaying it was tried to spare victims the slow path while a thief
-  // that just finished a tiny task looks around, but it makes coarse pars
-  // started right after other work run inline, so it is off.
-  static constexpr unsigned advertise_after = 0;
+  static constexpr std::int64_t tick_ns = 1'000'000;
+  static constexpr std::int64_t blocked_after_ns = 1'000'000;
 
-  /// This worker's contribution to g_idle.
-  class idle_advert {
-  public:
-    idle_advert() = default;
-    idle_advert(const idle_advert &) = delete;
-    ~idle_advert() { withdraw(); }
-    void offer() noexcept {
-      if (!offered_) {
-        g_idle.value.fetch_add(1, std::memory_order_relaxed);
-        offered_ = true;
-      }
+  // ---- idle advertisement (g_idle): written only on idle transitions.
+  static void offer(worker &w) noexcept {
+    if (!w.advertised) {
+      g_idle.value.fetch_add(1, std::memory_order_relaxed);
+      w.advertised = true;
     }
-    void withdraw() noexcept {
-      if (offered_) {
-        g_idle.value.fetch_sub(1, std::memory_order_relaxed);
-        offered_ = false;
-      }
+  }
+  static void withdraw(worker &w) noexcept {
+    if (w.advertised) {
+      g_idle.value.fetch_sub(1, std::memory_order_relaxed);
+      w.advertised = false;
     }
+  }
 
-  private:
-    bool offered_ = false;
-  };
+  void set_state(worker &w, unsigned char s) noexcept {
+    w.state.store(s, std::memory_order_relaxed);
+    w.activity.store(w.activity.load(std::memory_order_relaxed) + 1,
+                     std::memory_order_relaxed);
+    if (s == st_running &&
+        KARA_UNLIKELY(monitor_asleep_.load(std::memory_order_relaxed)))
+      poke_monitor();
+  }
+
+  /// A thread whose slot was given away is back in the runtime: it takes a
+  /// slot again (the surplus retires later, between tasks).
+  void reclaim(worker &w) noexcept {
+    if (KARA_UNLIKELY(w.released.load(std::memory_order_relaxed)) &&
+        w.region_depth == 0 &&
+        w.released.exchange(false, std::memory_order_acq_rel))
+      active_.fetch_add(1, std::memory_order_acq_rel);
+  }
 
   static void relax(unsigned spins) noexcept {
     if (spins < 64) {
@@ -254,19 +423,44 @@ private:
       std::this_thread::yield();
     }
   }
+
+  void run_stolen(worker &w, task *t) noexcept {
+    w.steals.store(w.steals.load(std::memory_order_relaxed) + 1,
+                   std::memory_order_relaxed);
+    if (!g_stats_timing.load(std::memory_order_relaxed)) {
+      execute(t);
+      return;
+    }
+    const std::int64_t start = steady_ns();
+    execute(t);
+    const std::int64_t ns = steady_ns() - start;
+    w.stolen_ns.store(w.stolen_ns.load(std::memory_order_relaxed) +
+                          static_cast<std::uint64_t>(ns),
+                      std::memory_order_relaxed);
+    auto &bucket = w.stolen_hist[histogram_bucket(ns)];
+    bucket.store(bucket.load(std::memory_order_relaxed) + 1,
+                 std::memory_order_relaxed);
+  }
+
   /// One step of a worker looking for work: run a task it finds, or spin a
   /// little longer (advertising itself as idle). False once the spin budget
   /// is spent, when the caller should park.
-  bool run_or_spin(worker &w, idle_advert &advert, unsigned &spins) noexcept {
-    if (task *t = find_work(w)) {
-      advert.withdraw();
-      execute(t);
+  bool run_or_spin(worker &w, unsigned &spins) noexcept {
+    bool stolen = false;
+    if (task *t = find_work(w, stolen)) {
+      withdraw(w);
+      set_state(w, st_running);
+      if (stolen)
+        run_stolen(w, t);
+      else
+        execute(t);
+      reclaim(w);
+      set_state(w, st_idle);
       spins = 0;
       return true;
     }
+    offer(w);
     if (++spins < spin_limit) {
-      if (spins >= advertise_after)
-        advert.offer();
       relax(spins);
       return true;
     }
@@ -275,29 +469,99 @@ private:
 
   void run_worker(worker &w) {
     tls_worker = &w;
+    tls_inline_spawns = inline_spawn_depth;
+    w.tid.store(static_cast<long>(::syscall(SYS_gettid)),
+                std::memory_order_release);
     w.wake.store(this_thread_parker(), std::memory_order_release);
     trace_thread_name("worker", w.index);
-    idle_advert advert;
     unsigned spins = 0;
     while (!stopping_.load(std::memory_order_acquire)) {
-      if (run_or_spin(w, advert, spins))
+      if (KARA_UNLIKELY(active_.load(std::memory_order_relaxed) >
+                        static_cast<int>(n_)) &&
+          w.deque.empty_hint() && try_retire(w)) {
+        spins = 0;
+        continue;
+      }
+      if (run_or_spin(w, spins))
         continue;
       spins = 0;
-      advert.offer();
+      offer(w);
       sleep(w, nullptr);
+    }
+    withdraw(w);
+  }
+
+  /// Surplus thread between tasks: give the slot back and park as a spare.
+  bool try_retire(worker &w) noexcept {
+    int a = active_.load(std::memory_order_relaxed);
+    while (a > static_cast<int>(n_))
+      if (active_.compare_exchange_weak(a, a - 1, std::memory_order_acq_rel))
+        break;
+    if (a <= static_cast<int>(n_))
+      return false;
+    withdraw(w);
+    {
+      std::lock_guard<std::mutex> lock(spawn_mutex_);
+      w.spare.store(true, std::memory_order_relaxed);
+      spares_.push_back(&w);
+    }
+    parker *p = w.wake.load(std::memory_order_relaxed);
+    while (w.spare.load(std::memory_order_acquire) &&
+           !stopping_.load(std::memory_order_acquire))
+      park(p);
+    return true;
+  }
+
+  /// Gives free slots (active_ < n_) to spare or new threads while there is
+  /// work in sight.
+  void fill_slots() noexcept {
+    while (active_.load(std::memory_order_acquire) < static_cast<int>(n_) &&
+           !stopping_.load(std::memory_order_relaxed)) {
+      std::lock_guard<std::mutex> lock(spawn_mutex_);
+      if (active_.load(std::memory_order_acquire) >= static_cast<int>(n_) ||
+          stopping_.load(std::memory_order_relaxed))
+        return;
+      if (!spares_.empty()) {
+        worker *s = spares_.back();
+        spares_.pop_back();
+        active_.fetch_add(1, std::memory_order_acq_rel);
+        s->spare.store(false, std::memory_order_release);
+        unpark(s->wake.load(std::memory_order_acquire));
+      } else if (count_.load(std::memory_order_relaxed) < max_) {
+        if (!create_worker_locked())
+          return; // out of threads: like the bound
+        active_.fetch_add(1, std::memory_order_acq_rel);
+      } else {
+        return; // at the bound
+      }
     }
   }
 
-  task *find_work(worker &w) noexcept {
-    if (w.deque_size.load(std::memory_order_relaxed) != 0) {
-      std::lock_guard<std::mutex> lock(w.deque_mutex);
-      if (!w.deque.empty()) {
-        task *t = w.deque.back();
-        w.deque.pop_back();
-        w.deque_size.store(w.deque.size(), std::memory_order_relaxed);
-        return t;
-      }
+  /// False if the system refuses a thread (the pool then runs with fewer).
+  bool create_worker_locked() noexcept {
+    const unsigned i = count_.load(std::memory_order_relaxed);
+    auto *w = new (std::nothrow) worker; // freed with the pool
+    if (w == nullptr)
+      return false;
+    w->index = i;
+    w->rng = 0x9E3779B97F4A7C15ull * (i + 1);
+    try {
+      w->thread = std::thread([this, w] { run_worker(*w); });
+    } catch (...) {
+      delete w;
+      return false;
     }
+    w->has_cpu_clock =
+        pthread_getcpuclockid(w->thread.native_handle(), &w->cpu_clock) == 0;
+    // Published only now, so others never see a half-built worker.
+    workers_[i].store(w, std::memory_order_release);
+    count_.store(i + 1, std::memory_order_release);
+    return true;
+  }
+
+  task *find_work(worker &w, bool &stolen) noexcept {
+    if (task *t = w.deque.pop())
+      return t;
     if (injection_size_.load(std::memory_order_relaxed) != 0) {
       std::lock_guard<std::mutex> lock(injection_mutex_);
       if (!injection_.empty()) {
@@ -307,34 +571,40 @@ private:
         return t;
       }
     }
-    const std::size_t n = workers_.size();
+    const std::size_t n = count_.load(std::memory_order_acquire);
+    if (n == 0)
+      return nullptr; // the first worker, before it is published
     w.rng ^= w.rng << 13;
     w.rng ^= w.rng >> 7;
     w.rng ^= w.rng << 17;
     const std::size_t start = static_cast<std::size_t>(w.rng % n);
     for (std::size_t k = 0; k < n; ++k) {
-      worker &victim = *workers_[(start + k) % n];
-      if (&victim == &w ||
-          victim.deque_size.load(std::memory_order_relaxed) == 0)
+      worker *victim =
+          workers_[(start + k) % n].load(std::memory_order_acquire);
+      if (victim == &w || victim->deque.empty_hint())
         continue;
-      std::lock_guard<std::mutex> lock(victim.deque_mutex);
-      if (!victim.deque.empty()) {
-        task *t = victim.deque.front(); // the oldest: the biggest piece
-        victim.deque.pop_front();
-        victim.deque_size.store(victim.deque.size(), std::memory_order_relaxed);
+      if (task *t = victim->deque.steal()) {
+        stolen = true;
         return t;
       }
     }
     return nullptr;
   }
 
-  bool work_visible() const noexcept {
-    if (injection_size_.load(std::memory_order_seq_cst) != 0)
+  /// Whether any queue holds a task. Sequentially consistent for the sleep
+  /// handshake; relaxed (a hint) for the monitor and blocking regions.
+  bool work_visible(
+      std::memory_order order = std::memory_order_seq_cst) const noexcept {
+    if (injection_size_.load(order) != 0)
       return true;
-    for (auto &w : workers_)
-      if (w->deque_size.load(std::memory_order_seq_cst) != 0)
+    const unsigned count = count_.load(std::memory_order_acquire);
+    for (unsigned i = 0; i < count; ++i)
+      if (!workers_[i].load(std::memory_order_acquire)->deque.empty(order))
         return true;
     return false;
+  }
+  bool work_visible_hint() const noexcept {
+    return work_visible(std::memory_order_relaxed);
   }
 
   void wake_sleepers(std::size_t count) noexcept {
@@ -375,14 +645,112 @@ private:
     }
   }
 
-  std::vector<std::unique_ptr<worker>> workers_;
-  std::mutex injection_mutex_;
+  // ---- the monitor
+  void poke_monitor() noexcept {
+    if (monitor_asleep_.exchange(false, std::memory_order_relaxed)) {
+      std::lock_guard<std::mutex> lock(monitor_mutex_);
+      monitor_cv_.notify_one();
+    }
+  }
+
+  std::int64_t cpu_ns(const worker &w) const noexcept {
+    timespec ts{};
+    if (!w.has_cpu_clock || clock_gettime(w.cpu_clock, &ts) != 0)
+      return -1;
+    return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+  }
+
+  /// One look at every thread. Returns whether any runs user code.
+  bool monitor_tick() noexcept {
+    const bool work = work_visible_hint();
+    const std::int64_t now = steady_ns();
+    const unsigned count = count_.load(std::memory_order_acquire);
+    bool any_running = false;
+    for (unsigned i = 0; i < count; ++i) {
+      worker &w = *workers_[i].load(std::memory_order_acquire);
+      if (w.state.load(std::memory_order_relaxed) != st_running ||
+          w.released.load(std::memory_order_relaxed)) {
+        w.seen_cpu = -1;
+        continue;
+      }
+      any_running = true;
+      if (!work) { // nothing waits: nobody needs replacing
+        w.seen_cpu = -1;
+        continue;
+      }
+      const std::uint32_t act = w.activity.load(std::memory_order_relaxed);
+      const std::int64_t cpu = cpu_ns(w);
+      if (cpu < 0)
+        continue;
+      if (w.seen_cpu < 0 || act != w.seen_activity) {
+        w.seen_cpu = cpu;
+        w.seen_activity = act;
+        w.seen_wall = now;
+        continue;
+      }
+      const std::int64_t wall = now - w.seen_wall;
+      if (wall < blocked_after_ns)
+        continue;
+      // Less than 10% of a core over the window, and asleep in the kernel
+      // (not merely preempted): blocked in the OS on the same task.
+      if ((cpu - w.seen_cpu) * 10 < wall &&
+          blocked_in_os(w.tid.load(std::memory_order_acquire))) {
+        if (!w.released.exchange(true, std::memory_order_acq_rel)) {
+          active_.fetch_sub(1, std::memory_order_acq_rel);
+          compensations_.fetch_add(1, std::memory_order_relaxed);
+        }
+        w.seen_cpu = -1;
+      } else {
+        w.seen_cpu = cpu;
+        w.seen_wall = now;
+      }
+    }
+    if (work)
+      fill_slots();
+    return any_running;
+  }
+
+  void monitor_loop() {
+    trace_thread_name("monitor", 0);
+    std::unique_lock<std::mutex> lock(monitor_mutex_);
+    while (!stopping_.load(std::memory_order_acquire)) {
+      lock.unlock();
+      const bool busy = monitor_tick();
+      lock.lock();
+      if (stopping_.load(std::memory_order_acquire))
+        break;
+      if (busy) {
+        monitor_cv_.wait_for(lock, std::chrono::nanoseconds(tick_ns));
+      } else {
+        // Nothing runs: sleep until a thread starts a task (it pokes us), or
+        // at most 100 ms in case a poke raced with falling asleep.
+        monitor_asleep_.store(true, std::memory_order_relaxed);
+        monitor_cv_.wait_for(lock, std::chrono::milliseconds(100));
+        monitor_asleep_.store(false, std::memory_order_relaxed);
+      }
+    }
+  }
+
+  const unsigned n_;
+  const unsigned max_;
+  std::unique_ptr<std::atomic<worker *>[]> workers_; // capacity max_
+  std::atomic<unsigned> count_{0};
+  alignas(64) std::atomic<int> active_{0}; // threads holding a slot
+  std::atomic<std::uint64_t> compensations_{0};
+  std::mutex spawn_mutex_;
+  std::vector<worker *> spares_;
+  alignas(64) std::mutex injection_mutex_;
   std::deque<task *> injection_;
   std::atomic<std::size_t> injection_size_{0};
-  std::mutex sleep_mutex_;
+  alignas(64) std::mutex sleep_mutex_;
   std::vector<worker *> sleepers_;
   std::atomic<int> sleeper_count_{0};
-  std::atomic<bool> stopping_{false};
+  alignas(64) std::atomic<bool> stopping_{false};
+  const bool monitor_on_;
+  std::atomic<bool> monitor_asleep_{false};
+  std::mutex monitor_mutex_;
+  std::condition_variable monitor_cv_;
+  std::thread monitor_;
 };
 
 std::atomic<pool *> g_pool{nullptr};
@@ -416,6 +784,8 @@ pool *get_pool() noexcept {
   return g_shut_down.load() ? nullptr : owner.p.get();
 }
 
+pool *live_pool() noexcept { return g_pool.load(std::memory_order_acquire); }
+
 } // namespace
 
 unsigned detail_thread_count() noexcept { return configured_threads(); }
@@ -430,8 +800,8 @@ std::size_t map_grain(std::size_t n) noexcept {
 bool on_worker() noexcept { return tls_worker != nullptr; }
 
 bool should_offer() noexcept {
-  worker *w = tls_worker;
-  return w != nullptr && w->deque_size.load(std::memory_order_relaxed) == 0;
+  pool *p = live_pool();
+  return p != nullptr && p->should_offer();
 }
 
 bool ensure_started() noexcept { return get_pool() != nullptr; }
@@ -444,7 +814,7 @@ bool push_batch(task *const *tasks, std::size_t count) noexcept {
 }
 
 bool pop_if(task *t) noexcept {
-  pool *p = g_pool.load(std::memory_order_acquire);
+  pool *p = live_pool();
   return p != nullptr && p->pop_if(t);
 }
 
@@ -460,9 +830,35 @@ void execute(task *t) noexcept {
   trace_record(name, index, start, trace_now());
 }
 
+void advertise_early() noexcept {
+  if (worker *w = tls_worker; w != nullptr && !w->advertised) {
+    g_idle.value.fetch_add(1, std::memory_order_relaxed);
+    w->advertised = true;
+  }
+}
+
+bool blocking_enter() noexcept {
+  pool *p = live_pool();
+  return p != nullptr && p->enter_region();
+}
+
+void blocking_leave() noexcept {
+  if (pool *p = live_pool())
+    p->leave_region();
+}
+
+pool_stats stats() noexcept {
+  pool *p = live_pool();
+  return p != nullptr ? p->stats() : pool_stats{};
+}
+
+void set_stats_timing(bool on) noexcept {
+  g_stats_timing.store(on, std::memory_order_relaxed);
+}
+
 bool wait_helping(completion &c) noexcept {
   worker *w = tls_worker;
-  pool *p = g_pool.load(std::memory_order_acquire);
+  pool *p = live_pool();
   if (w == nullptr || p == nullptr)
     return false;
   p->wait_on_worker(*w, c);

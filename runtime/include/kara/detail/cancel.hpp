@@ -7,6 +7,7 @@
 #include "config.hpp"
 
 #include <atomic>
+#include <cstdint>
 #include <exception>
 #include <mutex>
 
@@ -35,25 +36,73 @@ protected:
   ~cancel_node() = default;
 };
 
-/// One node of the cancellation tree. `stop_requested()` is one atomic load;
-/// cancellation propagates downwards eagerly so that waits can be woken.
+/// Counts cancel() calls anywhere (each bumps it once, after setting its
+/// flag): unlinked states use it to skip walking up their chain.
+struct alignas(64) cancel_epoch {
+  std::atomic<std::uint64_t> value{0};
+};
+inline cancel_epoch g_cancel_epoch;
+
+/// One node of the cancellation tree. Linked into its parent lazily: a state
+/// that nobody waits on (no registered waiter or linked child) is not in its
+/// parent's list, and `stop_requested()` then also looks at its ancestors up
+/// to the first linked one. So creating one (every scope, parallel par and
+/// task has one) takes no lock; the first `attach` links the chain. Chains of
+/// unlinked states are kept short (`max_chain`): a deeper one links at once.
 class cancel_state final : public cancel_node {
 public:
-  /// Registers with `parent` (may be null). Born cancelled if the parent is.
-  explicit cancel_state(cancel_state *parent) noexcept;
-  ~cancel_state();
+  static constexpr int max_chain = 8;
+
+  /// Child of `parent` (may be null). Cancelled whenever the parent is.
+  explicit cancel_state(cancel_state *parent) noexcept
+      : parent_(parent),
+        chain_(parent == nullptr
+                   ? 0
+                   : parent->chain_.load(std::memory_order_relaxed) + 1) {
+    if (parent_ == nullptr) {
+      linked_.store(true, std::memory_order_relaxed);
+    } else if (chain_.load(std::memory_order_relaxed) > max_chain) {
+      link();
+    } else if (!parent_->linked_.load(std::memory_order_acquire)) {
+      // The parent's chain was clear then, and this state is not cancelled.
+      clear_epoch_.store(parent_->clear_epoch_.load(std::memory_order_relaxed),
+                         std::memory_order_relaxed);
+    } else {
+      const std::uint64_t epoch =
+          g_cancel_epoch.value.load(std::memory_order_acquire);
+      if (!parent_->stopped_.load(std::memory_order_acquire))
+        clear_epoch_.store(epoch, std::memory_order_relaxed);
+    }
+  }
+  ~cancel_state() {
+    if (parent_ != nullptr && linked_.load(std::memory_order_relaxed))
+      unlink_from_parent();
+  }
   cancel_state(const cancel_state &) = delete;
   cancel_state &operator=(const cancel_state &) = delete;
 
+  /// This state's flag, or an unlinked ancestor's (a linked one hears of
+  /// its ancestors' cancellation eagerly). The walk up an unlinked chain is
+  /// skipped while no cancel() happened anywhere since the last walk found
+  /// the chain clear (`g_cancel_epoch`).
   bool stop_requested() const noexcept {
-    return stopped_.load(std::memory_order_acquire);
+    if (stopped_.load(std::memory_order_acquire))
+      return true;
+    if (linked_.load(std::memory_order_acquire))
+      return false;
+    const std::uint64_t epoch =
+        g_cancel_epoch.value.load(std::memory_order_acquire);
+    if (clear_epoch_.load(std::memory_order_relaxed) == epoch)
+      return false;
+    return walk(epoch);
   }
   /// Idempotent; cancels every descendant and runs registered waiters.
   void cancel() noexcept;
   /// Unlinks from the parent so that this state may outlive it.
   void detach() noexcept;
-  /// Registers `node`; if this state is already cancelled, runs
-  /// `node->on_cancel()` at once (and still registers it).
+  /// Registers `node` (linking this state's chain first); if this state is
+  /// already cancelled, runs `node->on_cancel()` at once (and still
+  /// registers it).
   void attach(cancel_node *node) noexcept;
   void detach(cancel_node *node) noexcept;
   cancel_state *parent() const noexcept { return parent_; }
@@ -61,18 +110,36 @@ public:
   void on_cancel() noexcept override { cancel(); }
 
 private:
+  bool walk(std::uint64_t epoch) const noexcept {
+    for (const cancel_state *s = parent_; s != nullptr; s = s->parent_) {
+      if (s->stopped_.load(std::memory_order_acquire))
+        return true;
+      if (s->linked_.load(std::memory_order_acquire))
+        break;
+    }
+    clear_epoch_.store(epoch, std::memory_order_relaxed);
+    return false;
+  }
+  /// Puts this state (and its unlinked ancestors) into the parents' lists.
+  void link() noexcept;
+  void unlink_from_parent() noexcept;
   void link_locked(cancel_node *node) noexcept;
   void unlink_locked(cancel_node *node) noexcept;
 
   std::atomic<bool> stopped_{false};
+  std::atomic<bool> linked_{false};
+  cancel_state *parent_ = nullptr;
+  std::atomic<int> chain_; // unlinked hops to a linked ancestor (a bound)
+  // An epoch at which no ancestor up to a linked one was cancelled.
+  mutable std::atomic<std::uint64_t> clear_epoch_{~std::uint64_t{0}};
   std::mutex mutex_;
   cancel_node *head_ = nullptr;
-  cancel_state *parent_ = nullptr;
 };
 
 /// The cancel state of the task running on this thread (null outside tasks).
-cancel_state *current_ctx() noexcept;
-void set_current_ctx(cancel_state *ctx) noexcept;
+inline thread_local cancel_state *tls_ctx = nullptr;
+inline cancel_state *current_ctx() noexcept { return tls_ctx; }
+inline void set_current_ctx(cancel_state *ctx) noexcept { tls_ctx = ctx; }
 
 /// Makes `ctx` current for a lexical region; restores the previous one.
 class ctx_guard {

@@ -130,7 +130,7 @@ auto map_limited(F &&f, Range &&range, std::size_t limit) {
     struct lane {
       void operator()() const {
         if (run_one())
-          (void)scope->spawn(*this);
+          detail::nursery_access::spawn_queued(*scope, *this);
       }
       bool run_one() const {
         if (scope->cancelled())
@@ -166,7 +166,7 @@ auto map_limited(F &&f, Range &&range, std::size_t limit) {
     lane proto{&s,           &next,        n,     &slots, &f, &items,
                &error_mutex, &error_index, &error};
     for (std::size_t k = 0; k < lanes; ++k)
-      (void)s.spawn(proto);
+      detail::nursery_access::spawn_queued(s, proto);
   });
   if (error)
     std::rethrow_exception(error);

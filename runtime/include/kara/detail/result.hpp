@@ -16,6 +16,18 @@ namespace detail {
 
 template <class R> class slot {
 public:
+  slot() = default;
+  slot(slot &&o) noexcept(std::is_nothrow_move_constructible_v<R>)
+      : value_(std::move(o.value_)) {}
+  // Needs only a move constructor (results need not be assignable).
+  slot &operator=(slot &&o) noexcept(std::is_nothrow_move_constructible_v<R>) {
+    if (this != &o) {
+      value_.reset();
+      if (o.value_)
+        value_.emplace(std::move(*o.value_));
+    }
+    return *this;
+  }
   template <class F> void set_from(F &&f) { value_.emplace(f()); }
   bool has_value() const noexcept { return value_.has_value(); }
   R take() { return std::move(*value_); }

@@ -54,6 +54,11 @@ public:
   bool done() const noexcept {
     return waiter_.load(std::memory_order_acquire) == done_mark();
   }
+  /// True if the caller's share is the only one left: then nobody else can
+  /// arrive or add, and the caller may skip its arrive() and wait().
+  bool sole() const noexcept {
+    return pending_.load(std::memory_order_acquire) == 1;
+  }
 
   static void *done_mark() noexcept { return reinterpret_cast<void *>(1); }
   std::atomic<void *> &waiter() noexcept { return waiter_; }
@@ -77,6 +82,12 @@ struct alignas(64) idle_counter {
 };
 extern idle_counter g_idle;
 
+/// How many more tasks `nursery::spawn` may run at the spawn call on this
+/// thread (its lazy path): a fixed budget on compute workers, 0 elsewhere.
+/// Bounding it bounds the stack that chains of tasks spawning tasks use.
+inline thread_local int tls_inline_spawns = 0;
+constexpr int inline_spawn_depth = 32;
+
 /// True on a compute worker thread of the pool.
 bool on_worker() noexcept;
 /// Starts the pool if needed. Returns false once it has shut down (exit).
@@ -96,6 +107,49 @@ bool pop_if(task *t) noexcept;
 bool push_blocking(task *t) noexcept;
 /// Runs a task (with tracing when enabled).
 void execute(task *t) noexcept;
+/// Tells the pool that the calling thread is about to wait in the OS (a lock,
+/// a condition variable, a blocking read) until another task acts. On a
+/// compute worker this gives its slot away at once: if work is queued, a spare
+/// thread takes it now rather than after the monitor's ~1 ms detection; the
+/// slot is taken back when the region ends. Elsewhere it does nothing. Use it
+/// around waits that can last (more than a few microseconds); nesting is
+/// allowed. Cost: two out-of-line calls and two atomic RMWs, plus a wake-up
+/// of a spare thread when work is queued. Example (a sync primitive):
+///     { kara::detail::blocking_region region; cv.wait(lock, ready); }
+bool blocking_enter() noexcept;
+void blocking_leave() noexcept;
+class blocking_region {
+public:
+  blocking_region() noexcept : on_(blocking_enter()) {}
+  ~blocking_region() {
+    if (on_)
+      blocking_leave();
+  }
+  blocking_region(const blocking_region &) = delete;
+  blocking_region &operator=(const blocking_region &) = delete;
+
+private:
+  bool on_;
+};
+
+/// Counters of the compute pool, for benchmarks and tests.
+struct pool_stats {
+  static constexpr std::size_t buckets = 8;
+  unsigned workers = 0;     // KARA_THREADS: slots of compute
+  unsigned max_threads = 0; // KARA_MAX_THREADS: bound on compute threads
+  unsigned threads = 0;     // compute threads created so far (peak)
+  int active = 0; // threads holding a slot now (more than workers while
+                  // replaced threads finish their task)
+  std::uint64_t compensations = 0; // workers found blocked and replaced
+  std::uint64_t steals = 0;        // tasks taken from another worker's deque
+  // Run time of stolen tasks, with set_stats_timing(true): total, and a
+  // histogram: bucket 0 < 1 us, bucket k in [4^(k-1), 4^k) us, last open.
+  std::uint64_t stolen_ns = 0;
+  std::uint64_t stolen_hist[buckets] = {};
+};
+pool_stats stats() noexcept;
+/// Times every stolen task (two clock reads per steal) for `stats()`.
+void set_stats_timing(bool on) noexcept;
 /// Waits for `c`: a worker runs other tasks meanwhile and parks only when
 /// there is none; any other thread parks.
 void wait(completion &c) noexcept;

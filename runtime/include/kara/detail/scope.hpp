@@ -17,6 +17,9 @@
 namespace kara {
 
 template <class Body> auto scope(Body &&body);
+namespace detail {
+struct nursery_access;
+}
 
 /// The spawning side of a `kara::scope`. Immovable; only `kara::scope`
 /// creates one. Every task spawned into it is joined before `scope` returns.
@@ -30,8 +33,15 @@ public:
   /// compile time); `f` is moved or copied in (what it captures is checked by
   /// kara-tidy). Callable from the scope's body and from its tasks, from any
   /// thread, while the scope runs. If the scope is cancelled, the task is
-  /// skipped (its `join()` throws `kara::cancelled`). Cost: one allocation,
-  /// a lock on the scope's cancel state and a deque push (~100-200 ns).
+  /// skipped (its `join()` throws `kara::cancelled`).
+  /// Lazy, like `par`: on a compute worker, when no worker is idle (nobody
+  /// could take the task), the task runs right here, before `spawn` returns,
+  /// and its result waits in the handle: no allocation, no atomic
+  /// read-modify-write (one relaxed load and a thread-local counter). So a
+  /// task must not wait for something its spawner does after `spawn` (a
+  /// producer spawned before its consumer): spawn such tasks with
+  /// `kara::spawn`, which always queues. Otherwise: one allocation, a
+  /// cancel-state registration and a lock-free deque push (~100-200 ns).
   /// Example: `auto h = n.spawn([](int x) { return x * 2; }, 21);`
   template <class F, class... Args>
   auto spawn(F &&f, Args &&...args) -> task_handle<
@@ -39,6 +49,10 @@ public:
     static_assert(
         detail::check_spawn_args<Args...>(std::index_sequence_for<Args...>{}),
         "kara::spawn: arguments must be sendable");
+    if (KARA_LIKELY(detail::g_idle.value.load(std::memory_order_relaxed) ==
+                    0) &&
+        detail::tls_inline_spawns > 0)
+      return run_here(std::forward<F>(f), std::forward<Args>(args)...);
     return start<false>(std::forward<F>(f), std::forward<Args>(args)...);
   }
 
@@ -62,6 +76,40 @@ public:
 
 private:
   template <class Body> friend auto scope(Body &&body);
+  friend struct detail::nursery_access;
+
+  /// The lazy path of `spawn`: the task runs now, as a task of this scope
+  /// (under its cancel state), with decay-copies of `f` and `args` as the
+  /// queued path would make.
+  template <class F, class... Args> auto run_here(F &&f, Args &&...args) {
+    using R = std::invoke_result_t<std::decay_t<F>, std::decay_t<Args>...>;
+    task_handle<R> h{detail::inline_tag{}};
+    if (core_.cs_.stop_requested()) {
+      h.error_ = std::make_exception_ptr(kara::cancelled());
+      return h;
+    }
+    --detail::tls_inline_spawns;
+    {
+      // From the body the scope's state is current already.
+      detail::cancel_state *saved = detail::current_ctx();
+      detail::set_current_ctx(&core_.cs_);
+      try {
+        h.value_.set_from([&]() -> R {
+          return std::invoke(std::decay_t<F>(std::forward<F>(f)),
+                             std::decay_t<Args>(std::forward<Args>(args))...);
+        });
+      } catch (const kara::cancelled &) {
+        h.error_ = std::current_exception(); // not an error of the scope
+      } catch (...) {
+        h.error_ = std::current_exception();
+        core_.report(h.error_);
+      }
+      detail::set_current_ctx(saved);
+    }
+    ++detail::tls_inline_spawns;
+    return h;
+  }
+
   explicit nursery(detail::cancel_state *parent) noexcept : core_(parent) {}
 
   template <bool Blocking, class F, class... Args>
@@ -81,6 +129,16 @@ private:
 
   detail::nursery_core core_;
 };
+
+namespace detail {
+/// For the runtime's own users of a nursery that need every task queued
+/// (map_limited's lanes respawn themselves and may block).
+struct nursery_access {
+  template <class F> static void spawn_queued(nursery &n, F &&f) {
+    (void)n.start<false>(std::forward<F>(f));
+  }
+};
+} // namespace detail
 
 /// Runs `body(n)` and waits for every task spawned into `n` (from the body or
 /// from those tasks); no task outlives the call. Returns the body's result.
@@ -113,8 +171,12 @@ template <class Body> auto scope(Body &&body) {
       n.core_.cs_.cancel();
     }
   }
-  n.core_.live_.arrive();
-  detail::wait(n.core_.live_);
+  // No task of the scope is alive (all ran at their spawn, or ended): only
+  // the body could add one, and it has returned.
+  if (!n.core_.live_.sole()) {
+    n.core_.live_.arrive();
+    detail::wait(n.core_.live_);
+  }
   if (body_error)
     std::rethrow_exception(body_error);
   if (n.core_.first_error_)

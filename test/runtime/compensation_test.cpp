@@ -1,0 +1,288 @@
+// Blocking nobody marked (SPEC §5): the pool notices a worker blocked in the
+// OS and lets another thread take its place, bounded by KARA_MAX_THREADS;
+// detail::blocking_region makes that immediate. And the lazy path of
+// nursery::spawn. None of these tests asserts a duration: each would wait
+// for its timeout (and fail) without the feature.
+#include "test_support.hpp"
+
+#include <kara/runtime.hpp>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+namespace {
+
+// A barrier in plain OS terms (std::mutex + std::condition_variable): what a
+// database driver or HTTP client does, invisible to the runtime.
+class os_barrier {
+public:
+  explicit os_barrier(int parties) : left_(parties) {}
+  /// Arrives and waits for everyone; false on timeout.
+  bool arrive_and_wait(std::chrono::milliseconds limit = 10s) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (--left_ == 0)
+      cv_.notify_all();
+    return cv_.wait_for(lock, limit, [&] { return left_ <= 0; });
+  }
+
+private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  int left_;
+};
+
+class os_latch {
+public:
+  void open() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    open_ = true;
+    cv_.notify_all();
+  }
+  bool wait(std::chrono::milliseconds limit = 10s) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return cv_.wait_for(lock, limit, [&] { return open_; });
+  }
+
+private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool open_ = false;
+};
+
+bool monitor_on() {
+  const char *env = std::getenv("KARA_MONITOR");
+  return env == nullptr || std::string(env) != "0";
+}
+
+TEST(Compensation, UnmarkedBlockingBranchesOfOneParOverlap) {
+  if (!monitor_on())
+    GTEST_SKIP() << "KARA_MONITOR=0";
+  // Each branch blocks until all three have arrived: with fewer than three
+  // workers and no compensation, the third never starts.
+  kara::par([] {}, [] {}); // start the pool
+  if (kara::detail::stats().max_threads < 3)
+    GTEST_SKIP() << "KARA_MAX_THREADS below 3: the branches cannot all meet";
+  os_barrier barrier(3);
+  std::atomic<int> met{0};
+  auto branch = [&] { met += barrier.arrive_and_wait() ? 1 : 0; };
+  kara::par(branch, branch, branch);
+  EXPECT_EQ(met.load(), 3);
+}
+
+TEST(Compensation, MapOfMoreBlockingElementsThanWorkers) {
+  if (!monitor_on())
+    GTEST_SKIP() << "KARA_MONITOR=0";
+  const int n = static_cast<int>(kara::thread_count()) + 3;
+  kara::par([] {}, [] {}); // start the pool
+  if (kara::detail::stats().max_threads < static_cast<unsigned>(n))
+    GTEST_SKIP() << "KARA_MAX_THREADS below " << n << ": they cannot all meet";
+  os_barrier barrier(n);
+  std::vector<int> items(static_cast<std::size_t>(n));
+  std::vector<int> met =
+      kara::map([&](int) { return barrier.arrive_and_wait() ? 1 : 0; }, items);
+  for (int m : met)
+    EXPECT_EQ(m, 1);
+}
+
+TEST(Compensation, SiblingsOfABlockedBranchAreCancelled) {
+  if (!monitor_on())
+    GTEST_SKIP() << "KARA_MONITOR=0";
+  // Branch 0 blocks in the OS until branch 2 has seen the cancellation that
+  // branch 1's failure causes. On one worker, without a thread taking the
+  // blocked worker's place, neither sibling ever runs. (Branch 2 waits in a
+  // runtime wait, which runs branch 1 meanwhile if nobody else does.)
+  os_latch released;
+  std::atomic<bool> saw_stop{false};
+  std::atomic<bool> unblocked{false};
+  EXPECT_THROW(kara::par([&] { unblocked = released.wait(); },
+                         [&] {
+                           std::this_thread::sleep_for(2ms);
+                           throw std::runtime_error("boom");
+                         },
+                         [&] {
+                           try {
+                             auto deadline = test_clock::now() + 10s;
+                             while (test_clock::now() < deadline)
+                               kara::this_task::sleep_for(200us);
+                           } catch (const kara::cancelled &) {
+                             saw_stop = true;
+                             released.open();
+                             throw;
+                           }
+                           released.open();
+                         }),
+               std::runtime_error);
+  EXPECT_TRUE(saw_stop.load());
+  EXPECT_TRUE(unblocked.load());
+}
+
+TEST(Compensation, BoundedThreadsUnderThousandBlockingTasks) {
+  if (!monitor_on())
+    GTEST_SKIP() << "KARA_MONITOR=0";
+  std::atomic<int> ran{0};
+  kara::scope([&](kara::nursery &n) {
+    for (int i = 0; i < 1000; ++i)
+      n.spawn([&] {
+        std::this_thread::sleep_for(5ms); // unmarked
+        ran.fetch_add(1);
+      });
+  });
+  EXPECT_EQ(ran.load(), 1000);
+  kara::detail::pool_stats s = kara::detail::stats();
+  EXPECT_LE(s.threads, s.max_threads);
+  EXPECT_GT(s.threads, s.workers) << "no thread replaced a blocked worker";
+  EXPECT_GT(s.compensations, 0u);
+  if (const char *bound = std::getenv("KARA_MAX_THREADS"))
+    EXPECT_EQ(s.max_threads, static_cast<unsigned>(std::atoi(bound)));
+  // The surplus retires once the blocked threads are back.
+  auto deadline = test_clock::now() + 5s;
+  while (kara::detail::stats().active != static_cast<int>(s.workers) &&
+         test_clock::now() < deadline)
+    std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(kara::detail::stats().active, static_cast<int>(s.workers));
+}
+
+TEST(BlockingRegion, GivesTheSlotAwayAtOnce) {
+  // Every worker waits in a blocking_region for a task queued behind them.
+  // Run with KARA_MONITOR=0 (ctest runtime.compensation.region) this needs
+  // the region itself: nothing else would start another thread.
+  const int n = static_cast<int>(kara::thread_count());
+  os_latch released;
+  std::atomic<int> ok{0};
+  kara::scope([&](kara::nursery &s) {
+    for (int i = 0; i < n; ++i)
+      kara::detail::nursery_access::spawn_queued(s, [&] {
+        kara::detail::blocking_region region;
+        ok += released.wait() ? 1 : 0;
+      });
+    kara::detail::nursery_access::spawn_queued(s, [&] { released.open(); });
+  });
+  EXPECT_EQ(ok.load(), n);
+}
+
+TEST(BlockingRegion, NestsAndDoesNothingOffThePool) {
+  kara::detail::blocking_region outer; // main thread: no-op
+  kara::detail::blocking_region inner;
+  auto h = kara::spawn([] {
+    kara::detail::blocking_region a;
+    { kara::detail::blocking_region b; }
+    return kara::detail::stats().active;
+  });
+  (void)h.join();
+  EXPECT_EQ(kara::par([] { return 1; }, [] { return 2; }),
+            std::make_tuple(1, 2));
+}
+
+// ---- nursery::spawn's lazy path
+
+// Runs `f` in a pool task while every other worker spins, so nobody is idle.
+template <class F> void with_all_workers_busy(F f) {
+  std::atomic<bool> stop{false};
+  std::atomic<int> spinning{0};
+  const int hogs = static_cast<int>(kara::thread_count()) - 1;
+  std::vector<kara::join_handle<void>> hs;
+  for (int i = 0; i < hogs; ++i)
+    hs.push_back(kara::spawn([&] {
+      spinning.fetch_add(1);
+      while (!stop.load(std::memory_order_relaxed))
+        std::this_thread::yield();
+    }));
+  auto body = kara::spawn([&] {
+    while (spinning.load() < hogs)
+      std::this_thread::yield();
+    // Idle advertisements of workers that just took a hog may lag a moment.
+    auto deadline = test_clock::now() + 2s;
+    while (kara::detail::g_idle.value.load() != 0 &&
+           test_clock::now() < deadline)
+      std::this_thread::yield();
+    f();
+  });
+  body.join();
+  stop = true;
+}
+
+TEST(LazySpawn, RunsAtTheSpawnWhenNobodyIsIdle) {
+  bool checked = false;
+  with_all_workers_busy([&] {
+    if (kara::detail::g_idle.value.load() != 0)
+      return; // a spare woke up meanwhile: nothing to check
+    kara::scope([&](kara::nursery &n) {
+      auto h = n.spawn([](int x) { return x * 2; }, 21);
+      EXPECT_TRUE(h.done()); // ran before spawn returned
+      EXPECT_EQ(h.join(), 42);
+      std::unique_ptr<int> p =
+          n.spawn([] { return std::make_unique<int>(7); }).join();
+      EXPECT_EQ(*p, 7);
+    });
+    checked = true;
+  });
+  EXPECT_TRUE(checked || kara::thread_count() > 1);
+}
+
+TEST(LazySpawn, ErrorsAndCancellationAsWhenQueued) {
+  with_all_workers_busy([&] {
+    std::atomic<int> after{0};
+    try {
+      kara::scope([&](kara::nursery &n) {
+        auto bad = n.spawn([]() -> int { throw std::runtime_error("t"); });
+        EXPECT_THROW(bad.join(), std::runtime_error);
+        // The first error cancelled the scope: later spawns are skipped.
+        auto skipped = n.spawn([&] { after.fetch_add(1); });
+        EXPECT_TRUE(n.cancelled());
+        EXPECT_THROW(skipped.join(), kara::cancelled);
+      });
+      ADD_FAILURE() << "no exception";
+    } catch (const std::runtime_error &e) {
+      EXPECT_STREQ(e.what(), "t"); // the first error, at the scope's end
+    }
+    EXPECT_EQ(after.load(), 0);
+  });
+}
+
+TEST(LazySpawn, LongChainsOfTasksSpawningTasks) {
+  // A task that spawns its successor, 200 000 times: the lazy path's depth
+  // is bounded, so this neither overflows the stack nor runs out of order.
+  std::atomic<long> count{0};
+  struct step {
+    kara::nursery *n;
+    std::atomic<long> *count;
+    long left;
+    void operator()() const {
+      count->fetch_add(1, std::memory_order_relaxed);
+      if (left > 0)
+        n->spawn(step{n, count, left - 1});
+    }
+  };
+  auto h = kara::spawn([&] {
+    kara::scope([&](kara::nursery &n) { n.spawn(step{&n, &count, 200'000}); });
+  });
+  h.join();
+  EXPECT_EQ(count.load(), 200'001);
+}
+
+} // namespace
+
+namespace {
+// ---- a par called from outside the pool
+
+TEST(OutsidePar, NeverLosesIdleWorkersToTheIdleCounter) {
+  // Right after a par handed to the pool returns, the worker that ran it is
+  // about to look for work: the next par from main must still find it idle
+  // and go parallel (its branches run on workers), not run inline on main.
+  kara::par([] {}, [] {});
+  int inline_runs = 0;
+  for (int rep = 0; rep < 2000; ++rep) {
+    bool on_pool[2] = {false, false};
+    kara::par([&] { on_pool[0] = kara::detail::on_worker(); },
+              [&] { on_pool[1] = kara::detail::on_worker(); });
+    inline_runs += on_pool[0] ? 0 : 1;
+  }
+  EXPECT_EQ(inline_runs, 0);
+}
+} // namespace
