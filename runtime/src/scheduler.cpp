@@ -469,7 +469,6 @@ private:
 
   void run_worker(worker &w) {
     tls_worker = &w;
-    tls_inline_spawns = inline_spawn_depth;
     w.tid.store(static_cast<long>(::syscall(SYS_gettid)),
                 std::memory_order_release);
     w.wake.store(this_thread_parker(), std::memory_order_release);

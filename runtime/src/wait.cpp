@@ -8,13 +8,8 @@
 namespace kara::detail {
 namespace {
 
-// Blocking compensation: while a worker is parked in a runtime wait, the
-// scheduler may let another thread run its work. The current scheduler has
-// no such mechanism, so these are the hook's no-op form; re-point them at the
-// scheduler's compensation (and set KARA_DETAIL_WAIT_COMPENSATES) once it
-// exists.
-void runtime_wait_begin() noexcept {}
-void runtime_wait_end() noexcept {}
+// Blocking compensation: while a worker is parked in a runtime wait, its slot
+// goes to a spare thread at once (blocking_region in detail/scheduler.hpp).
 
 // Parks the calling thread until `c` is done, running nothing meanwhile.
 void park_until_done(completion &c) noexcept {
@@ -23,13 +18,9 @@ void park_until_done(completion &c) noexcept {
   if (!c.waiter().compare_exchange_strong(expected, me,
                                           std::memory_order_acq_rel))
     return; // already done: the waiter has a single owner
-  const bool worker = on_worker();
-  if (worker)
-    runtime_wait_begin();
+  blocking_region region; // a no-op off the compute pool
   while (!c.done())
     park(me); // spurious wake-ups (stale tokens) re-check
-  if (worker)
-    runtime_wait_end();
 }
 
 struct cancel_waker final : cancel_node {

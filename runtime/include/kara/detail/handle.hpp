@@ -11,29 +11,18 @@
 namespace kara {
 class nursery;
 
-namespace detail {
-struct inline_tag {};
-} // namespace detail
-
 /// Handle to a task of a `kara::scope` (from `nursery::spawn`). Dropping it
-/// is harmless: the scope still joins the task. Move-only. A task that ran at
-/// its spawn (no worker was idle) keeps its result in the handle itself.
+/// is harmless: the scope still joins the task. Move-only.
 template <class R> class task_handle {
 public:
   task_handle() noexcept = default;
   explicit task_handle(detail::task_state<R> *s) noexcept : state_(s) {}
-  explicit task_handle(detail::inline_tag) noexcept : ran_inline_(true) {}
   task_handle(task_handle &&o) noexcept
-      : state_(std::exchange(o.state_, nullptr)), value_(std::move(o.value_)),
-        error_(std::move(o.error_)),
-        ran_inline_(std::exchange(o.ran_inline_, false)) {}
+      : state_(std::exchange(o.state_, nullptr)) {}
   task_handle &operator=(task_handle &&o) noexcept {
     if (this != &o) {
       reset();
       state_ = std::exchange(o.state_, nullptr);
-      value_ = std::move(o.value_);
-      error_ = std::move(o.error_);
-      ran_inline_ = std::exchange(o.ran_inline_, false);
     }
     return *this;
   }
@@ -44,11 +33,6 @@ public:
   /// the wait runs other tasks. Call at most once for a non-void result.
   /// Thread safety: one joiner at a time. Example: `int v = h.join();`
   R join() {
-    if (ran_inline_) {
-      if (error_)
-        std::rethrow_exception(error_);
-      return value_.take();
-    }
     assert(state_ != nullptr && "join() on an empty handle");
     detail::wait(state_->done);
     if (state_->error)
@@ -63,23 +47,16 @@ public:
   }
   /// True once the task has finished. Thread-safe; one atomic load.
   bool done() const noexcept {
-    return ran_inline_ || (state_ != nullptr && state_->done.done());
+    return state_ != nullptr && state_->done.done();
   }
-  bool valid() const noexcept { return ran_inline_ || state_ != nullptr; }
+  bool valid() const noexcept { return state_ != nullptr; }
 
 protected:
   void reset() noexcept {
     if (state_ != nullptr)
       std::exchange(state_, nullptr)->release();
-    ran_inline_ = false;
   }
   detail::task_state<R> *state_ = nullptr;
-
-private:
-  friend class nursery;
-  detail::slot<R> value_;
-  std::exception_ptr error_;
-  bool ran_inline_ = false;
 };
 
 /// Owning handle from `kara::spawn` / `kara::spawn_blocking`: its destructor

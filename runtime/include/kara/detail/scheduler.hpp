@@ -82,12 +82,6 @@ struct alignas(64) idle_counter {
 };
 extern idle_counter g_idle;
 
-/// How many more tasks `nursery::spawn` may run at the spawn call on this
-/// thread (its lazy path): a fixed budget on compute workers, 0 elsewhere.
-/// Bounding it bounds the stack that chains of tasks spawning tasks use.
-inline thread_local int tls_inline_spawns = 0;
-constexpr int inline_spawn_depth = 32;
-
 /// True on a compute worker thread of the pool.
 bool on_worker() noexcept;
 /// Starts the pool if needed. Returns false once it has shut down (exit).

@@ -34,14 +34,12 @@ public:
   /// kara-tidy). Callable from the scope's body and from its tasks, from any
   /// thread, while the scope runs. If the scope is cancelled, the task is
   /// skipped (its `join()` throws `kara::cancelled`).
-  /// Lazy, like `par`: on a compute worker, when no worker is idle (nobody
-  /// could take the task), the task runs right here, before `spawn` returns,
-  /// and its result waits in the handle: no allocation, no atomic
-  /// read-modify-write (one relaxed load and a thread-local counter). So a
-  /// task must not wait for something its spawner does after `spawn` (a
-  /// producer spawned before its consumer): spawn such tasks with
-  /// `kara::spawn`, which always queues. Otherwise: one allocation, a
-  /// cancel-state registration and a lock-free deque push (~100-200 ns).
+  /// The task is always queued, never run inside `spawn`: it runs
+  /// concurrently with its spawner, so it may wait for something the spawner
+  /// does after `spawn` (a consumer spawned before its producer, a loop that
+  /// runs until `n.cancel()`). Cost: one allocation, a cancel-state
+  /// registration and a lock-free deque push (~100-200 ns); a joining worker
+  /// runs queued tasks itself, so a task nobody stole costs no thread switch.
   /// Example: `auto h = n.spawn([](int x) { return x * 2; }, 21);`
   template <class F, class... Args>
   auto spawn(F &&f, Args &&...args) -> task_handle<
@@ -49,10 +47,6 @@ public:
     static_assert(
         detail::check_spawn_args<Args...>(std::index_sequence_for<Args...>{}),
         "kara::spawn: arguments must be sendable");
-    if (KARA_LIKELY(detail::g_idle.value.load(std::memory_order_relaxed) ==
-                    0) &&
-        detail::tls_inline_spawns > 0)
-      return run_here(std::forward<F>(f), std::forward<Args>(args)...);
     return start<false>(std::forward<F>(f), std::forward<Args>(args)...);
   }
 
@@ -77,38 +71,6 @@ public:
 private:
   template <class Body> friend auto scope(Body &&body);
   friend struct detail::nursery_access;
-
-  /// The lazy path of `spawn`: the task runs now, as a task of this scope
-  /// (under its cancel state), with decay-copies of `f` and `args` as the
-  /// queued path would make.
-  template <class F, class... Args> auto run_here(F &&f, Args &&...args) {
-    using R = std::invoke_result_t<std::decay_t<F>, std::decay_t<Args>...>;
-    task_handle<R> h{detail::inline_tag{}};
-    if (core_.cs_.stop_requested()) {
-      h.error_ = std::make_exception_ptr(kara::cancelled());
-      return h;
-    }
-    --detail::tls_inline_spawns;
-    {
-      // From the body the scope's state is current already.
-      detail::cancel_state *saved = detail::current_ctx();
-      detail::set_current_ctx(&core_.cs_);
-      try {
-        h.value_.set_from([&]() -> R {
-          return std::invoke(std::decay_t<F>(std::forward<F>(f)),
-                             std::decay_t<Args>(std::forward<Args>(args))...);
-        });
-      } catch (const kara::cancelled &) {
-        h.error_ = std::current_exception(); // not an error of the scope
-      } catch (...) {
-        h.error_ = std::current_exception();
-        core_.report(h.error_);
-      }
-      detail::set_current_ctx(saved);
-    }
-    ++detail::tls_inline_spawns;
-    return h;
-  }
 
   explicit nursery(detail::cancel_state *parent) noexcept : core_(parent) {}
 

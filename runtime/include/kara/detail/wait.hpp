@@ -9,9 +9,9 @@
 // - `wait_mode::park` (mutex, channel, semaphore, ... , sleep_for): the thread
 //   parks and runs nothing nested, because a nested task could wait for
 //   something the parked frame below it holds (a lock, a channel slot) and
-//   deadlock. The scheduler's blocking compensation is told about the park
-//   (runtime_wait_begin/end in src/wait.cpp) so the worker is replaced while
-//   it is parked.
+//   deadlock. The park is a `blocking_region` (src/wait.cpp), so the
+//   scheduler's blocking compensation gives the worker's slot to a spare
+//   thread while it is parked.
 #ifndef KARA_DETAIL_WAIT_HPP
 #define KARA_DETAIL_WAIT_HPP
 
@@ -21,11 +21,10 @@
 
 #include <atomic>
 
-/// 1 once a parked worker is replaced by the scheduler's blocking
-/// compensation (after the scheduler rewrite is merged); 0 while a parked
-/// worker still holds its place. Tests that need the replacement check it.
+/// 1: a parked worker is replaced by the scheduler's blocking compensation.
+/// Tests that need the replacement check it.
 #ifndef KARA_DETAIL_WAIT_COMPENSATES
-#define KARA_DETAIL_WAIT_COMPENSATES 0
+#define KARA_DETAIL_WAIT_COMPENSATES 1
 #endif
 
 namespace kara {
