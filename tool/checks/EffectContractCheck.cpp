@@ -75,7 +75,12 @@ void EffectContractCheck::check(const MatchFinder::MatchResult &Result) {
           << FD << Entry.E.str() << Declared.Effects.str();
     explainEffect(*this, A, Body, Entry.E);
     const FunctionDecl *On = annotatedDeclaration(FD);
-    if (On && On->getLocation() != FD->getLocation())
+    if (On && On->getCanonicalDecl() != FD->getCanonicalDecl())
+      diag(On->getLocation(),
+           "the contract is inherited from the overridden %0, declared here",
+           DiagnosticIDs::Note)
+          << ("'" + EffectAnalysis::displayName(On) + "'");
+    else if (On && On->getLocation() != FD->getLocation())
       diag(On->getLocation(), "effects declared here", DiagnosticIDs::Note);
   }
 }
