@@ -1195,27 +1195,62 @@ EffectAnalysis::nonInferredSummary(const FunctionDecl *FD) {
   return B.finish(SummarySource::Unknown);
 }
 
+/// Every function reachable from Root through `CalleeAt(F, I)` (null past
+/// the last callee) that `Enter(F)` accepts as needing inference, callees
+/// first, found without recursion (call chains can be deep).
+template <typename EnterFn, typename CalleeFn>
+static std::vector<const FunctionDecl *>
+calleesFirst(const FunctionDecl *Root, EnterFn Enter, CalleeFn CalleeAt) {
+  std::vector<const FunctionDecl *> Order;
+  llvm::DenseSet<const FunctionDecl *> Seen;
+  std::vector<std::pair<const FunctionDecl *, std::size_t>> Stack;
+  auto Visit = [&](const FunctionDecl *F) {
+    if (F && Seen.insert(F).second && Enter(F))
+      Stack.push_back({F, 0});
+  };
+  Visit(Root);
+  while (!Stack.empty()) {
+    auto [F, Next] = Stack.back();
+    if (std::optional<const FunctionDecl *> Callee = CalleeAt(F, Next)) {
+      ++Stack.back().second;
+      Visit(*Callee);
+      continue;
+    }
+    Order.push_back(F);
+    Stack.pop_back();
+  }
+  return Order;
+}
+
+/// The cached per-body information of FD, built from its definition by
+/// `Build(Def, Info)` the first time (empty without a body).
+template <typename Info, typename BuildFn>
+static const Info &
+bodyInfo(llvm::DenseMap<const FunctionDecl *, std::unique_ptr<Info>> &Cache,
+         const FunctionDecl *FD, BuildFn Build) {
+  auto It = Cache.find(FD);
+  if (It != Cache.end())
+    return *It->second;
+  auto Result = std::make_unique<Info>();
+  const FunctionDecl *Def = nullptr;
+  if (FD->hasBody(Def) && Def->getBody())
+    Build(Def, *Result);
+  const Info &Ref = *Result;
+  Cache[FD] = std::move(Result);
+  return Ref;
+}
+
 const EffectAnalysis::LocalInfo &
 EffectAnalysis::localInfo(const FunctionDecl *FD) {
-  FD = canonical(FD);
-  auto It = LocalInfos.find(FD);
-  if (It != LocalInfos.end())
-    return *It->second;
-  auto Info = std::make_unique<LocalInfo>();
-  const FunctionDecl *Def = nullptr;
-  if (FD->hasBody(Def) && Def->getBody()) {
-    BodyCollector Collector(Def, DB, *Info);
-    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Def))
-      for (const CXXCtorInitializer *Init : Ctor->inits()) {
-        if (Init->isAnyMemberInitializer() && Init->getMember())
-          ; // initialising members of the object under construction
-        Collector.visit(Init->getInit());
-      }
-    Collector.visit(Def->getBody());
-  }
-  const LocalInfo &Ref = *Info;
-  LocalInfos[FD] = std::move(Info);
-  return Ref;
+  return bodyInfo(LocalInfos, canonical(FD),
+                  [&](const FunctionDecl *Def, LocalInfo &Info) {
+                    BodyCollector Collector(Def, DB, Info);
+                    // Initialisers of the object under construction.
+                    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Def))
+                      for (const CXXCtorInitializer *Init : Ctor->inits())
+                        Collector.visit(Init->getInit());
+                    Collector.visit(Def->getBody());
+                  });
 }
 
 /// Maps a callee's effect target into the caller at one call site.
@@ -1306,36 +1341,28 @@ void EffectAnalysis::inferComponent(const FunctionDecl *Root, View V) {
   // first, found without recursion (call chains can be deep). In the
   // observed view, annotated functions with a body are inferred too,
   // starting from their declared effects.
-  std::vector<const FunctionDecl *> Order;
   llvm::DenseMap<const FunctionDecl *, FunctionSummary> Contracts;
-  llvm::DenseSet<const FunctionDecl *> Seen;
-  std::vector<std::pair<const FunctionDecl *, std::size_t>> Stack;
   auto Enter = [&](const FunctionDecl *F) {
-    if (Final.count(F) || !Seen.insert(F).second)
-      return;
+    if (Final.count(F))
+      return false;
     if (std::optional<FunctionSummary> S = nonInferredSummary(F)) {
       if (V == View::Contract || S->Source != SummarySource::Declared ||
           !hasCheckableContract(F)) {
         Final[F] = std::move(*S);
-        return;
+        return false;
       }
       Contracts[F] = std::move(*S);
     }
-    Stack.push_back({F, 0});
+    return true;
   };
-  Enter(Root);
-  while (!Stack.empty()) {
-    auto &[F, Next] = Stack.back();
+  auto CalleeAt = [&](const FunctionDecl *F,
+                      std::size_t I) -> std::optional<const FunctionDecl *> {
     const LocalInfo &Info = localInfo(F);
-    if (Next < Info.Calls.size()) {
-      const CallSite &C = Info.Calls[Next++];
-      if (C.Callee)
-        Enter(C.Callee);
-      continue;
-    }
-    Order.push_back(F);
-    Stack.pop_back();
-  }
+    if (I >= Info.Calls.size())
+      return std::nullopt;
+    return Info.Calls[I].Callee; // null for indirect calls
+  };
+  std::vector<const FunctionDecl *> Order = calleesFirst(Root, Enter, CalleeAt);
 
   // Seed with empty summaries (or the declared ones) and iterate to the
   // least fixpoint; summaries only grow, and they are bounded by the
@@ -1350,8 +1377,7 @@ void EffectAnalysis::inferComponent(const FunctionDecl *Root, View V) {
   for (unsigned Round = 0; Changed; ++Round) {
     Changed = false;
     for (const FunctionDecl *F : Order) {
-      FunctionSummary S =
-          combine(F, localInfo(F), /*DropOwnLocals=*/true, V);
+      FunctionSummary S = combine(F, localInfo(F), /*DropOwnLocals=*/true, V);
       auto Contract = Contracts.find(F);
       if (Contract != Contracts.end()) {
         // The declared effects first, so that they keep their reasons.
@@ -1724,17 +1750,10 @@ EffectAnalysis::nonInferredThrowKind(const FunctionDecl *FD) {
 
 const EffectAnalysis::ThrowInfo &
 EffectAnalysis::throwInfo(const FunctionDecl *FD) {
-  FD = canonical(FD);
-  auto It = ThrowInfos.find(FD);
-  if (It != ThrowInfos.end())
-    return *It->second;
-  auto Info = std::make_unique<ThrowInfo>();
-  const FunctionDecl *Def = nullptr;
-  if (FD->hasBody(Def) && Def->getBody())
-    ThrowCollector(Ctx, *Info).visitFunction(Def);
-  const ThrowInfo &Ref = *Info;
-  ThrowInfos[FD] = std::move(Info);
-  return Ref;
+  return bodyInfo(ThrowInfos, canonical(FD),
+                  [&](const FunctionDecl *Def, ThrowInfo &Info) {
+                    ThrowCollector(Ctx, Info).visitFunction(Def);
+                  });
 }
 
 EffectAnalysis::ThrowKind EffectAnalysis::evaluate(const ThrowInfo &Info) {
@@ -1754,29 +1773,23 @@ void EffectAnalysis::inferThrowComponent(const FunctionDecl *Root) {
   // Like inferComponent: everything reachable that needs a body, callees
   // first, without recursion; then an optimistic fixpoint from `None`
   // (kinds only grow).
-  std::vector<const FunctionDecl *> Order;
-  llvm::DenseSet<const FunctionDecl *> Seen;
-  std::vector<std::pair<const FunctionDecl *, std::size_t>> Stack;
   auto Enter = [&](const FunctionDecl *F) {
-    if (ThrowKinds.count(F) || !Seen.insert(F).second)
-      return;
+    if (ThrowKinds.count(F))
+      return false;
     if (std::optional<ThrowKind> K = nonInferredThrowKind(F)) {
       ThrowKinds[F] = *K;
-      return;
+      return false;
     }
-    Stack.push_back({F, 0});
+    return true;
   };
-  Enter(Root);
-  while (!Stack.empty()) {
-    auto &[F, Next] = Stack.back();
+  auto CalleeAt = [&](const FunctionDecl *F,
+                      std::size_t I) -> std::optional<const FunctionDecl *> {
     const ThrowInfo &Info = throwInfo(F);
-    if (Next < Info.Calls.size()) {
-      Enter(Info.Calls[Next++].first);
-      continue;
-    }
-    Order.push_back(F);
-    Stack.pop_back();
-  }
+    if (I >= Info.Calls.size())
+      return std::nullopt;
+    return Info.Calls[I].first;
+  };
+  std::vector<const FunctionDecl *> Order = calleesFirst(Root, Enter, CalleeAt);
   for (const FunctionDecl *F : Order)
     ThrowKinds[F] = ThrowKind::None;
   for (bool Changed = true; Changed;) {
