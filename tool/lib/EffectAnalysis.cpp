@@ -6,6 +6,7 @@
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/ExprConcepts.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/Basic/Builtins.h"
@@ -41,8 +42,90 @@ bool isPointerLikeClass(QualType T) {
   return false;
 }
 
+/// Class templates of the standard library that own what their member
+/// functions return references, pointers and iterators into; streams, whose
+/// members return the stream itself.
+bool isOwningStdTemplate(const CXXRecordDecl *RD) {
+  const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD);
+  if (!Spec || !RD->isInStdNamespace())
+    return false;
+  static const llvm::StringRef Owning[] = {"array",
+                                           "basic_fstream",
+                                           "basic_ifstream",
+                                           "basic_ios",
+                                           "basic_iostream",
+                                           "basic_istream",
+                                           "basic_istringstream",
+                                           "basic_ofstream",
+                                           "basic_ostream",
+                                           "basic_ostringstream",
+                                           "basic_string",
+                                           "basic_stringstream",
+                                           "bitset",
+                                           "deque",
+                                           "forward_list",
+                                           "list",
+                                           "map",
+                                           "multimap",
+                                           "multiset",
+                                           "optional",
+                                           "priority_queue",
+                                           "queue",
+                                           "set",
+                                           "stack",
+                                           "unique_ptr",
+                                           "unordered_map",
+                                           "unordered_multimap",
+                                           "unordered_multiset",
+                                           "unordered_set",
+                                           "valarray",
+                                           "variant",
+                                           "vector"};
+  return llvm::is_contained(Owning, Spec->getSpecializedTemplate()->getName());
+}
+
+/// True if an object of type T holds no pointer or reference, directly or
+/// in its members and bases (owning standard containers and unique_ptr
+/// aside): what its member functions return references or pointers to is
+/// part of the object. Other classes (iterators, views, shared_ptr, classes
+/// with reference or pointer members) are handles to storage they do not
+/// own. `Budget` bounds the walk over wide classes; running out answers no.
+bool isSelfContained(QualType T, unsigned &Budget) {
+  if (Budget == 0)
+    return false;
+  --Budget;
+  T = T.getCanonicalType();
+  while (const auto *AT = dyn_cast<ArrayType>(T.getTypePtr()))
+    T = AT->getElementType().getCanonicalType();
+  if (T->isReferenceType() || T->isPointerType() || T->isBlockPointerType())
+    return false;
+  const auto *RD = T->getAsCXXRecordDecl();
+  if (!RD)
+    return true;
+  if (isOwningStdTemplate(RD))
+    return true;
+  if (!RD->hasDefinition())
+    return false;
+  for (const CXXBaseSpecifier &B : RD->bases())
+    if (!isSelfContained(B.getType(), Budget))
+      return false;
+  for (const FieldDecl *F : RD->fields())
+    if (!isSelfContained(F->getType(), Budget))
+      return false;
+  return true;
+}
+
+/// A class type whose objects refer to storage they do not own.
+bool isHandleClass(QualType T) {
+  T = T.getNonReferenceType();
+  if (!T->getAsCXXRecordDecl())
+    return false;
+  unsigned Budget = 256;
+  return !isSelfContained(T, Budget);
+}
+
 bool isPointerLike(QualType T) {
-  return T->isPointerType() || isPointerLikeClass(T);
+  return T->isPointerType() || isPointerLikeClass(T) || isHandleClass(T);
 }
 
 const FunctionDecl *canonical(const FunctionDecl *FD) {
@@ -52,6 +135,27 @@ const FunctionDecl *canonical(const FunctionDecl *FD) {
 const FunctionDecl *owningFunction(const VarDecl *V) {
   const DeclContext *DC = V->getParentFunctionOrMethod();
   return DC ? canonical(dyn_cast<FunctionDecl>(DC)) : nullptr;
+}
+
+/// True if a call of the virtual MD by CE calls exactly MD.
+bool isDevirtualized(const CallExpr *CE, const CXXMethodDecl *MD) {
+  if (MD->hasAttr<FinalAttr>() || MD->getParent()->hasAttr<FinalAttr>())
+    return true;
+  const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE);
+  if (!MCE)
+    return false;
+  const auto *ME = dyn_cast<MemberExpr>(MCE->getCallee()->IgnoreParens());
+  if (!ME)
+    return false;
+  if (ME->hasQualifier())
+    return true; // Base::f() calls exactly that function
+  if (ME->isArrow())
+    return false;
+  // An object (not a reference) has a known dynamic type.
+  const Expr *Base = ME->getBase()->IgnoreParenImpCasts();
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(Base))
+    return !DRE->getDecl()->getType()->isReferenceType();
+  return Base->isPRValue();
 }
 
 bool isImmutableGlobal(const VarDecl *V) {
@@ -154,6 +258,10 @@ public:
       const auto *Field = dyn_cast<FieldDecl>(Member);
       if (!Base || !Field)
         return Base;
+      // A reference member designates its referent, which the object does
+      // not own: two objects may refer to the same one.
+      if (Field->getType()->isReferenceType())
+        return Target::unknown();
       // Bit-fields share a memory location with their neighbours, union
       // members overlap: both stand for the whole object.
       if (Field->isBitField() || Field->getParent()->isUnion() ||
@@ -289,8 +397,11 @@ public:
     }
     if (const auto *CE = dyn_cast<CallExpr>(E))
       return referentOfCall(CE, Depth);
-    if (E->isGLValue() && isPointerLikeClass(E->getType()))
+    if (E->isGLValue() && isHandleClass(E->getType()))
       return pointeeOfStored(E, Depth + 1);
+    // unique_ptr, optional: what they point to is theirs.
+    if (E->isGLValue() && isPointerLikeClass(E->getType()))
+      return designate(E, Depth + 1);
     return Target::unknown();
   }
 
@@ -420,9 +531,29 @@ private:
   std::optional<Target> argumentTarget(QualType ParamType, const Expr *Arg) {
     if (ParamType->isReferenceType())
       return designate(Arg);
-    if (ParamType->isPointerType() || isPointerLikeClass(ParamType))
+    if (isPointerLike(ParamType))
       return pointee(Arg);
     return std::nullopt; // a copy: its reads are visited at the call site
+  }
+
+  /// Per parameter, the targets its argument may be bound to: one, or one
+  /// per arm of a conditional (`c ? a : b`), which a single target could
+  /// only describe as `unknown`.
+  using ArgumentAlternatives = std::vector<std::vector<std::optional<Target>>>;
+  std::vector<std::optional<Target>> argumentAlternatives(QualType ParamType,
+                                                          const Expr *Arg,
+                                                          unsigned Depth = 0) {
+    const auto *CO = dyn_cast<AbstractConditionalOperator>(Arg->IgnoreParens());
+    bool ByReference = ParamType->isReferenceType();
+    if (!CO || Depth > 2 || (ByReference && !CO->isGLValue()) ||
+        (!ByReference && !isPointerLike(ParamType)))
+      return {argumentTarget(ParamType, Arg)};
+    std::vector<std::optional<Target>> Result =
+        argumentAlternatives(ParamType, CO->getTrueExpr(), Depth + 1);
+    for (std::optional<Target> &T :
+         argumentAlternatives(ParamType, CO->getFalseExpr(), Depth + 1))
+      Result.push_back(std::move(T));
+    return Result;
   }
 
   void visitArgument(QualType ParamType, const Expr *Arg) {
@@ -465,13 +596,13 @@ private:
         visitLValue(ObjectExpr);
     }
 
-    std::vector<std::optional<Target>> Args;
+    ArgumentAlternatives Args;
     for (unsigned I = FirstArg; I < CE->getNumArgs(); ++I) {
       const Expr *Arg = CE->getArg(I);
       unsigned ParamIndex = I - FirstArg;
       if (Callee && ParamIndex < Callee->getNumParams()) {
         QualType PT = Callee->getParamDecl(ParamIndex)->getType();
-        Args.push_back(argumentTarget(PT, Arg));
+        Args.push_back(argumentAlternatives(PT, Arg));
         visitArgument(PT, Arg);
       } else {
         visit(Arg); // variadic: read by value
@@ -490,45 +621,24 @@ private:
                                          "' (its overriders are not known)");
       return;
     }
-    addCall(Callee, HasThis, ThisArg, std::move(Args), CE->getBeginLoc());
+    addCalls(Callee, HasThis, ThisArg, Args, CE->getBeginLoc());
   }
 
   void visitConstruct(const CXXConstructExpr *CE) {
     const CXXConstructorDecl *Ctor = CE->getConstructor();
-    std::vector<std::optional<Target>> Args;
+    ArgumentAlternatives Args;
     for (unsigned I = 0; I < CE->getNumArgs(); ++I) {
       const Expr *Arg = CE->getArg(I);
       if (I < Ctor->getNumParams()) {
         QualType PT = Ctor->getParamDecl(I)->getType();
-        Args.push_back(argumentTarget(PT, Arg));
+        Args.push_back(argumentAlternatives(PT, Arg));
         visitArgument(PT, Arg);
       } else {
         visit(Arg);
       }
     }
     // The object under construction is not visible to anyone else yet.
-    addCall(Ctor, /*HasThis=*/true, std::nullopt, std::move(Args),
-            CE->getBeginLoc());
-  }
-
-  static bool isDevirtualized(const CallExpr *CE, const CXXMethodDecl *MD) {
-    if (MD->hasAttr<FinalAttr>() || MD->getParent()->hasAttr<FinalAttr>())
-      return true;
-    const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE);
-    if (!MCE)
-      return false;
-    const auto *ME = dyn_cast<MemberExpr>(MCE->getCallee()->IgnoreParens());
-    if (!ME)
-      return false;
-    if (ME->hasQualifier())
-      return true; // Base::f() calls exactly that function
-    if (ME->isArrow())
-      return false;
-    // An object (not a reference) has a known dynamic type.
-    const Expr *Base = ME->getBase()->IgnoreParenImpCasts();
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(Base))
-      return !DRE->getDecl()->getType()->isReferenceType();
-    return Base->isPRValue();
+    addCalls(Ctor, /*HasThis=*/true, std::nullopt, Args, CE->getBeginLoc());
   }
 
   std::optional<Target> varTarget(const VarDecl *V, unsigned Depth) {
@@ -678,23 +788,62 @@ private:
     bool Found = false;
   };
 
+  /// What a reference, pointer or iterator returned by a member function of
+  /// `Object` refers to: into the object, unless its class is a handle
+  /// (iterator, view, class with pointer or reference members), whose
+  /// results refer to what it points to.
+  std::optional<Target> referentInObject(const Expr *Object, bool IsArrow,
+                                         const FunctionDecl *Method,
+                                         unsigned Depth) {
+    // The most derived type: shared_ptr's operator* is a member of an
+    // empty base.
+    QualType T = Object->IgnoreParenImpCasts()->getType();
+    if (IsArrow)
+      T = T->getPointeeType();
+    if (!isHandleClass(T) || returnsOwnMember(Method))
+      return IsArrow ? pointee(Object, Depth + 1)
+                     : designate(Object, Depth + 1);
+    if (IsArrow)
+      return Target::unknown(); // a handle loaded from memory
+    return pointee(Object, Depth + 1);
+  }
+
+  /// True for an accessor whose body is `return member;` (an iterator's
+  /// base()): its result is part of the object even for a handle.
+  static bool returnsOwnMember(const FunctionDecl *Method) {
+    const FunctionDecl *Def = nullptr;
+    if (!Method || !Method->hasBody(Def))
+      return false;
+    const auto *Body = dyn_cast_or_null<CompoundStmt>(Def->getBody());
+    if (!Body || Body->size() != 1)
+      return false;
+    const auto *Ret = dyn_cast<ReturnStmt>(Body->body_front());
+    const Expr *Value = Ret ? Ret->getRetValue() : nullptr;
+    if (!Value || !Def->getReturnType()->isReferenceType())
+      return false;
+    const auto *ME = dyn_cast<MemberExpr>(Value->IgnoreParenImpCasts());
+    const auto *Field = ME ? dyn_cast<FieldDecl>(ME->getMemberDecl()) : nullptr;
+    return Field && !Field->getType()->isReferenceType() &&
+           isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts());
+  }
+
   /// A call returning a reference, pointer or iterator: assumed to refer
   /// into the object it was called on, or into its first reference or
-  /// pointer argument (SPEC-level assumption, see docs/effects.md).
+  /// pointer argument (SPEC-level assumption, see docs/effects.md); for
+  /// handles, into what they refer to.
   std::optional<Target> referentOfCall(const CallExpr *CE, unsigned Depth) {
     const FunctionDecl *Callee = CE->getDirectCallee();
     if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE)) {
       const Expr *Object = MCE->getImplicitObjectArgument();
       const auto *ME = dyn_cast<MemberExpr>(MCE->getCallee()->IgnoreParens());
       if (Object)
-        return ME && ME->isArrow() ? pointee(Object, Depth + 1)
-                                   : designate(Object, Depth + 1);
+        return referentInObject(Object, ME && ME->isArrow(), Callee, Depth);
       return Target::unknown();
     }
     const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Callee);
     if (isa<CXXOperatorCallExpr>(CE) && Method && !Method->isStatic() &&
         CE->getNumArgs())
-      return designate(CE->getArg(0), Depth + 1);
+      return referentInObject(CE->getArg(0), /*IsArrow=*/false, Callee, Depth);
     if (!Callee)
       return Target::unknown();
     unsigned First = isa<CXXOperatorCallExpr>(CE) && Method ? 1 : 0;
@@ -704,7 +853,9 @@ private:
         break;
       QualType PT = Callee->getParamDecl(P)->getType();
       if (PT->isReferenceType())
-        return designate(CE->getArg(I), Depth + 1);
+        return isHandleClass(CE->getArg(I)->IgnoreParenImpCasts()->getType())
+                   ? pointee(CE->getArg(I), Depth + 1)
+                   : designate(CE->getArg(I), Depth + 1);
       if (isPointerLike(PT))
         return pointee(CE->getArg(I), Depth + 1);
     }
@@ -735,15 +886,38 @@ private:
     Out.Accesses.push_back({std::move(E), std::move(R)});
   }
 
+  /// What an access to `At` touches, for notes.
+  static std::string accessed(const Target &T, const Expr *At) {
+    if (!T.isUnknown())
+      return T.str();
+    // Name the reference member the access goes through, if any.
+    for (const Expr *E = At->IgnoreParenImpCasts(); E;) {
+      if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+        if (const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl());
+            F && F->getType()->isReferenceType())
+          return "unknown (through the reference member '" +
+                 F->getNameAsString() + "')";
+        E = ME->getBase()->IgnoreParenImpCasts();
+        continue;
+      }
+      if (const auto *ASE = dyn_cast<ArraySubscriptExpr>(E)) {
+        E = ASE->getBase()->IgnoreParenImpCasts();
+        continue;
+      }
+      break;
+    }
+    return "unknown (through a pointer or reference the analysis cannot "
+           "follow)";
+  }
   void addRead(const std::optional<Target> &T, const Expr *At) {
     if (T)
       addAccess(Effect::read(*T), At->getExprLoc(), Reason::Kind::Access,
-                "reads " + T->str());
+                "reads " + accessed(*T, At));
   }
   void addWrite(const std::optional<Target> &T, const Expr *At) {
     if (T)
       addAccess(Effect::write(*T), At->getExprLoc(), Reason::Kind::Access,
-                "writes " + T->str());
+                "writes " + accessed(*T, At));
   }
 
   void addIndirect(SourceLocation Loc, std::string What) {
@@ -752,6 +926,35 @@ private:
     C.IndirectWhat = std::move(What);
     C.Loc = Loc;
     Out.Calls.push_back(std::move(C));
+  }
+
+  /// One call site per combination of alternatives (the call does one of
+  /// them); beyond a few combinations, each parameter's alternatives merge.
+  void addCalls(const FunctionDecl *Callee, bool HasThis,
+                std::optional<Target> ThisArg, const ArgumentAlternatives &Alts,
+                SourceLocation Loc) {
+    std::size_t Combinations = 1;
+    for (const auto &A : Alts)
+      Combinations *= std::max<std::size_t>(A.size(), 1);
+    if (Combinations > 8) {
+      std::vector<std::optional<Target>> Args;
+      for (const auto &A : Alts) {
+        std::optional<Target> M;
+        for (const std::optional<Target> &T : A)
+          M = merge(M, T);
+        Args.push_back(M);
+      }
+      return addCall(Callee, HasThis, ThisArg, std::move(Args), Loc);
+    }
+    for (std::size_t N = 0; N < Combinations; ++N) {
+      std::vector<std::optional<Target>> Args;
+      std::size_t Rest = N;
+      for (const auto &A : Alts) {
+        Args.push_back(A.empty() ? std::nullopt : A[Rest % A.size()]);
+        Rest /= std::max<std::size_t>(A.size(), 1);
+      }
+      addCall(Callee, HasThis, ThisArg, std::move(Args), Loc);
+    }
   }
 
   void addCall(const FunctionDecl *Callee, bool HasThis,
@@ -995,27 +1198,62 @@ EffectAnalysis::nonInferredSummary(const FunctionDecl *FD) {
   return B.finish(SummarySource::Unknown);
 }
 
+/// Every function reachable from Root through `CalleeAt(F, I)` (null past
+/// the last callee) that `Enter(F)` accepts as needing inference, callees
+/// first, found without recursion (call chains can be deep).
+template <typename EnterFn, typename CalleeFn>
+static std::vector<const FunctionDecl *>
+calleesFirst(const FunctionDecl *Root, EnterFn Enter, CalleeFn CalleeAt) {
+  std::vector<const FunctionDecl *> Order;
+  llvm::DenseSet<const FunctionDecl *> Seen;
+  std::vector<std::pair<const FunctionDecl *, std::size_t>> Stack;
+  auto Visit = [&](const FunctionDecl *F) {
+    if (F && Seen.insert(F).second && Enter(F))
+      Stack.push_back({F, 0});
+  };
+  Visit(Root);
+  while (!Stack.empty()) {
+    auto [F, Next] = Stack.back();
+    if (std::optional<const FunctionDecl *> Callee = CalleeAt(F, Next)) {
+      ++Stack.back().second;
+      Visit(*Callee);
+      continue;
+    }
+    Order.push_back(F);
+    Stack.pop_back();
+  }
+  return Order;
+}
+
+/// The cached per-body information of FD, built from its definition by
+/// `Build(Def, Info)` the first time (empty without a body).
+template <typename Info, typename BuildFn>
+static const Info &
+bodyInfo(llvm::DenseMap<const FunctionDecl *, std::unique_ptr<Info>> &Cache,
+         const FunctionDecl *FD, BuildFn Build) {
+  auto It = Cache.find(FD);
+  if (It != Cache.end())
+    return *It->second;
+  auto Result = std::make_unique<Info>();
+  const FunctionDecl *Def = nullptr;
+  if (FD->hasBody(Def) && Def->getBody())
+    Build(Def, *Result);
+  const Info &Ref = *Result;
+  Cache[FD] = std::move(Result);
+  return Ref;
+}
+
 const EffectAnalysis::LocalInfo &
 EffectAnalysis::localInfo(const FunctionDecl *FD) {
-  FD = canonical(FD);
-  auto It = LocalInfos.find(FD);
-  if (It != LocalInfos.end())
-    return *It->second;
-  auto Info = std::make_unique<LocalInfo>();
-  const FunctionDecl *Def = nullptr;
-  if (FD->hasBody(Def) && Def->getBody()) {
-    BodyCollector Collector(Def, DB, *Info);
-    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Def))
-      for (const CXXCtorInitializer *Init : Ctor->inits()) {
-        if (Init->isAnyMemberInitializer() && Init->getMember())
-          ; // initialising members of the object under construction
-        Collector.visit(Init->getInit());
-      }
-    Collector.visit(Def->getBody());
-  }
-  const LocalInfo &Ref = *Info;
-  LocalInfos[FD] = std::move(Info);
-  return Ref;
+  return bodyInfo(LocalInfos, canonical(FD),
+                  [&](const FunctionDecl *Def, LocalInfo &Info) {
+                    BodyCollector Collector(Def, DB, Info);
+                    // Initialisers of the object under construction.
+                    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Def))
+                      for (const CXXCtorInitializer *Init : Ctor->inits())
+                        Collector.visit(Init->getInit());
+                    Collector.visit(Def->getBody());
+                  });
 }
 
 /// Maps a callee's effect target into the caller at one call site.
@@ -1051,7 +1289,7 @@ static std::optional<Target> mapToCaller(const Target &T, const CallSite &C,
 
 FunctionSummary EffectAnalysis::combine(const FunctionDecl *FD,
                                         const LocalInfo &Info,
-                                        bool DropOwnLocals) {
+                                        bool DropOwnLocals, View V) {
   FD = canonical(FD);
   SummaryBuilder B;
   auto Keep = [&](const Target &T) {
@@ -1072,11 +1310,11 @@ FunctionSummary EffectAnalysis::combine(const FunctionDecl *FD,
       continue;
     }
     const FunctionSummary *Callee = nullptr;
-    auto Done = Final.find(C.Callee);
-    if (Done != Final.end())
+    auto Done = Final[unsigned(V)].find(C.Callee);
+    if (Done != Final[unsigned(V)].end())
       Callee = &Done->second;
     else
-      Callee = &summaryOf(C.Callee);
+      Callee = &summaryIn(V, C.Callee);
     for (const EffectEntry &Entry : Callee->Entries) {
       std::optional<Target> Mapped = mapToCaller(Entry.E.On, C, FD);
       if (!Mapped || !Keep(*Mapped))
@@ -1092,44 +1330,69 @@ FunctionSummary EffectAnalysis::combine(const FunctionDecl *FD,
   return B.finish(SummarySource::Inferred);
 }
 
-void EffectAnalysis::inferComponent(const FunctionDecl *Root) {
-  // Everything reachable from Root that still needs inference, callees
-  // first, found without recursion (call chains can be deep).
-  std::vector<const FunctionDecl *> Order;
-  llvm::DenseSet<const FunctionDecl *> Seen;
-  std::vector<std::pair<const FunctionDecl *, std::size_t>> Stack;
-  auto Enter = [&](const FunctionDecl *F) {
-    if (Final.count(F) || !Seen.insert(F).second)
-      return;
-    if (std::optional<FunctionSummary> S = nonInferredSummary(F)) {
-      Final[F] = std::move(*S);
-      return;
-    }
-    Stack.push_back({F, 0});
-  };
-  Enter(Root);
-  while (!Stack.empty()) {
-    auto &[F, Next] = Stack.back();
-    const LocalInfo &Info = localInfo(F);
-    if (Next < Info.Calls.size()) {
-      const CallSite &C = Info.Calls[Next++];
-      if (C.Callee)
-        Enter(C.Callee);
-      continue;
-    }
-    Order.push_back(F);
-    Stack.pop_back();
-  }
+/// True if FD carries kara annotations and its body is here: in the
+/// observed view its summary also holds what the body does beyond them.
+static bool hasCheckableContract(const FunctionDecl *FD) {
+  const FunctionDecl *Def = nullptr;
+  return declaredEffects(FD) && FD->hasBody(Def) && Def->getBody() &&
+         !Def->isDependentContext() && !Def->isInvalidDecl();
+}
 
-  // Seed with empty summaries and iterate to the least fixpoint; summaries
-  // only grow, and they are bounded by the targets in the component.
-  for (const FunctionDecl *F : Order)
-    Final[F] = FunctionSummary{SummarySource::Inferred, {}, {}, {}};
+void EffectAnalysis::inferComponent(const FunctionDecl *Root, View V) {
+  auto &Final = this->Final[unsigned(V)];
+  // Everything reachable from Root that still needs inference, callees
+  // first, found without recursion (call chains can be deep). In the
+  // observed view, annotated functions with a body are inferred too,
+  // starting from their declared effects.
+  llvm::DenseMap<const FunctionDecl *, FunctionSummary> Contracts;
+  auto Enter = [&](const FunctionDecl *F) {
+    if (Final.count(F))
+      return false;
+    if (std::optional<FunctionSummary> S = nonInferredSummary(F)) {
+      if (V == View::Contract || S->Source != SummarySource::Declared ||
+          !hasCheckableContract(F)) {
+        Final[F] = std::move(*S);
+        return false;
+      }
+      Contracts[F] = std::move(*S);
+    }
+    return true;
+  };
+  auto CalleeAt = [&](const FunctionDecl *F,
+                      std::size_t I) -> std::optional<const FunctionDecl *> {
+    const LocalInfo &Info = localInfo(F);
+    if (I >= Info.Calls.size())
+      return std::nullopt;
+    return Info.Calls[I].Callee; // null for indirect calls
+  };
+  std::vector<const FunctionDecl *> Order = calleesFirst(Root, Enter, CalleeAt);
+
+  // Seed with empty summaries (or the declared ones) and iterate to the
+  // least fixpoint; summaries only grow, and they are bounded by the
+  // targets in the component.
+  for (const FunctionDecl *F : Order) {
+    auto Contract = Contracts.find(F);
+    Final[F] = Contract != Contracts.end()
+                   ? Contract->second
+                   : FunctionSummary{SummarySource::Inferred, {}, {}, {}};
+  }
   bool Changed = true;
   for (unsigned Round = 0; Changed; ++Round) {
     Changed = false;
     for (const FunctionDecl *F : Order) {
-      FunctionSummary S = combine(F, localInfo(F), /*DropOwnLocals=*/true);
+      FunctionSummary S = combine(F, localInfo(F), /*DropOwnLocals=*/true, V);
+      auto Contract = Contracts.find(F);
+      if (Contract != Contracts.end()) {
+        // The declared effects first, so that they keep their reasons.
+        SummaryBuilder B;
+        for (const EffectEntry &E : Contract->second.Entries)
+          B.add(E.E, E.Why);
+        for (const EffectEntry &E : S.Entries)
+          if (!isa<CXXConstructorDecl>(F) ||
+              E.E.On.TargetKind != Target::Kind::This)
+            B.add(E.E, E.Why);
+        S = B.finish(SummarySource::Declared);
+      }
       if (!(S.Effects == Final[F].Effects)) {
         Final[F] = std::move(S);
         Changed = true;
@@ -1149,17 +1412,27 @@ void EffectAnalysis::inferComponent(const FunctionDecl *Root) {
   }
 }
 
-const FunctionSummary &EffectAnalysis::summaryOf(const FunctionDecl *FD) {
+const FunctionSummary &EffectAnalysis::summaryIn(View V,
+                                                 const FunctionDecl *FD) {
   FD = canonical(FD);
-  auto It = Final.find(FD);
-  if (It != Final.end())
+  auto It = Final[unsigned(V)].find(FD);
+  if (It != Final[unsigned(V)].end())
     return It->second;
-  inferComponent(FD);
-  return Final[FD];
+  inferComponent(FD, V);
+  return Final[unsigned(V)][FD];
+}
+
+const FunctionSummary &EffectAnalysis::summaryOf(const FunctionDecl *FD) {
+  return summaryIn(View::Observed, FD);
+}
+
+const FunctionSummary &
+EffectAnalysis::contractSummaryOf(const FunctionDecl *FD) {
+  return summaryIn(View::Contract, FD);
 }
 
 FunctionSummary EffectAnalysis::bodyEffects(const FunctionDecl *FD) {
-  return combine(FD, localInfo(FD), /*DropOwnLocals=*/true);
+  return combine(FD, localInfo(FD), /*DropOwnLocals=*/true, View::Contract);
 }
 
 std::vector<EffectEntry>
@@ -1167,8 +1440,390 @@ EffectAnalysis::statementEffects(const Stmt *S, const FunctionDecl *Context) {
   LocalInfo Info;
   BodyCollector Collector(Context, DB, Info);
   Collector.visit(S);
-  FunctionSummary Summary = combine(Context, Info, /*DropOwnLocals=*/false);
+  FunctionSummary Summary =
+      combine(Context, Info, /*DropOwnLocals=*/false, View::Observed);
   return Summary.Entries;
+}
+
+//===----------------------------------------------------------------------===//
+// Contracts
+//===----------------------------------------------------------------------===//
+
+std::vector<EffectEntry>
+EffectAnalysis::undeclaredEffects(const FunctionDecl *FD) {
+  const FunctionDecl *Def = nullptr;
+  if (!FD || !declaredEffects(FD) || !FD->hasBody(Def) || !Def->getBody() ||
+      Def->isDependentContext() || Def->isInvalidDecl())
+    return {};
+  const FunctionSummary &Declared = contractSummaryOf(Def);
+  FunctionSummary Body = bodyEffects(Def);
+  std::vector<EffectEntry> Result;
+  for (EffectEntry &Entry : Body.Entries) {
+    if (Declared.Effects.covers(Entry.E))
+      continue;
+    // The object under construction is the constructor's own until it
+    // returns: callers never see those effects.
+    if (isa<CXXConstructorDecl>(Def) &&
+        Entry.E.On.TargetKind == Target::Kind::This)
+      continue;
+    Result.push_back(std::move(Entry));
+  }
+  return Result;
+}
+
+bool EffectAnalysis::contractBroken(const FunctionDecl *FD) {
+  if (!FD)
+    return false;
+  FD = canonical(FD);
+  auto It = BrokenContracts.find(FD);
+  if (It != BrokenContracts.end())
+    return It->second;
+  bool Broken = !undeclaredEffects(FD).empty();
+  BrokenContracts[FD] = Broken;
+  return Broken;
+}
+
+//===----------------------------------------------------------------------===//
+// Exceptions
+//===----------------------------------------------------------------------===//
+
+namespace {
+using ThrowKind = EffectAnalysis::ThrowKind;
+
+/// Which exceptions the enclosing try-blocks of an expression catch.
+enum class Caught : unsigned char { Nothing, AllocationFailure, Everything };
+
+ThrowKind maxKind(ThrowKind A, ThrowKind B) { return A < B ? B : A; }
+
+ThrowKind filtered(ThrowKind K, Caught C) {
+  if (C == Caught::Everything ||
+      (C == Caught::AllocationFailure && K == ThrowKind::Allocation))
+    return ThrowKind::None;
+  return K;
+}
+
+/// True if the type of a function (or a pointer, reference or member
+/// pointer to one) says it never throws.
+bool nothrowType(QualType T) {
+  if (T.isNull())
+    return false;
+  if (const auto *MPT = T->getAs<MemberPointerType>())
+    T = MPT->getPointeeType();
+  else if (T->isPointerType() || T->isReferenceType())
+    T = T->getPointeeType();
+  const auto *Proto = T->getAs<FunctionProtoType>();
+  return Proto && Proto->canThrow() == CT_Cannot;
+}
+
+/// What the handlers of a try statement catch, as far as this analysis
+/// distinguishes: catch (...), or a handler for std::bad_alloc or one of its
+/// bases (std::exception), which catches allocation failure.
+Caught caughtBy(const CXXTryStmt *Try) {
+  Caught Result = Caught::Nothing;
+  for (unsigned I = 0; I < Try->getNumHandlers(); ++I) {
+    const CXXCatchStmt *H = Try->getHandler(I);
+    if (!H->getExceptionDecl())
+      return Caught::Everything;
+    QualType T = H->getCaughtType().getNonReferenceType();
+    const auto *RD = T->getAsCXXRecordDecl();
+    if (!RD || !RD->getIdentifier() || !RD->isInStdNamespace())
+      continue;
+    if (RD->getName() == "exception" || RD->getName() == "bad_alloc")
+      Result = Caught::AllocationFailure;
+  }
+  return Result;
+}
+
+const CXXDestructorDecl *nonTrivialDestructor(QualType T) {
+  T = T.getCanonicalType();
+  while (const auto *AT = dyn_cast<ArrayType>(T.getTypePtr()))
+    T = AT->getElementType().getCanonicalType();
+  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition() || RD->hasTrivialDestructor())
+    return nullptr;
+  return RD->getDestructor();
+}
+} // namespace
+
+struct EffectAnalysis::ThrowInfo {
+  /// What the body throws by itself (throw-expressions, dynamic_cast, ...).
+  ThrowKind Local = ThrowKind::None;
+  /// Functions it calls, with what the try-blocks around each call catch.
+  std::vector<std::pair<const FunctionDecl *, Caught>> Calls;
+};
+
+namespace {
+/// Collects what a body or a statement may throw by itself and which
+/// functions it calls, following the evaluated parts of the code only.
+class ThrowCollector {
+public:
+  ThrowCollector(ASTContext &Ctx, EffectAnalysis::ThrowInfo &Out)
+      : Ctx(Ctx), Out(Out) {}
+
+  void visitFunction(const FunctionDecl *Def) {
+    const Stmt *Body = Def->getBody();
+    bool SpecialMember =
+        isa<CXXConstructorDecl>(Def) || isa<CXXDestructorDecl>(Def);
+    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Def))
+      for (const CXXCtorInitializer *Init : Ctor->inits())
+        visit(Init->getInit());
+    if (const auto *Dtor = dyn_cast<CXXDestructorDecl>(Def)) {
+      // Members and bases are destroyed after the body.
+      const CXXRecordDecl *RD = Dtor->getParent();
+      for (const FieldDecl *F : RD->fields())
+        if (const CXXDestructorDecl *D = nonTrivialDestructor(F->getType()))
+          call(D);
+      for (const CXXBaseSpecifier &B : RD->bases())
+        if (const CXXDestructorDecl *D = nonTrivialDestructor(B.getType()))
+          call(D);
+    }
+    // The handlers of a constructor's or destructor's function-try-block
+    // rethrow when they end: they catch nothing.
+    if (const auto *Try = dyn_cast_or_null<CXXTryStmt>(Body);
+        Try && SpecialMember) {
+      visit(Try->getTryBlock());
+      for (unsigned I = 0; I < Try->getNumHandlers(); ++I)
+        visit(Try->getHandler(I)->getHandlerBlock());
+      return;
+    }
+    visit(Body);
+  }
+
+  void visit(const Stmt *S) {
+    if (!S)
+      return;
+    if (const auto *Try = dyn_cast<CXXTryStmt>(S)) {
+      Caught Outer = Within;
+      Within = std::max(Within, caughtBy(Try));
+      visit(Try->getTryBlock());
+      Within = Outer;
+      for (unsigned I = 0; I < Try->getNumHandlers(); ++I)
+        visit(Try->getHandler(I)->getHandlerBlock());
+      return;
+    }
+    if (const auto *DS = dyn_cast<DeclStmt>(S)) {
+      for (const Decl *D : DS->decls())
+        if (const auto *V = dyn_cast<VarDecl>(D)) {
+          visit(V->getInit());
+          if (V->hasLocalStorage())
+            if (const CXXDestructorDecl *Dtor =
+                    nonTrivialDestructor(V->getType()))
+              call(Dtor);
+          if (const auto *DD = dyn_cast<DecompositionDecl>(V))
+            for (const BindingDecl *B : DD->bindings())
+              if (const auto *Holding = B->getHoldingVar())
+                visit(Holding->getInit());
+        }
+      return;
+    }
+    if (isa<CoroutineBodyStmt>(S) || isa<CoreturnStmt>(S) ||
+        isa<CoawaitExpr>(S) || isa<CoyieldExpr>(S) ||
+        isa<DependentCoawaitExpr>(S))
+      return local(ThrowKind::Any);
+    if (const auto *E = dyn_cast<Expr>(S))
+      return visitExpr(E);
+    for (const Stmt *Child : S->children())
+      visit(Child);
+  }
+
+private:
+  void visitExpr(const Expr *E) {
+    if (isa<CXXThrowExpr>(E))
+      local(ThrowKind::Any);
+    if (const auto *LE = dyn_cast<LambdaExpr>(E)) {
+      // The body runs when the closure is called.
+      for (const Expr *Init : LE->capture_inits())
+        visit(Init);
+      return;
+    }
+    if (isa<UnaryExprOrTypeTraitExpr>(E) || isa<CXXNoexceptExpr>(E) ||
+        isa<RequiresExpr>(E) || isa<ConceptSpecializationExpr>(E))
+      return; // unevaluated operands
+    if (const auto *TE = dyn_cast<CXXTypeidExpr>(E)) {
+      if (!TE->isPotentiallyEvaluated())
+        return;
+      local(ThrowKind::Any); // std::bad_typeid on a null pointer
+    }
+    if (const auto *DC = dyn_cast<CXXDynamicCastExpr>(E))
+      if (DC->getCastKind() == CK_Dynamic &&
+          DC->getTypeAsWritten()->isReferenceType())
+        local(ThrowKind::Any); // std::bad_cast
+    if (const auto *CE = dyn_cast<CallExpr>(E))
+      visitCall(CE);
+    if (const auto *CE = dyn_cast<CXXConstructExpr>(E))
+      call(CE->getConstructor());
+    if (const auto *CE = dyn_cast<CXXInheritedCtorInitExpr>(E))
+      call(CE->getConstructor());
+    if (const auto *NE = dyn_cast<CXXNewExpr>(E)) {
+      if (const FunctionDecl *New = NE->getOperatorNew())
+        call(New);
+      else
+        local(ThrowKind::Allocation);
+      // A size only known at run time may be too large:
+      // std::bad_array_new_length, a std::bad_alloc.
+      if (NE->isArray() && NE->getArraySize() &&
+          !(*NE->getArraySize())->isValueDependent() &&
+          !(*NE->getArraySize())->getIntegerConstantExpr(Ctx))
+        local(ThrowKind::Allocation);
+    }
+    if (const auto *DE = dyn_cast<CXXDeleteExpr>(E)) {
+      if (const CXXDestructorDecl *Dtor =
+              nonTrivialDestructor(DE->getDestroyedType()))
+        call(Dtor);
+      if (const FunctionDecl *Delete = DE->getOperatorDelete())
+        call(Delete);
+    }
+    if (const auto *BTE = dyn_cast<CXXBindTemporaryExpr>(E))
+      if (const CXXDestructorDecl *Dtor = BTE->getTemporary()->getDestructor())
+        call(Dtor);
+    if (const auto *DAE = dyn_cast<CXXDefaultArgExpr>(E))
+      return visit(DAE->getExpr());
+    if (const auto *DIE = dyn_cast<CXXDefaultInitExpr>(E))
+      return visit(DIE->getExpr());
+    if (const auto *OVE = dyn_cast<OpaqueValueExpr>(E))
+      return visit(OVE->getSourceExpr());
+    for (const Stmt *Child : E->children())
+      visit(Child);
+  }
+
+  void visitCall(const CallExpr *CE) {
+    if (isa<CXXPseudoDestructorExpr>(CE->getCallee()->IgnoreParens()))
+      return;
+    const FunctionDecl *Callee = CE->getDirectCallee();
+    if (!Callee) {
+      // Through a pointer, a reference or a member pointer: its type says.
+      const Expr *CalleeExpr = CE->getCallee()->IgnoreParens();
+      QualType T = CalleeExpr->getType();
+      if (const auto *BO = dyn_cast<BinaryOperator>(CalleeExpr);
+          BO && BO->isPtrMemOp())
+        T = BO->getRHS()->getType();
+      if (!nothrowType(T))
+        local(ThrowKind::Any);
+      return;
+    }
+    const auto *Method = dyn_cast<CXXMethodDecl>(Callee);
+    if (Method && Method->isVirtual() && !isDevirtualized(CE, Method)) {
+      // An overrider may throw unless the type forbids it.
+      if (!nothrowType(Method->getType()))
+        local(ThrowKind::Any);
+      return;
+    }
+    call(Callee);
+  }
+
+  void local(ThrowKind K) {
+    Out.Local = maxKind(Out.Local, filtered(K, Within));
+  }
+  void call(const FunctionDecl *FD) {
+    if (!FD || Within == Caught::Everything)
+      return;
+    Out.Calls.push_back({canonical(FD), Within});
+  }
+
+  ASTContext &Ctx;
+  EffectAnalysis::ThrowInfo &Out;
+  Caught Within = Caught::Nothing;
+};
+} // namespace
+
+std::optional<EffectAnalysis::ThrowKind>
+EffectAnalysis::nonInferredThrowKind(const FunctionDecl *FD) {
+  if (nothrowType(FD->getType()))
+    return ThrowKind::None;
+  if (FD->isDependentContext() || FD->isInvalidDecl())
+    return ThrowKind::Any;
+  if (FD->isReplaceableGlobalAllocationFunction())
+    return ThrowKind::Allocation;
+  std::string Name = databaseName(FD);
+  if (const DatabaseEntry *Entry = DB.lookupFunction(Name))
+    return Entry->NoThrow ? ThrowKind::None : ThrowKind::Any;
+  if (unsigned ID = FD->getBuiltinID())
+    return ID == Builtin::BI__builtin_operator_new ? ThrowKind::Allocation
+                                                   : ThrowKind::None;
+  const FunctionDecl *Def = nullptr;
+  if (FD->hasBody(Def) && Def->getBody())
+    return std::nullopt;
+  if (FD->isTrivial())
+    return ThrowKind::None;
+  if (Summaries)
+    if (const DatabaseEntry *Entry = Summaries->lookupFunction(Name))
+      return Entry->NoThrow ? ThrowKind::None : ThrowKind::Any;
+  return ThrowKind::Any;
+}
+
+const EffectAnalysis::ThrowInfo &
+EffectAnalysis::throwInfo(const FunctionDecl *FD) {
+  return bodyInfo(ThrowInfos, canonical(FD),
+                  [&](const FunctionDecl *Def, ThrowInfo &Info) {
+                    ThrowCollector(Ctx, Info).visitFunction(Def);
+                  });
+}
+
+EffectAnalysis::ThrowKind EffectAnalysis::evaluate(const ThrowInfo &Info) {
+  ThrowKind K = Info.Local;
+  for (const auto &[Callee, Within] : Info.Calls) {
+    if (K == ThrowKind::Any)
+      break;
+    auto Known = ThrowKinds.find(Callee);
+    ThrowKind CK =
+        Known != ThrowKinds.end() ? Known->second : throwKind(Callee);
+    K = maxKind(K, filtered(CK, Within));
+  }
+  return K;
+}
+
+void EffectAnalysis::inferThrowComponent(const FunctionDecl *Root) {
+  // Like inferComponent: everything reachable that needs a body, callees
+  // first, without recursion; then an optimistic fixpoint from `None`
+  // (kinds only grow).
+  auto Enter = [&](const FunctionDecl *F) {
+    if (ThrowKinds.count(F))
+      return false;
+    if (std::optional<ThrowKind> K = nonInferredThrowKind(F)) {
+      ThrowKinds[F] = *K;
+      return false;
+    }
+    return true;
+  };
+  auto CalleeAt = [&](const FunctionDecl *F,
+                      std::size_t I) -> std::optional<const FunctionDecl *> {
+    const ThrowInfo &Info = throwInfo(F);
+    if (I >= Info.Calls.size())
+      return std::nullopt;
+    return Info.Calls[I].first;
+  };
+  std::vector<const FunctionDecl *> Order = calleesFirst(Root, Enter, CalleeAt);
+  for (const FunctionDecl *F : Order)
+    ThrowKinds[F] = ThrowKind::None;
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (const FunctionDecl *F : Order) {
+      ThrowKind K = evaluate(throwInfo(F));
+      if (K != ThrowKinds[F]) {
+        ThrowKinds[F] = K;
+        Changed = true;
+      }
+    }
+  }
+}
+
+EffectAnalysis::ThrowKind EffectAnalysis::throwKind(const FunctionDecl *FD) {
+  FD = canonical(FD);
+  auto It = ThrowKinds.find(FD);
+  if (It != ThrowKinds.end())
+    return It->second;
+  inferThrowComponent(FD);
+  return ThrowKinds[FD];
+}
+
+bool EffectAnalysis::mayThrow(const FunctionDecl *FD) {
+  return !FD || mayThrow(throwKind(FD));
+}
+
+bool EffectAnalysis::mayThrow(const Stmt *S, const FunctionDecl *) {
+  ThrowInfo Info;
+  ThrowCollector(Ctx, Info).visit(S);
+  return mayThrow(evaluate(Info));
 }
 
 } // namespace kara
