@@ -42,8 +42,10 @@ struct DatabaseEntry {
   /// "exact": the effects are complete; no type-implied parameter or `this`
   /// effects are added (kara-summarize writes inferred summaries this way).
   bool Exact = false;
-  /// "nothrow": the function never throws (every overload the name covers).
-  /// Only recorded here; exception inference decides what to make of it.
+  /// "nothrow": a call never lets an exception escape (every overload the
+  /// name covers). Entries are the authority for the functions they match:
+  /// without it, a function that is not declared noexcept may throw, whatever
+  /// its visible body does (EffectAnalysis::mayThrow).
   bool NoThrow = false;
   /// "from": where the effects were inferred (a source file), for notes.
   std::string From;
