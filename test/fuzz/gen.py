@@ -77,7 +77,8 @@ class Gen:
         return self.r.random() < p
 
     def pick(self, seq):
-        return self.r.choice(list(seq))
+        # Sets are sorted: their order depends on the process's hash seed.
+        return self.r.choice(sorted(seq) if isinstance(seq, (set, frozenset)) else list(seq))
 
     def fname(self, prefix="f"):
         self.nfn += 1
@@ -588,6 +589,16 @@ class Gen:
         if use_try:
             lines.append("  try {")
             ind = "    "
+        # Sometimes the run is a loop body or a branch of an if.
+        wrap = self.pick(["none"] * 6 + ["for", "if"])
+        if wrap == "for":
+            lines.append(ind + "for (int it = 0; it < 2; ++it) {")
+            env["vars"]["it"] = "int"
+            env["consts"].add("it")
+        elif wrap == "if":
+            lines.append(ind + "if (x %% %d != 1) {" % self.r.randint(2, 4))
+        if wrap != "none":
+            ind += "  "
         nruns = 1 if self.chance(0.75) else 2
         idx = 0
         for run in range(nruns):
@@ -612,6 +623,9 @@ class Gen:
                 lines.append(ind + "acc += %s;" % v)
         if printed:
             lines.append(ind + "std::printf(\"  %s run %s\\n\", %s);" % (name, " ".join(fmt), ", ".join(args)))
+        if wrap != "none":
+            ind = ind[:-2]
+            lines.append(ind + "}")
         if use_try:
             lines.append("  } catch (const std::runtime_error &e) {")
             lines.append("    std::printf(\"  %s caught %%s\\n\", e.what());" % name)

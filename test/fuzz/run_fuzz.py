@@ -39,6 +39,8 @@ CLASSES = ["tool-crash", "tool-error", "no-compile-g++", "no-compile-clang++",
            "wrong-output", "hang", "tsan-report", "non-idempotent",
            "own-check-rejects", "invalid-original"]
 RUN_TIMEOUT = 60
+# The fixed seed set of the ctest (test/fuzz/CMakeLists.txt passes it too).
+CI_SEEDS = "1-24"
 
 
 class Config:
@@ -93,7 +95,8 @@ class Case:
         return run(cmd, timeout=300)
 
     def compile(self, cc, src, exe, tsan=False):
-        cmd = [cc] + self.flags() + ["-O1", "-w", src, "-o", exe]
+        quiet = "-Wno-unknown-attributes" if "clang" in os.path.basename(cc) else "-Wno-attributes"
+        cmd = [cc] + self.flags() + ["-O1", quiet, "-Werror=return-type", src, "-o", exe]
         if tsan:
             cmd[1:1] = ["-g", "-fsanitize=thread"]
             cmd += [self.cfg.tsan_lib, "-lpthread"]
@@ -126,28 +129,26 @@ class Case:
         open(orig, "w").write(self.text)
         open(rw, "w").write(self.text)
 
-        # The original must be a valid deterministic program.
-        need_orig_run = only is None or bool({"wrong-output", "invalid-original"} & set(only))
-        ref = None
-        if need_orig_run or want("invalid-original"):
-            ok, msg = self.compile(cfg.gxx, orig, self.path("orig-gxx"))
+        # The original must be a valid deterministic program: g++ always,
+        # clang++ too when outputs are compared.
+        ok, msg = self.compile(cfg.gxx, orig, self.path("orig-gxx"))
+        if not ok:
+            self.failed("invalid-original", "g++ rejects the generated program:\n" + msg)
+            return
+        rc, out, err = self.execute(self.path("orig-gxx"), 1)
+        ref = (rc, out)
+        if rc != 0:
+            self.failed("invalid-original", "the original exits with %s:\n%s" % (rc, err[-2000:]))
+            return
+        if want("wrong-output") or want("invalid-original"):
+            ok, msg = self.compile(cfg.clangxx, orig, self.path("orig-clang"))
             if not ok:
-                self.failed("invalid-original", "g++ rejects the generated program:\n" + msg)
+                self.failed("invalid-original", "clang++ rejects the generated program:\n" + msg)
                 return
-            rc, out, err = self.execute(self.path("orig-gxx"), 1)
-            ref = (rc, out)
-            if rc is None:
-                self.failed("invalid-original", "the original does not finish")
+            rc2, out2, _ = self.execute(self.path("orig-clang"), 1)
+            if (rc2, out2) != ref:
+                self.failed("invalid-original", "g++ and clang++ builds of the original differ")
                 return
-            if only is None or "invalid-original" in only:
-                ok, msg = self.compile(cfg.clangxx, orig, self.path("orig-clang"))
-                if not ok:
-                    self.failed("invalid-original", "clang++ rejects the generated program:\n" + msg)
-                    return
-                rc2, out2, _ = self.execute(self.path("orig-clang"), 1)
-                if (rc2, out2) != ref:
-                    self.failed("invalid-original", "g++ and clang++ builds of the original differ")
-                    return
 
         rc, out, err = self.tidy("-*,kara-parallelize", rw, True)
         if crashed(rc, err):
@@ -222,6 +223,17 @@ class Case:
                     self.failed("own-check-rejects", "\n".join(ws[:10]))
 
 
+def signature(cls, detail):
+    """The failure's first line without paths, names and numbers, to group
+    failures of one kind in a campaign's summary."""
+    line = next((l for l in detail.splitlines() if l.strip()), "")
+    line = re.sub(r"\S*/", "", line)
+    line = re.sub(r"^\S+:\d+:\d+:\s*", "", line)
+    line = re.sub(r"'[^']*'|\"[^\"]*\"|‘[^’]*’", "'X'", line)
+    line = re.sub(r"\d+", "N", line)
+    return "%s: %s" % (cls, line.strip()[:110])
+
+
 def first_diff(a, b):
     al, bl = a.splitlines(), b.splitlines()
     for i in range(max(len(al), len(bl))):
@@ -277,7 +289,7 @@ def configure(args):
     cfg.tidy = args.kara_tidy or next(
         (p for p in (os.path.join(build, "bin", "kara-tidy"),
                      os.path.join(build, "tool", "kara-tidy")) if os.path.exists(p)), None)
-    cfg.runtime_lib = os.path.join(build, "runtime", "libkara_runtime.a")
+    cfg.runtime_lib = args.runtime_lib or os.path.join(build, "runtime", "libkara_runtime.a")
     for what, p in (("kara-tidy", cfg.tidy), ("the runtime library", cfg.runtime_lib)):
         if not p or not os.path.exists(p):
             sys.exit("error: %s not found in %s (build it, or pass --build)" % (what, build))
@@ -308,7 +320,8 @@ def main():
     ap.add_argument("--src", default=os.path.join(HERE, "..", ".."),
                     help="source tree (annotations/ and runtime/ headers, runtime/src)")
     ap.add_argument("--kara-tidy", help="kara-tidy binary (default: BUILD/bin/kara-tidy)")
-    ap.add_argument("--seeds", default="1-40", help="e.g. 1-40 or 3,7,100-200")
+    ap.add_argument("--runtime-lib", help="default: BUILD/runtime/libkara_runtime.a")
+    ap.add_argument("--seeds", default=CI_SEEDS, help="e.g. 1-40 or 3,7,100-200")
     ap.add_argument("-j", "--jobs", type=int, default=2)
     ap.add_argument("--work", default="fuzz-work")
     ap.add_argument("--keep", action="store_true", help="keep every program's directory")
@@ -337,6 +350,10 @@ def main():
     for c in results:
         for cls in sorted({x for x, _ in c.failures}):
             by_class.setdefault(cls, []).append(c.seed)
+    sigs = collections.Counter()
+    for c in results:
+        for sig in sorted({signature(x, d) for x, d in c.failures}):
+            sigs[sig] += 1
     n = len(results)
     nrw = sum(1 for c in results if c.rewritten)
     print("\n%d programs, %d with a rewrite (%.0f%%), %d kara::par blocks, %.0fs, kara-tidy %s"
@@ -345,12 +362,16 @@ def main():
     for cls, ss in by_class.items():
         print("  %-20s %4d programs: seeds %s" % (cls, len(ss), ",".join(map(str, ss[:30]))))
     if by_class:
+        print("by first line (programs):")
+        for sig, k in sigs.most_common():
+            print("  %4d  %s" % (k, sig))
         print("failing programs and logs: %s" % os.path.join(cfg.work, "fail"))
     else:
         print("  no failures")
     if args.json:
         json.dump({"programs": n, "rewritten": nrw, "tidy": cfg.tidy,
                    "failures": {k: v for k, v in by_class.items()},
+                   "signatures": dict(sigs),
                    "details": {c.seed: c.failures for c in results if c.failures}},
                   open(args.json, "w"), indent=1)
     sys.exit(1 if by_class else 0)
