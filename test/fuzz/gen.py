@@ -650,11 +650,14 @@ class Gen:
     # ------------------------------------------------------------ main
     def gen_main(self, tests):
         inputs = sorted(self.r.sample(range(0, 30), 4))
-        L = ["int main() {"]
+        # argv[1] repeats everything (ThreadSanitizer runs: more chances for
+        # a sibling branch to be stolen); outputs are compared at 1.
+        L = ["int main(int argc, char **argv) {"]
+        L.append("  const int reps = argc > 1 ? std::atoi(argv[1]) : 1;")
         L.append("  const int inputs[] = {%s};" % ", ".join(map(str, inputs)))
-        L.append("  for (int round = 0; round < 3; ++round) {")
+        L.append("  for (int round = 0; round < 3 * reps; ++round) {")
         L.append("    for (int x : inputs) {")
-        L.append("      x = x + round;")
+        L.append("      x = x + round % 3;")
         for name, template in tests:
             alias = self.chance(0.3)
             io = self.pick([g for g in self.globals]) if alias else "io"
@@ -682,6 +685,7 @@ class Gen:
             "// kara fuzz program, seed %d, -std=%s" % (self.seed, self.std),
             "#include <kara/annotations.hpp>",
             "#include <cstdio>",
+            "#include <cstdlib>",
             "#include <memory>",
             "#include <stdexcept>",
             "#include <string>",

@@ -39,6 +39,8 @@ CLASSES = ["tool-crash", "tool-error", "no-compile-g++", "no-compile-clang++",
            "wrong-output", "hang", "tsan-report", "non-idempotent",
            "own-check-rejects", "invalid-original"]
 RUN_TIMEOUT = 60
+# How often a ThreadSanitizer run repeats the program's calls.
+TSAN_REPEAT = 20
 # The fixed seed set of the ctest (test/fuzz/CMakeLists.txt passes it too).
 CI_SEEDS = "1-24"
 
@@ -107,7 +109,7 @@ class Case:
 
     def execute(self, exe, threads, tsan=False):
         env = {"KARA_THREADS": str(threads)}
-        cmd = [exe]
+        cmd = [exe] + ([str(TSAN_REPEAT)] if tsan else [])
         if tsan:
             env["TSAN_OPTIONS"] = TSAN_OPTIONS
             cmd = tsan_prefix() + cmd
