@@ -332,7 +332,18 @@ def main():
     ap.add_argument("--ar", default="llvm-ar-19")
     ap.add_argument("--json", help="write the results to this file")
     ap.add_argument("-q", "--quiet", action="store_true")
+    ap.add_argument("--summary", metavar="JSONL",
+                    help="only print the figures of WORK/results.jsonl of a (partial) run")
     args = ap.parse_args()
+    if args.summary:
+        recs = {}
+        for line in open(args.summary):
+            r = json.loads(line)
+            recs[r["seed"]] = r
+        records = [recs[k] for k in sorted(recs)]
+        summarize(records, sum(r["seconds"] for r in records), "(from %s)" % args.summary,
+                  os.path.join(os.path.dirname(os.path.abspath(args.summary)), "fail"))
+        return
     cfg = configure(args)
     seeds = parse_seeds(args.seeds)
     t0 = time.time()
@@ -342,41 +353,52 @@ def main():
         for f in concurrent.futures.as_completed(futs):
             c = f.result()
             results.append(c)
+            with open(os.path.join(cfg.work, "results.jsonl"), "a") as log:
+                log.write(json.dumps(record(c)) + "\n")
             if not args.quiet or c.failures:
                 print("seed %d: %s%s (%.1fs)" % (
                     c.seed, "rewritten, %d par" % c.pars if c.rewritten else "unchanged",
                     "".join("; FAIL " + cls for cls in sorted({x for x, _ in c.failures})),
                     c.seconds), flush=True)
     results.sort(key=lambda c: c.seed)
+    records = [record(c) for c in results]
+    failed = summarize(records, time.time() - t0, cfg.tidy, os.path.join(cfg.work, "fail"))
+    if args.json:
+        json.dump({"programs": len(records), "tidy": cfg.tidy, "records": records},
+                  open(args.json, "w"), indent=1)
+    sys.exit(1 if failed else 0)
+
+
+def record(c):
+    return {"seed": c.seed, "rewritten": c.rewritten, "pars": c.pars,
+            "seconds": round(c.seconds, 1),
+            "classes": sorted({x for x, _ in c.failures}),
+            "signatures": sorted({signature(x, d) for x, d in c.failures})}
+
+
+def summarize(records, seconds, tidy, faildir):
+    """Prints the figures of a run; returns whether anything failed."""
     by_class = collections.OrderedDict()
-    for c in results:
-        for cls in sorted({x for x, _ in c.failures}):
-            by_class.setdefault(cls, []).append(c.seed)
     sigs = collections.Counter()
-    for c in results:
-        for sig in sorted({signature(x, d) for x, d in c.failures}):
+    for r in records:
+        for cls in r["classes"]:
+            by_class.setdefault(cls, []).append(r["seed"])
+        for sig in r["signatures"]:
             sigs[sig] += 1
-    n = len(results)
-    nrw = sum(1 for c in results if c.rewritten)
+    n = len(records)
+    nrw = sum(1 for r in records if r["rewritten"])
     print("\n%d programs, %d with a rewrite (%.0f%%), %d kara::par blocks, %.0fs, kara-tidy %s"
-          % (n, nrw, 100.0 * nrw / max(n, 1), sum(c.pars for c in results),
-             time.time() - t0, cfg.tidy))
+          % (n, nrw, 100.0 * nrw / max(n, 1), sum(r["pars"] for r in records), seconds, tidy))
     for cls, ss in by_class.items():
         print("  %-20s %4d programs: seeds %s" % (cls, len(ss), ",".join(map(str, ss[:30]))))
     if by_class:
         print("by first line (programs):")
         for sig, k in sigs.most_common():
             print("  %4d  %s" % (k, sig))
-        print("failing programs and logs: %s" % os.path.join(cfg.work, "fail"))
+        print("failing programs and logs: %s" % faildir)
     else:
         print("  no failures")
-    if args.json:
-        json.dump({"programs": n, "rewritten": nrw, "tidy": cfg.tidy,
-                   "failures": {k: v for k, v in by_class.items()},
-                   "signatures": dict(sigs),
-                   "details": {c.seed: c.failures for c in results if c.failures}},
-                  open(args.json, "w"), indent=1)
-    sys.exit(1 if by_class else 0)
+    return bool(by_class)
 
 
 if __name__ == "__main__":
