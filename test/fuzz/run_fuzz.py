@@ -53,8 +53,16 @@ def run(cmd, env=None, timeout=600, cwd=None):
     full = dict(os.environ)
     full.update(env or {})
     try:
-        p = subprocess.run(cmd, capture_output=True, text=True, env=full,
-                           timeout=timeout, cwd=cwd, errors="replace")
+        for attempt in range(30):
+            try:
+                p = subprocess.run(cmd, capture_output=True, text=True, env=full,
+                                   timeout=timeout, cwd=cwd, errors="replace")
+                break
+            except (PermissionError, OSError) as e:
+                # A binary being relinked (another tree's build): wait for it.
+                if attempt == 29 or not os.path.exists(cmd[0]) and attempt > 5:
+                    raise
+                time.sleep(10)
         return p.returncode, p.stdout, p.stderr
     except subprocess.TimeoutExpired as e:
         out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
@@ -252,6 +260,18 @@ def tsan_summary(err):
 
 
 def run_seed(cfg, seed):
+    if isinstance(seed, str):  # a file instead of a generated program
+        text, std = open(seed).read(), "c++20"
+        wdir = os.path.join(cfg.work, os.path.splitext(os.path.basename(seed))[0])
+        c = Case(cfg, seed, text, std, wdir)
+        shutil.rmtree(wdir, ignore_errors=True)
+        os.makedirs(wdir)
+        try:
+            c.go()
+        except Exception as e:
+            c.failed("tester-error", repr(e))
+        c.seconds = 0
+        return c
     text, std = gen.generate(seed)
     wdir = os.path.join(cfg.work, "s%d" % seed)
     shutil.rmtree(wdir, ignore_errors=True)
@@ -332,6 +352,7 @@ def main():
     ap.add_argument("--ar", default="llvm-ar-19")
     ap.add_argument("--json", help="write the results to this file")
     ap.add_argument("-q", "--quiet", action="store_true")
+    ap.add_argument("files", nargs="*", help="programs to check instead of generated ones")
     ap.add_argument("--summary", metavar="JSONL",
                     help="only print the figures of WORK/results.jsonl of a (partial) run")
     args = ap.parse_args()
@@ -345,7 +366,7 @@ def main():
                   os.path.join(os.path.dirname(os.path.abspath(args.summary)), "fail"))
         return
     cfg = configure(args)
-    seeds = parse_seeds(args.seeds)
+    seeds = args.files or parse_seeds(args.seeds)
     t0 = time.time()
     results = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as ex:
@@ -356,11 +377,11 @@ def main():
             with open(os.path.join(cfg.work, "results.jsonl"), "a") as log:
                 log.write(json.dumps(record(c)) + "\n")
             if not args.quiet or c.failures:
-                print("seed %d: %s%s (%.1fs)" % (
+                print("seed %s: %s%s (%.1fs)" % (
                     c.seed, "rewritten, %d par" % c.pars if c.rewritten else "unchanged",
                     "".join("; FAIL " + cls for cls in sorted({x for x, _ in c.failures})),
                     c.seconds), flush=True)
-    results.sort(key=lambda c: c.seed)
+    results.sort(key=lambda c: str(c.seed))
     records = [record(c) for c in results]
     failed = summarize(records, time.time() - t0, cfg.tidy, os.path.join(cfg.work, "fail"))
     if args.json:
@@ -390,7 +411,8 @@ def summarize(records, seconds, tidy, faildir):
     print("\n%d programs, %d with a rewrite (%.0f%%), %d kara::par blocks, %.0fs, kara-tidy %s"
           % (n, nrw, 100.0 * nrw / max(n, 1), sum(r["pars"] for r in records), seconds, tidy))
     for cls, ss in by_class.items():
-        print("  %-20s %4d programs: seeds %s" % (cls, len(ss), ",".join(map(str, ss[:30]))))
+        print("  %-20s %4d programs: seeds %s" % (cls, len(ss), ",".join(
+            os.path.basename(str(x)) for x in ss[:30])))
     if by_class:
         print("by first line (programs):")
         for sig, k in sigs.most_common():
