@@ -177,10 +177,14 @@ class Gen:
         fn = Fn(self.fname("h" if not annotated else "f"))
         fn.template = template
         nparams = self.r.randint(1, 3)
+        # Parameter names are far from the resources' names (g0..g4, db),
+        # except now and then: a resource one edit from a parameter (g1, b1)
+        # is a case of its own (fuzz finding 04).
+        near = self.chance(0.05)
         for i in range(nparams):
             kind = "val" if i == 0 or template else self.pick(
                 ["val"] * 4 + ["cref", "ref", "ptr", "cptr"])
-            fn.params.append((kind, "%s%d" % ("abcd"[i], i)))
+            fn.params.append((kind, "%s%d" % ("abcd"[i], i) if near else "arg%d" % i))
         # True effects on globals.
         if self.chance(0.3):
             pass  # pure
@@ -240,6 +244,8 @@ class Gen:
                     callee.name, ", ".join(["r"] * len(callee.params)), MOD))
             body.append("  return r;")
         params = ", ".join(self.param_decl(k, p, template) for k, p in fn.params)
+        if not fn.truthful:
+            self.out.append("// false annotation: the body does more")
         head = ("template <class T> " if template else "")
         if fn.annot:
             head += fn.annot + " "
@@ -261,7 +267,7 @@ class Gen:
         fn = Fn(self.fname("s"))
         fn.ret = "void"
         kind = self.pick(["ref", "ptr", "val"])
-        fn.params = [(kind, "o0"), ("val", "v1")]
+        fn.params = [(kind, "out"), ("val", "arg1")]
         if kind == "val":
             fn.writes = {self.pick(self.globals)}
         fn.noexcept = self.chance(0.6)
@@ -273,16 +279,18 @@ class Gen:
             fn.writes.add(g)
         body = []
         if fn.throws:
-            body.append(self.throw_line(fn, "v1"))
+            body.append(self.throw_line(fn, "arg1"))
         if kind == "ref":
-            body.append("  o0 = (o0 + v1 + 1) %% %d;" % MOD)
+            body.append("  out = (out + arg1 + 1) %% %d;" % MOD)
         elif kind == "ptr":
-            body.append("  *o0 = (*o0 * 3 + v1) %% %d;" % MOD)
+            body.append("  *out = (*out * 3 + arg1) %% %d;" % MOD)
         else:
-            body.append("  (void)o0;")
+            body.append("  (void)out;")
         for g in sorted(fn.writes):
-            body.append("  %s = (%s + v1 + 2) %% %d;" % (g, g, MOD))
+            body.append("  %s = (%s + arg1 + 2) %% %d;" % (g, g, MOD))
         params = ", ".join(self.param_decl(k, p) for k, p in fn.params)
+        if not fn.truthful:
+            self.out.append("// false annotation: the body does more")
         self.out += ["%s void %s(%s)%s {" % (fn.annot, fn.name, params,
                                              " noexcept" if fn.noexcept else "")]
         self.out += body + ["}", ""]
@@ -341,7 +349,8 @@ class Gen:
         # A false one: declared reads(this), writes a global too.
         self.s_liar = self.chance(0.15)
         if self.s_liar:
-            lines += ["  [[kara::reads(this)]] int peek(int d) const noexcept {",
+            lines += ["  // false annotation: the body does more",
+                      "  [[kara::reads(this)]] int peek(int d) const noexcept {",
                       "    %s = (%s + d) %% %d;" % (w, w, MOD),
                       "    return (v + d) %% %d;" % MOD, "  }"]
         lines += ["  [[kara::reads(this)]] const int &cur() const noexcept { return v; }",
