@@ -23,6 +23,7 @@ class Reducer:
     def __init__(self, cfg, cls, std, work):
         self.cfg, self.cls, self.std, self.work = cfg, cls, std, work
         self.tries = 0
+        self.output = None
 
     def interesting(self, lines):
         self.tries += 1
@@ -65,6 +66,8 @@ class Reducer:
             cand = lines[:a] + lines[b:]
             if self.interesting(cand):
                 lines = cand
+                if self.output:  # the best so far survives an interruption
+                    open(self.output, "w").write("\n".join(lines) + "\n")
                 print("  -%d lines (%d left, %d tries)" % (b - a, len(lines), self.tries), flush=True)
         return lines
 
@@ -109,6 +112,7 @@ def main():
         text, std = open(args.file).read(), "c++20"
     std = args.std or std
     r = Reducer(cfg, args.cls, std, cfg.work)
+    r.output = args.output
     lines = r.reduce(text.rstrip("\n").split("\n"))
     open(args.output, "w").write("\n".join(lines) + "\n")
     print("reduced to %d lines in %d tries: %s" % (len(lines), r.tries, args.output))
