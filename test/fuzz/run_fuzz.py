@@ -40,7 +40,7 @@ CLASSES = ["tool-crash", "tool-error", "no-compile-g++", "no-compile-clang++",
            "own-check-rejects", "invalid-original"]
 RUN_TIMEOUT = 60
 # How often a ThreadSanitizer run repeats the program's calls.
-TSAN_REPEAT = 20
+TSAN_REPEAT = 200
 # The fixed seed set of the ctest (test/fuzz/CMakeLists.txt passes it too).
 CI_SEEDS = "1-24"
 
