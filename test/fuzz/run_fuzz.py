@@ -261,7 +261,10 @@ def tsan_summary(err):
 
 def run_seed(cfg, seed):
     if isinstance(seed, str):  # a file instead of a generated program
-        text, std = open(seed).read(), "c++20"
+        text = open(seed).read()
+        # The standard: `-std=c++17` on the first line (as gen.py writes it).
+        m = re.search(r"-std=(c\+\+\d+)", text.split("\n", 1)[0])
+        std = m.group(1) if m else "c++20"
         wdir = os.path.join(cfg.work, os.path.splitext(os.path.basename(seed))[0])
         c = Case(cfg, seed, text, std, wdir)
         shutil.rmtree(wdir, ignore_errors=True)
