@@ -427,7 +427,10 @@ class Gen:
                 lv = self.lvalue(env)
                 args.append(lv[1:] if lv.startswith("*") else "&" + lv)
         name = fn.name
-        if fn.template and self.chance(0.3):
+        # Deduction needs one type for T: explicit <int> when an argument
+        # may be long.
+        if fn.template and (self.chance(0.3) or env["template"] or any(
+                env["vars"].get(a) == "long" for a in args)):
             name += "<int>"
         return "%s(%s)" % (name, ", ".join(args))
 
@@ -505,7 +508,8 @@ class Gen:
         if self.uptr:
             opts.append("uptr")
         k = self.pick(opts)
-        vname = "%s%d" % (k[0], idx)
+        # Not s%d / f%d / h%d: those name functions.
+        vname = "%s%d" % ({"vec": "vec", "str": "str", "uptr": "up"}[k], idx)
         have = [n for n, t in env["vars"].items() if t == k and n not in env["moved"]]
         if k == "vec":
             if have and self.chance(0.6):
