@@ -16,7 +16,7 @@ wrong-output, hang, tsan-report, non-idempotent, own-check-rejects,
 invalid-original. Any failure makes the exit status 1. Failing programs are
 kept under WORK/fail/SEED/ with a log.
 
-  run_fuzz.py --build BUILD [--src REPO] [--seeds 1-40] [-j 2] [--work DIR]
+  run_fuzz.py --build BUILD [--src REPO] [--seeds 1-24] [-j 2] [--work DIR] [FILE.cpp...]
 """
 import argparse
 import collections
