@@ -82,6 +82,18 @@ static bool isIdentifier(StringRef S) {
   return llvm::all_of(S, [](char C) { return isAsciiIdentifierContinue(C); });
 }
 
+/// Whether `Name` names a variable declared in a context enclosing `FD`
+/// (a namespace-scope or static member variable the body can access).
+static bool namesVisibleVariable(const FunctionDecl *FD, StringRef Name) {
+  clang::IdentifierInfo *Id = &FD->getASTContext().Idents.get(Name);
+  for (const DeclContext *DC = FD->getDeclContext(); DC != nullptr;
+       DC = DC->getParent())
+    for (const clang::NamedDecl *D : DC->lookup(Id))
+      if (isa<VarDecl>(D))
+        return true;
+  return false;
+}
+
 ResolvedArgument resolveArgument(const FunctionDecl *On,
                                  const std::string &Text) {
   ResolvedArgument R;
@@ -121,8 +133,10 @@ ResolvedArgument resolveArgument(const FunctionDecl *On,
       }
     }
     // Not a parameter: a resource. Flag names that look like a misspelt
-    // parameter, which would otherwise silently become a new resource.
-    unsigned Best = 3;
+    // parameter, which would otherwise silently become a new resource, unless
+    // a variable of that name is visible (then it is the global it names).
+    // Either way the name stays a resource: dropping it would under-declare.
+    unsigned Best = namesVisibleVariable(On, Parts[0]) ? 0 : 3;
     for (const ParmVarDecl *P : On->parameters()) {
       if (P->getName().size() < 2)
         continue;
@@ -133,11 +147,9 @@ ResolvedArgument resolveArgument(const FunctionDecl *On,
         R.Suggestion = P->getName().str();
       }
     }
-    if (!R.Suggestion.empty()) {
+    if (!R.Suggestion.empty())
       R.Problem = "'" + Text + "' is not a parameter of '" +
                   On->getNameAsString() + "'";
-      return R;
-    }
   }
   R.Resolved = Target::resource(Rest.str());
   return R;

@@ -14,6 +14,15 @@ struct Item { int v; };
 // CHECK-MESSAGES: :[[@LINE-1]]:19: warning: in {{\[\[}}kara::reads{{\]\]}}: 'cout' is not a parameter of 'tally'; did you mean 'count'? (a name that is not a parameter is a global resource) [kara-annotation]
 // CHECK-FIXES: {{^}}{{\[\[}}kara::reads(DB, count){{\]\]}} int tally(int count);{{$}}
 
+// A name that is a visible variable is the global it names, even when it is
+// one edit away from a parameter: no suggestion (test/fuzz finding 04).
+int g1 = 0;
+namespace db { int b2 = 0; }
+[[kara::writes(g1)]] int bump(int a0, int b1);
+namespace db {
+[[kara::reads(b2)]] int peek(int b1);
+}
+
 // `this` outside a non-static member function.
 [[kara::reads(this)]] int free_fn();
 // CHECK-MESSAGES: :[[@LINE-1]]:15: warning: in {{\[\[}}kara::reads{{\]\]}}: 'this' is only meaningful on a non-static member function [kara-annotation]

@@ -34,7 +34,8 @@ std::vector<KaraAttribute> karaAttributesOf(const clang::Decl *D);
 /// An argument of reads/writes resolved against the declaration it is on.
 struct ResolvedArgument {
   std::optional<Target> Resolved;
-  /// Why it could not be resolved (for kara-annotation).
+  /// Why it could not be resolved, or why it looks wrong (for
+  /// kara-annotation); with a Suggestion, Resolved is still the resource.
   std::string Problem;
   /// A parameter name it probably misspells, if any.
   std::string Suggestion;
