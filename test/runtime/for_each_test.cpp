@@ -249,6 +249,8 @@ TEST(ForEach, LowerIndexWinsEvenWhenItThrowsLater) {
         upper_threw = true;
         throw index_error(i);
       }
+      if (i < 10) // block boundaries at which an idle worker gets [>=32, 64)
+        std::this_thread::sleep_for(1ms);
       if (i == 10) {
         if (concurrent)
           wait_for(upper_threw, 500ms);
