@@ -342,9 +342,8 @@ TEST(ForEach, ExceptionsFromReductionsAndOps) {
       throw std::logic_error("op");
     return a + b;
   };
-  EXPECT_THROW(
-      kara::reduce_index(0, 1000, 0, bad_op, [](int i) { return i; }),
-      std::logic_error);
+  EXPECT_THROW(kara::reduce_index(0, 1000, 0, bad_op, [](int i) { return i; }),
+               std::logic_error);
 }
 
 TEST(ForEach, CancelledFromOutside) {

@@ -109,31 +109,36 @@ private:
   std::atomic<bool> troubled_{false};
 };
 
-/// for_each: calls `step(k)` for each offset `k`; pieces carry nothing.
-template <class Step> struct each_policy {
+/// for_each: calls `f` on each position; pieces carry nothing. A block walks
+/// a cursor (the index in its own type, or the iterator) rather than
+/// converting each offset: the compiler then sees a plain induction variable
+/// and vectorizes as it does the plain loop.
+template <class Cursor, class F> struct each_policy {
   struct value {};
-  const Step *step;
-  void seed(value &, std::size_t k) const { (*step)(k); }
+  Cursor cursor;
+  const F *f;
+  void seed(value &, std::size_t k) const { (*f)(*cursor.at(k)); }
   void block(value &, std::size_t &cur, std::size_t end) const {
-    for (; cur < end; ++cur)
-      (*step)(cur);
+    for (auto p = cursor.at(cur); cur < end; ++cur, ++p)
+      (*f)(*p);
   }
   void combine(value &, value &) const {}
 };
 
-/// reduce: a piece folds `map(k)` into its accumulator with `op`, left to
+/// reduce: a piece folds `f(x)` into its accumulator with `op`, left to
 /// right; a piece that starts at a split seeds it with its first element, so
 /// no identity element is needed. The accumulator is a local in the block
 /// loop so that it can stay in a register.
-template <class T, class Op, class Map> struct reduce_policy {
+template <class T, class Op, class Cursor, class F> struct reduce_policy {
   using value = std::optional<T>;
+  Cursor cursor;
   const Op *op;
-  const Map *map;
-  void seed(value &v, std::size_t k) const { v.emplace((*map)(k)); }
+  const F *f;
+  void seed(value &v, std::size_t k) const { v.emplace((*f)(*cursor.at(k))); }
   void block(value &v, std::size_t &cur, std::size_t end) const {
     T acc = std::move(*v);
-    for (; cur < end; ++cur)
-      acc = (*op)(std::move(acc), (*map)(cur));
+    for (auto p = cursor.at(cur); cur < end; ++cur, ++p)
+      acc = (*op)(std::move(acc), (*f)(*p));
     *v = std::move(acc);
   }
   void combine(value &left, value &right) const {
@@ -152,8 +157,7 @@ template <class Policy> class loop {
   struct frame : task {
     frame(loop *owner, frame *up, cancel_state *ctx, std::size_t from,
           std::size_t to, std::size_t block_size) noexcept
-        : self(owner), parent(up), cs(ctx), lo(from), hi(to),
-          blk(block_size) {
+        : self(owner), parent(up), cs(ctx), lo(from), hi(to), blk(block_size) {
       run = &run_upper;
       name = "for_each.piece";
     }
@@ -181,8 +185,7 @@ public:
   void run(std::size_t n, value &v) {
     if (n == 0)
       return;
-    run_piece(0, n, v, true, current_ctx(), nullptr,
-              fixed_ != 0 ? fixed_ : 1);
+    run_piece(0, n, v, true, current_ctx(), nullptr, fixed_ != 0 ? fixed_ : 1);
     outcome_.rethrow();
   }
 
@@ -204,7 +207,12 @@ private:
       }
       std::uint64_t last = fixed_ == 0 ? loop_ticks() : 0;
       for (;; start = cur) {
-        const std::size_t end = hi - start > blk ? start + blk : hi;
+        // Automatic blocks are powers of two that end at multiples of their
+        // size: blocks then start where the plain loop's vector iterations
+        // would, instead of splitting vectors across cache lines.
+        const std::size_t next =
+            fixed_ != 0 ? start + blk : (start & ~(blk - 1)) + blk;
+        const std::size_t end = hi - start > next - start ? next : hi;
         policy_.block(v, cur, end);
         if (cur == hi)
           return;
@@ -224,15 +232,16 @@ private:
     }
   }
 
-  /// Doubles an automatic block while it is shorter than loop_block_ticks,
-  /// halves it when it is much longer (the iterations got heavier).
+  /// Grows an automatic block while it is shorter than loop_block_ticks (8x
+  /// while far shorter, so that cheap bodies reach long blocks in a few
+  /// steps), halves it when it is much longer (the iterations got heavier).
   static void adapt(std::size_t &blk, std::uint64_t &last) noexcept {
     const std::uint64_t now = loop_ticks();
     const std::uint64_t took = now - last;
     last = now;
     if (took < loop_block_ticks) {
       if (blk < loop_max_block)
-        blk *= 2;
+        blk *= took < loop_block_ticks / 8 ? 8 : 2;
     } else if (took > 8 * loop_block_ticks && blk > 1) {
       blk /= 2;
     }
@@ -314,6 +323,27 @@ template <class I> I index_at(I first, std::size_t k) noexcept {
   return static_cast<I>(static_cast<U>(first) + static_cast<U>(k));
 }
 
+/// Positions of an integer loop: `at(k)` is `first + k`, stepped in `I`
+/// (never past `last`, so never overflowing).
+template <class I> struct index_cursor {
+  struct pos {
+    I i;
+    I operator*() const noexcept { return i; }
+    void operator++() noexcept { ++i; }
+  };
+  I first;
+  pos at(std::size_t k) const noexcept { return {index_at(first, k)}; }
+};
+
+/// Positions of a random-access range: `at(k)` is `first + k`.
+template <class It> struct range_cursor {
+  It first;
+  It at(std::size_t k) const {
+    using diff = typename std::iterator_traits<It>::difference_type;
+    return first + static_cast<diff>(k);
+  }
+};
+
 template <class Range> auto range_begin(Range &r) {
   using std::begin;
   return begin(r);
@@ -342,8 +372,7 @@ void for_each_index_impl(I first, I last, std::size_t fixed, const F &f) {
                 "kara::for_each_index: f must be callable as a const lvalue "
                 "with an index (a `mutable` lambda would share its state "
                 "between concurrent iterations)");
-  auto step = [&](std::size_t k) { f(index_at(first, k)); };
-  each_policy<decltype(step)> policy{&step};
+  each_policy<index_cursor<I>, F> policy{{first}, &f};
   typename decltype(policy)::value v;
   run_loop(policy, index_count(first, last), fixed, v);
 }
@@ -358,16 +387,15 @@ void for_each_impl(Range &r, std::size_t fixed, const F &f) {
                 "kara::for_each: f must be callable as a const lvalue with an "
                 "element (a `mutable` lambda would share its state between "
                 "concurrent iterations)");
-  auto step = [&](std::size_t k) { f(it[static_cast<diff>(k)]); };
-  each_policy<decltype(step)> policy{&step};
+  each_policy<range_cursor<decltype(it)>, F> policy{{it}, &f};
   typename decltype(policy)::value v;
   run_loop(policy, size > 0 ? static_cast<std::size_t>(size) : 0, fixed, v);
 }
 
-template <class T, class Op, class Map>
+template <class T, class Op, class Cursor, class F>
 T reduce_impl(std::size_t n, std::size_t fixed, T init, const Op &op,
-              const Map &map) {
-  reduce_policy<T, Op, Map> policy{&op, &map};
+              Cursor cursor, const F &f) {
+  reduce_policy<T, Op, Cursor, F> policy{cursor, &op, &f};
   std::optional<T> v(std::move(init));
   run_loop(policy, n, fixed, v);
   return std::move(*v);
@@ -377,9 +405,8 @@ template <class I, class T, class Op, class F>
 T reduce_index_impl(I first, I last, std::size_t fixed, T init, const Op &op,
                     const F &f) {
   check_index_type<I>();
-  auto map = [&](std::size_t k) -> T { return f(index_at(first, k)); };
   return reduce_impl<T>(index_count(first, last), fixed, std::move(init), op,
-                        map);
+                        index_cursor<I>{first}, f);
 }
 
 template <class Range, class T, class Op, class F>
@@ -388,10 +415,8 @@ T reduce_range_impl(Range &r, std::size_t fixed, T init, const Op &op,
   check_random_access<Range>();
   auto it = range_begin(r);
   const auto size = range_end(r) - it;
-  using diff = decltype(size);
-  auto map = [&](std::size_t k) -> T { return f(it[static_cast<diff>(k)]); };
   return reduce_impl<T>(size > 0 ? static_cast<std::size_t>(size) : 0, fixed,
-                        std::move(init), op, map);
+                        std::move(init), op, range_cursor<decltype(it)>{it}, f);
 }
 
 } // namespace detail
@@ -438,8 +463,7 @@ template <class I, class F> void for_each_index(I first, I last, F f) {
 /// for iterations so cheap that even the automatic blocks' bookkeeping
 /// matters, or when blocks must stay aligned.
 /// Example: `kara::for_each_index(0, n, kara::grain{1024}, body);`
-template <class I, class F>
-void for_each_index(I first, I last, grain g, F f) {
+template <class I, class F> void for_each_index(I first, I last, grain g, F f) {
   detail::for_each_index_impl(first, last, g.n, f);
 }
 
