@@ -53,6 +53,17 @@ __attribute__((noinline)) double heavy(int i, int work) {
   return acc;
 }
 
+void shade_plain(std::vector<double> &d) {
+  for (double &x : d)
+    x = shade(x);
+  keep(d.data());
+}
+
+void shade_kara(std::vector<double> &d) {
+  kara::for_each(d, [](double &x) { x = shade(x); });
+  keep(d.data());
+}
+
 struct pair_result {
   double plain, kara;
 };
@@ -95,16 +106,16 @@ void unsplit(bool smoke) {
   std::printf("unsplit loops (KARA_THREADS=%u, on the worker: nobody idle), "
               "n = %d, each timing %d loops; ratio kara/plain\n",
               kara::thread_count(), n, reps);
+  auto scale_plain = [&] {
+    for (int i = 0; i < n; ++i)
+      out[i] = a[i] * 2 + 1;
+    keep(out.data());
+  };
   // Run on the pool's only worker: nobody is ever idle there.
   auto h = kara::spawn([&] {
     report("out[i] = a[i] * 2 + 1 (vectorizable)",
            best_pair(
-               runs,
-               [&] {
-                 for (int i = 0; i < n; ++i)
-                   out[i] = a[i] * 2 + 1;
-                 keep(out.data());
-               },
+               runs, scale_plain,
                [&] {
                  kara::for_each_index(0, n,
                                       [&](int i) { out[i] = a[i] * 2 + 1; });
@@ -114,12 +125,7 @@ void unsplit(bool smoke) {
            "ratio");
     report("same, kara::grain{4096}",
            best_pair(
-               runs,
-               [&] {
-                 for (int i = 0; i < n; ++i)
-                   out[i] = a[i] * 2 + 1;
-                 keep(out.data());
-               },
+               runs, scale_plain,
                [&] {
                  kara::for_each_index(0, n, kara::grain{4096},
                                       [&](int i) { out[i] = a[i] * 2 + 1; });
@@ -129,17 +135,7 @@ void unsplit(bool smoke) {
            "ratio");
     report("for_each(d, x = shade(x)) (opaque call)",
            best_pair(
-               runs,
-               [&] {
-                 for (double &x : d)
-                   x = shade(x);
-                 keep(d.data());
-               },
-               [&] {
-                 kara::for_each(d, [](double &x) { x = shade(x); });
-                 keep(d.data());
-               },
-               reps),
+               runs, [&] { shade_plain(d); }, [&] { shade_kara(d); }, reps),
            "ratio");
     long sum_plain = 0, sum_kara = 0;
     report("sum += i & 7 (reduce_index)",
@@ -168,56 +164,35 @@ void unsplit(bool smoke) {
 void speedup(bool smoke) {
   const int runs = smoke ? 1 : 7;
   const int rows = smoke ? 64 : 2000;
-  const int work = opaque(smoke ? 100 : 20000); // ~20-40 us per row
+  const int work = opaque(smoke ? 100 : 20000);
   std::vector<double> img(rows);
+  auto half = [&](int lo, int hi) {
+    for (int y = lo; y < hi; ++y)
+      img[y] = heavy(y, work);
+    keep(img.data());
+  };
+  auto rows_plain = [&] { half(0, rows); };
   std::printf("speedup with %u workers (plain loop vs kara, best of %d)\n",
               kara::thread_count(), runs);
-  report_speedup("rows: img[y] = heavy(y) (~30 us each)",
-                 best_pair(
-                     runs,
-                     [&] {
-                       for (int y = 0; y < rows; ++y)
-                         img[y] = heavy(y, work);
-                       keep(img.data());
-                     },
-                     [&] {
-                       kara::for_each_index(
-                           0, rows, [&](int y) { img[y] = heavy(y, work); });
-                       keep(img.data());
-                     }));
+  report_speedup("2000 rows: img[y] = heavy(y) (50-150 us each)",
+                 best_pair(runs, rows_plain, [&] {
+                   kara::for_each_index(
+                       0, rows, [&](int y) { img[y] = heavy(y, work); });
+                   keep(img.data());
+                 }));
   // Control: the same rows as two hand-made halves in a kara::par, i.e. what
   // the machine's load leaves of a second core.
   report_speedup("control: the rows as two halves in kara::par",
-                 best_pair(
-                     runs,
-                     [&] {
-                       for (int y = 0; y < rows; ++y)
-                         img[y] = heavy(y, work);
-                       keep(img.data());
-                     },
-                     [&] {
-                       auto half = [&](int lo, int hi) {
-                         for (int y = lo; y < hi; ++y)
-                           img[y] = heavy(y, work);
-                       };
-                       kara::detail::par_forced([&] { half(0, rows / 2); },
-                                                [&] { half(rows / 2, rows); });
-                       keep(img.data());
-                     }));
+                 best_pair(runs, rows_plain, [&] {
+                   kara::detail::par_forced([&] { half(0, rows / 2); },
+                                            [&] { half(rows / 2, rows); });
+                   keep(img.data());
+                 }));
   const int n = smoke ? 10000 : opaque(4'000'000);
   std::vector<double> d(n, 0.25);
   report_speedup("for_each(d, x = shade(x)), 4M elements",
                  best_pair(
-                     runs,
-                     [&] {
-                       for (double &x : d)
-                         x = shade(x);
-                       keep(d.data());
-                     },
-                     [&] {
-                       kara::for_each(d, [](double &x) { x = shade(x); });
-                       keep(d.data());
-                     }));
+                     runs, [&] { shade_plain(d); }, [&] { shade_kara(d); }));
   report_speedup("reduce_index: sum of heavy(i, 200), 200k",
                  best_pair(
                      runs,
