@@ -234,17 +234,15 @@ private:
 
   /// Grows an automatic block while it is shorter than loop_block_ticks (8x
   /// while far shorter, so that cheap bodies reach long blocks in a few
-  /// steps), halves it when it is much longer (the iterations got heavier).
+  /// steps). Blocks never shrink: a block that looked long may have been
+  /// preempted, or timed across two cores whose counters differ, and
+  /// shrinking on such noise made cheap loops 3-7x slower.
   static void adapt(std::size_t &blk, std::uint64_t &last) noexcept {
     const std::uint64_t now = loop_ticks();
     const std::uint64_t took = now - last;
     last = now;
-    if (took < loop_block_ticks) {
-      if (blk < loop_max_block)
-        blk *= took < loop_block_ticks / 8 ? 8 : 2;
-    } else if (took > 8 * loop_block_ticks && blk > 1) {
-      blk /= 2;
-    }
+    if (took < loop_block_ticks && blk < loop_max_block)
+      blk *= took < loop_block_ticks / 8 ? 8 : 2;
   }
 
   void fail(std::size_t at, frame *chain) noexcept {
@@ -445,14 +443,16 @@ T reduce_range_impl(Range &r, std::size_t fixed, T init, const Op &op,
 /// const lvalue (a `mutable` lambda does not compile); iterations must not
 /// race with each other (kara-tidy's kara-par-conflict checks it).
 ///
-/// Cost: between blocks one relaxed atomic load (and a time-stamp read while
-/// blocks are sized); no allocation, no atomic read-modify-write while no
-/// worker is idle, so a loop that nobody helps with costs about the plain
-/// loop. Blocks size themselves: one index at first, doubling until a block
-/// takes about 1-4 us (halving again if iterations get heavier), so an idle
+/// Cost: between blocks one relaxed atomic load and a time-stamp read; no
+/// allocation, no atomic read-modify-write while no worker is idle, so a
+/// loop that nobody helps with costs about the plain loop (measured 0.96-1.05x,
+/// docs/runtime.md). Blocks size themselves: one index at first, growing
+/// (aligned powers of two) until a block takes about 1-4 us, so an idle
 /// worker waits about a block plus a steal (a few us) before it gets half
-/// of what remains. A split costs about a parallel `par` (~100-300 ns plus a
-/// cancel state). From a thread that is not a pool worker (main), the
+/// of what remains. Blocks do not shrink again within a piece: if later
+/// iterations are much heavier than the first ones, an idle worker waits
+/// longer (use `kara::grain`). A split costs about a parallel `par` (~100-300
+/// ns plus a cancel state). From a thread that is not a pool worker (main), the
 /// remaining indices are handed to the pool at the first block that sees
 /// an idle worker, and the caller parks until they are done.
 template <class I, class F> void for_each_index(I first, I last, F f) {
