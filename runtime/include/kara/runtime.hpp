@@ -6,6 +6,8 @@
 //   kara::blocking(f), kara::spawn_blocking(f)
 //   kara::with_timeout(d, f), kara::race(f...), kara::map(f, r),
 //   kara::map_limited(f, r, n)
+//   kara::for_each(r, f), kara::for_each_index(first, last, f),
+//   kara::reduce_index(first, last, init, op, f), kara::reduce(r, init, op, f)
 //   kara::this_task::{stop_requested, checkpoint, sleep_for}
 //   kara::sendable / is_sendable_v, kara::unique, kara::recover, kara::unwrap
 //   kara::actor<T> (send/ask/call), kara::future/promise/result, poll,
@@ -37,6 +39,7 @@
 #include "abort.hpp"
 #include "actor.hpp"
 #include "channel.hpp"
+#include "for_each.hpp"
 #include "future.hpp"
 #include "sleep.hpp"
 #include "sync.hpp"
