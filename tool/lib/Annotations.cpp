@@ -4,6 +4,7 @@
 
 #include "kara/attributes/AttributeNames.h"
 
+#include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
