@@ -49,18 +49,13 @@ void EffectContractCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   EffectAnalysis &A = analysis(*Result.Context);
   const FunctionSummary &Declared = A.summaryOf(FD);
+  std::vector<EffectEntry> Undeclared = A.undeclaredEffects(FD);
+  if (Undeclared.empty())
+    return;
   FunctionSummary Body = A.bodyEffects(FD);
 
   unsigned Reported = 0;
-  for (const EffectEntry &Entry : Body.Entries) {
-    if (Declared.Effects.covers(Entry.E))
-      continue;
-    // The object under construction is the constructor's own until it
-    // returns: callers never see those effects (SPEC §2: only what callers
-    // can observe is part of the contract).
-    if (isa<CXXConstructorDecl>(FD) &&
-        Entry.E.On.TargetKind == Target::Kind::This)
-      continue;
+  for (const EffectEntry &Entry : Undeclared) {
     if (Reported++ == MaxReports)
       break;
     if (Entry.E.On.isUnknown())

@@ -6,6 +6,7 @@
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/ExprConcepts.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/Basic/Builtins.h"
@@ -52,6 +53,27 @@ const FunctionDecl *canonical(const FunctionDecl *FD) {
 const FunctionDecl *owningFunction(const VarDecl *V) {
   const DeclContext *DC = V->getParentFunctionOrMethod();
   return DC ? canonical(dyn_cast<FunctionDecl>(DC)) : nullptr;
+}
+
+/// True if a call of the virtual MD by CE calls exactly MD.
+bool isDevirtualized(const CallExpr *CE, const CXXMethodDecl *MD) {
+  if (MD->hasAttr<FinalAttr>() || MD->getParent()->hasAttr<FinalAttr>())
+    return true;
+  const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE);
+  if (!MCE)
+    return false;
+  const auto *ME = dyn_cast<MemberExpr>(MCE->getCallee()->IgnoreParens());
+  if (!ME)
+    return false;
+  if (ME->hasQualifier())
+    return true; // Base::f() calls exactly that function
+  if (ME->isArrow())
+    return false;
+  // An object (not a reference) has a known dynamic type.
+  const Expr *Base = ME->getBase()->IgnoreParenImpCasts();
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(Base))
+    return !DRE->getDecl()->getType()->isReferenceType();
+  return Base->isPRValue();
 }
 
 bool isImmutableGlobal(const VarDecl *V) {
@@ -506,26 +528,6 @@ private:
     // The object under construction is not visible to anyone else yet.
     addCall(Ctor, /*HasThis=*/true, std::nullopt, std::move(Args),
             CE->getBeginLoc());
-  }
-
-  static bool isDevirtualized(const CallExpr *CE, const CXXMethodDecl *MD) {
-    if (MD->hasAttr<FinalAttr>() || MD->getParent()->hasAttr<FinalAttr>())
-      return true;
-    const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE);
-    if (!MCE)
-      return false;
-    const auto *ME = dyn_cast<MemberExpr>(MCE->getCallee()->IgnoreParens());
-    if (!ME)
-      return false;
-    if (ME->hasQualifier())
-      return true; // Base::f() calls exactly that function
-    if (ME->isArrow())
-      return false;
-    // An object (not a reference) has a known dynamic type.
-    const Expr *Base = ME->getBase()->IgnoreParenImpCasts();
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(Base))
-      return !DRE->getDecl()->getType()->isReferenceType();
-    return Base->isPRValue();
   }
 
   std::optional<Target> varTarget(const VarDecl *V, unsigned Depth) {
@@ -1166,6 +1168,400 @@ EffectAnalysis::statementEffects(const Stmt *S, const FunctionDecl *Context) {
   Collector.visit(S);
   FunctionSummary Summary = combine(Context, Info, /*DropOwnLocals=*/false);
   return Summary.Entries;
+}
+
+//===----------------------------------------------------------------------===//
+// Contracts
+//===----------------------------------------------------------------------===//
+
+std::vector<EffectEntry>
+EffectAnalysis::undeclaredEffects(const FunctionDecl *FD) {
+  const FunctionDecl *Def = nullptr;
+  if (!FD || !declaredEffects(FD) || !FD->hasBody(Def) || !Def->getBody() ||
+      Def->isDependentContext() || Def->isInvalidDecl())
+    return {};
+  const FunctionSummary &Declared = summaryOf(Def);
+  FunctionSummary Body = bodyEffects(Def);
+  std::vector<EffectEntry> Result;
+  for (EffectEntry &Entry : Body.Entries) {
+    if (Declared.Effects.covers(Entry.E))
+      continue;
+    // The object under construction is the constructor's own until it
+    // returns: callers never see those effects.
+    if (isa<CXXConstructorDecl>(Def) &&
+        Entry.E.On.TargetKind == Target::Kind::This)
+      continue;
+    Result.push_back(std::move(Entry));
+  }
+  return Result;
+}
+
+bool EffectAnalysis::contractBroken(const FunctionDecl *FD) {
+  if (!FD)
+    return false;
+  FD = canonical(FD);
+  auto It = BrokenContracts.find(FD);
+  if (It != BrokenContracts.end())
+    return It->second;
+  bool Broken = !undeclaredEffects(FD).empty();
+  BrokenContracts[FD] = Broken;
+  return Broken;
+}
+
+//===----------------------------------------------------------------------===//
+// Exceptions
+//===----------------------------------------------------------------------===//
+
+namespace {
+using ThrowKind = EffectAnalysis::ThrowKind;
+
+/// Which exceptions the enclosing try-blocks of an expression catch.
+enum class Caught : unsigned char { Nothing, AllocationFailure, Everything };
+
+ThrowKind maxKind(ThrowKind A, ThrowKind B) { return A < B ? B : A; }
+
+ThrowKind filtered(ThrowKind K, Caught C) {
+  if (C == Caught::Everything ||
+      (C == Caught::AllocationFailure && K == ThrowKind::Allocation))
+    return ThrowKind::None;
+  return K;
+}
+
+/// True if the type of a function (or a pointer, reference or member
+/// pointer to one) says it never throws.
+bool nothrowType(QualType T) {
+  if (T.isNull())
+    return false;
+  if (const auto *MPT = T->getAs<MemberPointerType>())
+    T = MPT->getPointeeType();
+  else if (T->isPointerType() || T->isReferenceType())
+    T = T->getPointeeType();
+  const auto *Proto = T->getAs<FunctionProtoType>();
+  return Proto && Proto->canThrow() == CT_Cannot;
+}
+
+/// What the handlers of a try statement catch, as far as this analysis
+/// distinguishes: catch (...), or a handler for std::bad_alloc or one of its
+/// bases (std::exception), which catches allocation failure.
+Caught caughtBy(const CXXTryStmt *Try) {
+  Caught Result = Caught::Nothing;
+  for (unsigned I = 0; I < Try->getNumHandlers(); ++I) {
+    const CXXCatchStmt *H = Try->getHandler(I);
+    if (!H->getExceptionDecl())
+      return Caught::Everything;
+    QualType T = H->getCaughtType().getNonReferenceType();
+    const auto *RD = T->getAsCXXRecordDecl();
+    if (!RD || !RD->getIdentifier() || !RD->isInStdNamespace())
+      continue;
+    if (RD->getName() == "exception" || RD->getName() == "bad_alloc")
+      Result = Caught::AllocationFailure;
+  }
+  return Result;
+}
+
+const CXXDestructorDecl *nonTrivialDestructor(QualType T) {
+  T = T.getCanonicalType();
+  while (const auto *AT = dyn_cast<ArrayType>(T.getTypePtr()))
+    T = AT->getElementType().getCanonicalType();
+  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition() || RD->hasTrivialDestructor())
+    return nullptr;
+  return RD->getDestructor();
+}
+} // namespace
+
+struct EffectAnalysis::ThrowInfo {
+  /// What the body throws by itself (throw-expressions, dynamic_cast, ...).
+  ThrowKind Local = ThrowKind::None;
+  /// Functions it calls, with what the try-blocks around each call catch.
+  std::vector<std::pair<const FunctionDecl *, Caught>> Calls;
+};
+
+namespace {
+/// Collects what a body or a statement may throw by itself and which
+/// functions it calls, following the evaluated parts of the code only.
+class ThrowCollector {
+public:
+  ThrowCollector(ASTContext &Ctx, EffectAnalysis::ThrowInfo &Out)
+      : Ctx(Ctx), Out(Out) {}
+
+  void visitFunction(const FunctionDecl *Def) {
+    const Stmt *Body = Def->getBody();
+    bool SpecialMember =
+        isa<CXXConstructorDecl>(Def) || isa<CXXDestructorDecl>(Def);
+    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Def))
+      for (const CXXCtorInitializer *Init : Ctor->inits())
+        visit(Init->getInit());
+    if (const auto *Dtor = dyn_cast<CXXDestructorDecl>(Def)) {
+      // Members and bases are destroyed after the body.
+      const CXXRecordDecl *RD = Dtor->getParent();
+      for (const FieldDecl *F : RD->fields())
+        if (const CXXDestructorDecl *D = nonTrivialDestructor(F->getType()))
+          call(D);
+      for (const CXXBaseSpecifier &B : RD->bases())
+        if (const CXXDestructorDecl *D = nonTrivialDestructor(B.getType()))
+          call(D);
+    }
+    // The handlers of a constructor's or destructor's function-try-block
+    // rethrow when they end: they catch nothing.
+    if (const auto *Try = dyn_cast_or_null<CXXTryStmt>(Body);
+        Try && SpecialMember) {
+      visit(Try->getTryBlock());
+      for (unsigned I = 0; I < Try->getNumHandlers(); ++I)
+        visit(Try->getHandler(I)->getHandlerBlock());
+      return;
+    }
+    visit(Body);
+  }
+
+  void visit(const Stmt *S) {
+    if (!S)
+      return;
+    if (const auto *Try = dyn_cast<CXXTryStmt>(S)) {
+      Caught Outer = Within;
+      Within = std::max(Within, caughtBy(Try));
+      visit(Try->getTryBlock());
+      Within = Outer;
+      for (unsigned I = 0; I < Try->getNumHandlers(); ++I)
+        visit(Try->getHandler(I)->getHandlerBlock());
+      return;
+    }
+    if (const auto *DS = dyn_cast<DeclStmt>(S)) {
+      for (const Decl *D : DS->decls())
+        if (const auto *V = dyn_cast<VarDecl>(D)) {
+          visit(V->getInit());
+          if (V->hasLocalStorage())
+            if (const CXXDestructorDecl *Dtor =
+                    nonTrivialDestructor(V->getType()))
+              call(Dtor);
+          if (const auto *DD = dyn_cast<DecompositionDecl>(V))
+            for (const BindingDecl *B : DD->bindings())
+              if (const auto *Holding = B->getHoldingVar())
+                visit(Holding->getInit());
+        }
+      return;
+    }
+    if (isa<CoroutineBodyStmt>(S) || isa<CoreturnStmt>(S) ||
+        isa<CoawaitExpr>(S) || isa<CoyieldExpr>(S) ||
+        isa<DependentCoawaitExpr>(S))
+      return local(ThrowKind::Any);
+    if (const auto *E = dyn_cast<Expr>(S))
+      return visitExpr(E);
+    for (const Stmt *Child : S->children())
+      visit(Child);
+  }
+
+private:
+  void visitExpr(const Expr *E) {
+    if (isa<CXXThrowExpr>(E))
+      local(ThrowKind::Any);
+    if (const auto *LE = dyn_cast<LambdaExpr>(E)) {
+      // The body runs when the closure is called.
+      for (const Expr *Init : LE->capture_inits())
+        visit(Init);
+      return;
+    }
+    if (isa<UnaryExprOrTypeTraitExpr>(E) || isa<CXXNoexceptExpr>(E) ||
+        isa<RequiresExpr>(E) || isa<ConceptSpecializationExpr>(E))
+      return; // unevaluated operands
+    if (const auto *TE = dyn_cast<CXXTypeidExpr>(E)) {
+      if (!TE->isPotentiallyEvaluated())
+        return;
+      local(ThrowKind::Any); // std::bad_typeid on a null pointer
+    }
+    if (const auto *DC = dyn_cast<CXXDynamicCastExpr>(E))
+      if (DC->getCastKind() == CK_Dynamic &&
+          DC->getTypeAsWritten()->isReferenceType())
+        local(ThrowKind::Any); // std::bad_cast
+    if (const auto *CE = dyn_cast<CallExpr>(E))
+      visitCall(CE);
+    if (const auto *CE = dyn_cast<CXXConstructExpr>(E))
+      call(CE->getConstructor());
+    if (const auto *CE = dyn_cast<CXXInheritedCtorInitExpr>(E))
+      call(CE->getConstructor());
+    if (const auto *NE = dyn_cast<CXXNewExpr>(E)) {
+      if (const FunctionDecl *New = NE->getOperatorNew())
+        call(New);
+      else
+        local(ThrowKind::Allocation);
+      // A size only known at run time may be too large:
+      // std::bad_array_new_length, a std::bad_alloc.
+      if (NE->isArray() && NE->getArraySize() &&
+          !(*NE->getArraySize())->isValueDependent() &&
+          !(*NE->getArraySize())->getIntegerConstantExpr(Ctx))
+        local(ThrowKind::Allocation);
+    }
+    if (const auto *DE = dyn_cast<CXXDeleteExpr>(E)) {
+      if (const CXXDestructorDecl *Dtor =
+              nonTrivialDestructor(DE->getDestroyedType()))
+        call(Dtor);
+      if (const FunctionDecl *Delete = DE->getOperatorDelete())
+        call(Delete);
+    }
+    if (const auto *BTE = dyn_cast<CXXBindTemporaryExpr>(E))
+      if (const CXXDestructorDecl *Dtor = BTE->getTemporary()->getDestructor())
+        call(Dtor);
+    if (const auto *DAE = dyn_cast<CXXDefaultArgExpr>(E))
+      return visit(DAE->getExpr());
+    if (const auto *DIE = dyn_cast<CXXDefaultInitExpr>(E))
+      return visit(DIE->getExpr());
+    if (const auto *OVE = dyn_cast<OpaqueValueExpr>(E))
+      return visit(OVE->getSourceExpr());
+    for (const Stmt *Child : E->children())
+      visit(Child);
+  }
+
+  void visitCall(const CallExpr *CE) {
+    if (isa<CXXPseudoDestructorExpr>(CE->getCallee()->IgnoreParens()))
+      return;
+    const FunctionDecl *Callee = CE->getDirectCallee();
+    if (!Callee) {
+      // Through a pointer, a reference or a member pointer: its type says.
+      const Expr *CalleeExpr = CE->getCallee()->IgnoreParens();
+      QualType T = CalleeExpr->getType();
+      if (const auto *BO = dyn_cast<BinaryOperator>(CalleeExpr);
+          BO && BO->isPtrMemOp())
+        T = BO->getRHS()->getType();
+      if (!nothrowType(T))
+        local(ThrowKind::Any);
+      return;
+    }
+    const auto *Method = dyn_cast<CXXMethodDecl>(Callee);
+    if (Method && Method->isVirtual() && !isDevirtualized(CE, Method)) {
+      // An overrider may throw unless the type forbids it.
+      if (!nothrowType(Method->getType()))
+        local(ThrowKind::Any);
+      return;
+    }
+    call(Callee);
+  }
+
+  void local(ThrowKind K) {
+    Out.Local = maxKind(Out.Local, filtered(K, Within));
+  }
+  void call(const FunctionDecl *FD) {
+    if (!FD || Within == Caught::Everything)
+      return;
+    Out.Calls.push_back({canonical(FD), Within});
+  }
+
+  ASTContext &Ctx;
+  EffectAnalysis::ThrowInfo &Out;
+  Caught Within = Caught::Nothing;
+};
+} // namespace
+
+std::optional<EffectAnalysis::ThrowKind>
+EffectAnalysis::nonInferredThrowKind(const FunctionDecl *FD) {
+  if (nothrowType(FD->getType()))
+    return ThrowKind::None;
+  if (FD->isDependentContext() || FD->isInvalidDecl())
+    return ThrowKind::Any;
+  if (FD->isReplaceableGlobalAllocationFunction())
+    return ThrowKind::Allocation;
+  std::string Name = databaseName(FD);
+  if (const DatabaseEntry *Entry = DB.lookupFunction(Name))
+    return Entry->NoThrow ? ThrowKind::None : ThrowKind::Any;
+  if (unsigned ID = FD->getBuiltinID())
+    return ID == Builtin::BI__builtin_operator_new ? ThrowKind::Allocation
+                                                   : ThrowKind::None;
+  const FunctionDecl *Def = nullptr;
+  if (FD->hasBody(Def) && Def->getBody())
+    return std::nullopt;
+  if (FD->isTrivial())
+    return ThrowKind::None;
+  if (Summaries)
+    if (const DatabaseEntry *Entry = Summaries->lookupFunction(Name))
+      return Entry->NoThrow ? ThrowKind::None : ThrowKind::Any;
+  return ThrowKind::Any;
+}
+
+const EffectAnalysis::ThrowInfo &
+EffectAnalysis::throwInfo(const FunctionDecl *FD) {
+  FD = canonical(FD);
+  auto It = ThrowInfos.find(FD);
+  if (It != ThrowInfos.end())
+    return *It->second;
+  auto Info = std::make_unique<ThrowInfo>();
+  const FunctionDecl *Def = nullptr;
+  if (FD->hasBody(Def) && Def->getBody())
+    ThrowCollector(Ctx, *Info).visitFunction(Def);
+  const ThrowInfo &Ref = *Info;
+  ThrowInfos[FD] = std::move(Info);
+  return Ref;
+}
+
+EffectAnalysis::ThrowKind EffectAnalysis::evaluate(const ThrowInfo &Info) {
+  ThrowKind K = Info.Local;
+  for (const auto &[Callee, Within] : Info.Calls) {
+    if (K == ThrowKind::Any)
+      break;
+    auto Known = ThrowKinds.find(Callee);
+    ThrowKind CK =
+        Known != ThrowKinds.end() ? Known->second : throwKind(Callee);
+    K = maxKind(K, filtered(CK, Within));
+  }
+  return K;
+}
+
+void EffectAnalysis::inferThrowComponent(const FunctionDecl *Root) {
+  // Like inferComponent: everything reachable that needs a body, callees
+  // first, without recursion; then an optimistic fixpoint from `None`
+  // (kinds only grow).
+  std::vector<const FunctionDecl *> Order;
+  llvm::DenseSet<const FunctionDecl *> Seen;
+  std::vector<std::pair<const FunctionDecl *, std::size_t>> Stack;
+  auto Enter = [&](const FunctionDecl *F) {
+    if (ThrowKinds.count(F) || !Seen.insert(F).second)
+      return;
+    if (std::optional<ThrowKind> K = nonInferredThrowKind(F)) {
+      ThrowKinds[F] = *K;
+      return;
+    }
+    Stack.push_back({F, 0});
+  };
+  Enter(Root);
+  while (!Stack.empty()) {
+    auto &[F, Next] = Stack.back();
+    const ThrowInfo &Info = throwInfo(F);
+    if (Next < Info.Calls.size()) {
+      Enter(Info.Calls[Next++].first);
+      continue;
+    }
+    Order.push_back(F);
+    Stack.pop_back();
+  }
+  for (const FunctionDecl *F : Order)
+    ThrowKinds[F] = ThrowKind::None;
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (const FunctionDecl *F : Order) {
+      ThrowKind K = evaluate(throwInfo(F));
+      if (K != ThrowKinds[F]) {
+        ThrowKinds[F] = K;
+        Changed = true;
+      }
+    }
+  }
+}
+
+EffectAnalysis::ThrowKind EffectAnalysis::throwKind(const FunctionDecl *FD) {
+  FD = canonical(FD);
+  auto It = ThrowKinds.find(FD);
+  if (It != ThrowKinds.end())
+    return It->second;
+  inferThrowComponent(FD);
+  return ThrowKinds[FD];
+}
+
+bool EffectAnalysis::mayThrow(const FunctionDecl *FD) {
+  return !FD || mayThrow(throwKind(FD));
+}
+
+bool EffectAnalysis::mayThrow(const Stmt *S, const FunctionDecl *) {
+  ThrowInfo Info;
+  ThrowCollector(Ctx, Info).visit(S);
+  return mayThrow(evaluate(Info));
 }
 
 } // namespace kara

@@ -90,9 +90,11 @@ bool EffectsDatabase::addJson(const std::string &Text,
       for (auto Field = Value.begin(); Field != Value.end(); ++Field)
         if (Field.key() != "reads" && Field.key() != "writes" &&
             Field.key() != "pure" && Field.key() != "unknown" &&
-            Field.key() != "exact" && Field.key() != "from") {
+            Field.key() != "exact" && Field.key() != "from" &&
+            Field.key() != "nothrow") {
           Error = Where + "unknown field '" + Field.key() +
-                  "' (expected reads, writes, pure, unknown, exact or from)";
+                  "' (expected reads, writes, pure, unknown, exact, nothrow "
+                  "or from)";
           return false;
         }
       DatabaseEntry Entry;
@@ -103,13 +105,14 @@ bool EffectsDatabase::addJson(const std::string &Text,
         Error = Where + ListError;
         return false;
       }
-      for (const char *Flag : {"pure", "unknown", "exact"})
+      for (const char *Flag : {"pure", "unknown", "exact", "nothrow"})
         if (Value.contains(Flag) && !Value.at(Flag).is_boolean()) {
           Error = Where + "'" + Flag + "' must be true or false";
           return false;
         }
       Entry.Unknown = Value.value("unknown", false);
       Entry.Exact = Value.value("exact", false);
+      Entry.NoThrow = Value.value("nothrow", false);
       if (Value.contains("from")) {
         if (!Value.at("from").is_string()) {
           Error = Where + "'from' must be a string";

@@ -7,6 +7,10 @@
 // effects mapped onto each call's arguments. Every effect remembers why it is
 // there so that checks can print a note chain down to the access.
 //
+// It also answers whether a call or a statement may let an exception escape
+// (SPEC §4), inferred the same way: noexcept, database entries with
+// "nothrow": true, and visible bodies, transitively.
+//
 // The analysis is lazy: a function's summary is computed the first time it
 // is asked for, together with everything it calls. It reports values and
 // never emits diagnostics.
@@ -94,6 +98,44 @@ public:
   std::vector<EffectEntry> statementEffects(const clang::Stmt *S,
                                             const clang::FunctionDecl *Context);
 
+  /// The effects of FD's body that its kara annotations do not cover, in the
+  /// order of `bodyEffects(FD).Entries` (what kara-effect-contract reports).
+  /// Empty unless FD carries kara annotations and has a body here that is
+  /// not a template pattern. In a constructor, effects on the object under
+  /// construction are never undeclared (callers cannot observe them).
+  std::vector<EffectEntry> undeclaredEffects(const clang::FunctionDecl *FD);
+
+  /// FD carries kara annotations, its body is visible here, and the body's
+  /// effects exceed the declared ones (what kara-effect-contract would
+  /// report). The rewrite never reorders calls on a contract the tool can
+  /// see is broken.
+  bool contractBroken(const clang::FunctionDecl *FD);
+
+  /// Whether a call to FD may let an exception escape (SPEC §4): false for
+  /// noexcept (non-dependent, evaluated), for a database entry with
+  /// "nothrow": true, and for a visible body that throws nothing and calls
+  /// only non-throwing functions, transitively (recursion included: optimistic
+  /// fixpoint like the effect summaries). Unknown callees, virtual /
+  /// indirect calls without a noexcept type may throw. A database entry is
+  /// the authority for the functions it matches: without "nothrow" they may
+  /// throw (unless declared noexcept), whatever their visible body does.
+  /// The replaceable global `operator new` (not the nothrow forms) throws
+  /// only when allocation may throw.
+  bool mayThrow(const clang::FunctionDecl *FD);
+  /// Whether evaluating S (a statement of Context's body) may throw:
+  /// throw-expressions, calls (incl. implicit constructor/destructor/
+  /// conversion/operator calls) to functions that mayThrow, new-expressions
+  /// and allocating library calls while allocation may throw, dynamic_cast
+  /// to a reference, typeid of a polymorphic glvalue. A try/catch(...)
+  /// inside S that catches everything makes its try-block non-throwing; a
+  /// handler for std::exception or std::bad_alloc catches allocation
+  /// failure. Unevaluated operands and lambda bodies do not count.
+  bool mayThrow(const clang::Stmt *S, const clang::FunctionDecl *Context);
+  /// SPEC §4 kara-parallelize.AllocationMayThrow (default true). With false,
+  /// allocation failure (std::bad_alloc from `new`) is treated as fatal.
+  void setAllocationMayThrow(bool MayThrow) { AllocationMayThrow = MayThrow; }
+  bool allocationMayThrow() const { return AllocationMayThrow; }
+
   /// Effects implied by the parameter types of `FD` (SPEC §2).
   static EffectSet parameterTypeEffects(const clang::FunctionDecl *FD);
 
@@ -118,6 +160,10 @@ public:
   clang::ASTContext &context() const { return Ctx; }
 
   struct LocalInfo; // what one body does, before callee summaries are known
+  /// What may escape from a call or a statement: nothing, only allocation
+  /// failure (std::bad_alloc), or any exception.
+  enum class ThrowKind : unsigned char { None, Allocation, Any };
+  struct ThrowInfo; // what one body may throw, before callees are known
 
 private:
   const LocalInfo &localInfo(const clang::FunctionDecl *Def);
@@ -126,6 +172,15 @@ private:
   std::optional<FunctionSummary>
   nonInferredSummary(const clang::FunctionDecl *FD);
   void inferComponent(const clang::FunctionDecl *Root);
+  ThrowKind throwKind(const clang::FunctionDecl *FD);
+  std::optional<ThrowKind> nonInferredThrowKind(const clang::FunctionDecl *FD);
+  const ThrowInfo &throwInfo(const clang::FunctionDecl *FD);
+  ThrowKind evaluate(const ThrowInfo &Info);
+  void inferThrowComponent(const clang::FunctionDecl *Root);
+  bool mayThrow(ThrowKind K) const {
+    return K == ThrowKind::Any ||
+           (K == ThrowKind::Allocation && AllocationMayThrow);
+  }
 
   clang::ASTContext &Ctx;
   const EffectsDatabase &DB;
@@ -134,6 +189,11 @@ private:
       LocalInfos;
   // Node-based: callers keep references to summaries while more are added.
   std::unordered_map<const clang::FunctionDecl *, FunctionSummary> Final;
+  llvm::DenseMap<const clang::FunctionDecl *, std::unique_ptr<ThrowInfo>>
+      ThrowInfos;
+  llvm::DenseMap<const clang::FunctionDecl *, ThrowKind> ThrowKinds;
+  llvm::DenseMap<const clang::FunctionDecl *, bool> BrokenContracts;
+  bool AllocationMayThrow = true;
 };
 
 } // namespace kara

@@ -5,7 +5,7 @@
 //   {
 //     "kara-effects": 1,
 //     "functions": {
-//       "strlen":                 { "pure": true },
+//       "strlen":                 { "pure": true, "nothrow": true },
 //       "printf":                 { "writes": ["kara::io"] },
 //       "std::sort":              { "writes": ["$0"] },
 //       "std::basic_ostream::*":  { "writes": ["this", "kara::io"] },
@@ -21,7 +21,9 @@
 // anything else a resource path. Parameter effects implied by types (SPEC §2)
 // are added on top, unless the entry says "exact": true. "from" names the
 // source file a summary was inferred from (kara-summarize writes both).
-// "variables" renames a global variable's resource.
+// "variables" renames a global variable's resource. "nothrow": true says a
+// call never lets an exception escape (SPEC §4); without it a function that
+// is not declared noexcept may throw.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KARA_ANALYSIS_EFFECTSDATABASE_H
@@ -41,6 +43,10 @@ struct DatabaseEntry {
   /// "exact": the effects are complete; no type-implied parameter or `this`
   /// effects are added (kara-summarize writes inferred summaries this way).
   bool Exact = false;
+  /// "nothrow": a call never lets an exception escape. Entries are the
+  /// authority for the functions they match: without it, a function that is
+  /// not declared noexcept may throw, whatever its visible body does.
+  bool NoThrow = false;
   /// "from": where the effects were inferred (a source file), for notes.
   std::string From;
   /// The file the entry came from, for explanations.
