@@ -53,6 +53,8 @@ std::string describeDependence(const Dependence &D) {
   case Dependence::Kind::DefUse:
     return "this statement uses '" + D.Var->getNameAsString() +
            "', which that one declares";
+  case Dependence::Kind::Pinned:
+    return "";
   case Dependence::Kind::Conflict:
     break;
   }
@@ -223,7 +225,7 @@ public:
   bool TraverseLambdaExpr(LambdaExpr *LE) {
     for (Expr *Init : LE->capture_inits())
       TraverseStmt(Init);
-    if (ParBranches.count(LE))
+    if (ParBranches.count(LE) || LE->isGenericLambda())
       return true;
     const FunctionDecl *Outer = Context;
     const Stmt *OuterTry = TryBlock;
@@ -300,14 +302,16 @@ void ParallelizeCheck::check(const MatchFinder::MatchResult &Result) {
   // A template's pattern has unresolved calls; its instantiations decide.
   if (FD->isDependentContext())
     return;
-  // Lambdas are planned with the function that contains them.
+  // Lambdas are planned with the function that contains them, except
+  // generic ones, whose instantiations are planned on their own.
   if (const auto *MD = dyn_cast<CXXMethodDecl>(FD))
-    if (MD->getParent()->isLambda())
+    if (MD->getParent()->isLambda() && !MD->getParent()->isGenericLambda())
       return;
   bool Instantiation = FD->isTemplateInstantiation() ||
                        FD->getTemplateInstantiationPattern() != nullptr;
   EndSM = &SM;
   EffectAnalysis &Effects = analysis(*Result.Context);
+  Effects.setAllocationMayThrow(AllocationMayThrow);
   DependenceAnalysis Deps(Effects, StrictExceptionOrder);
   BlockCollector Collector(FD);
   Collector.TraverseStmt(FD->getBody());
@@ -425,8 +429,7 @@ void ParallelizeCheck::report(const Decision &D, const SourceManager &SM) {
   }
   if (D.Fix && !D.Plan.Deferred.empty()) {
     diag(D.Run[D.Plan.Deferred.front()].S->getBeginLoc(),
-         "%0 of %1 statements stay after kara::par: each depends on "
-         "statements of several branches")
+         "%0 of %1 statements stay after kara::par")
         << static_cast<unsigned>(D.Plan.Deferred.size())
         << static_cast<unsigned>(D.Run.size());
     explainDependences(D.Run, D.Plan, /*OnlyDeferred=*/true, SM);
@@ -443,6 +446,15 @@ void ParallelizeCheck::explainDependences(const std::vector<StatementInfo> &Run,
       continue;
     if (Notes++ == 6)
       break;
+    if (D.DependenceKind == Dependence::Kind::Pinned) {
+      diag(Run[D.Later].S->getBeginLoc(),
+           "this statement stays outside the branches: it uses the pointer "
+           "%0, which a branch would capture by reference, and the analysis "
+           "of the rewritten code could no longer tell what it points to",
+           DiagnosticIDs::Note)
+          << D.Var;
+      continue;
+    }
     SourceLocation Earlier = Run[D.Earlier].S->getBeginLoc();
     diag(Run[D.Later].S->getBeginLoc(),
          "this statement must follow the one at line %0: %1",
@@ -605,7 +617,9 @@ public:
           // A structured binding is not implicitly movable (`return p;`),
           // C++17 lambdas cannot capture it, and all bindings of one
           // declaration share `const`: those need real variables.
-          if (Later.ReturnedByName.count(E.Var) ||
+          bool Moves = !E.Var->getType()->isReferenceType() &&
+                       !E.Var->getType().isTriviallyCopyableType(Context);
+          if ((Moves && Later.ReturnedByName.count(E.Var)) ||
               (!LO.CPlusPlus20 && Later.Captured.count(E.Var)) ||
               (Const && *Const != E.Const))
             NeedTuple = true;
@@ -945,9 +959,10 @@ private:
       for (const Export &E : B.Exports) {
         std::string Name = E.Var->getNameAsString();
         bool Ref = E.Var->getType()->isReferenceType();
-        Types += (Types.empty() ? "" : ", ") +
-                 (Ref ? "decltype(" + Name + ")"
-                      : "std::remove_cv_t<decltype(" + Name + ")>");
+        std::string Type = !E.TypeText.empty() ? E.TypeText
+                           : Ref ? "decltype(" + Name + ")"
+                                 : "std::remove_cv_t<decltype(" + Name + ")>";
+        Types += (Types.empty() ? "" : ", ") + Type;
         Values += (Values.empty() ? "" : ", ") +
                   (Ref ? Name : "std::move(" + Name + ")");
       }
@@ -1046,6 +1061,14 @@ ParallelizeCheck::Decision ParallelizeCheck::decideRun(
     bool Instantiation) {
   Decision D;
   D.Run = std::move(Run);
+  // Never reorder on a contract the tool can see is broken, also when
+  // kara-effect-contract is not enabled.
+  for (const StatementInfo &Info : D.Run)
+    if (Info.BrokenContract) {
+      D.Missed = MissedReason{MissedReason::Kind::BrokenContract, Info.S};
+      D.Missed->Callee = Info.BrokenContract;
+      return D;
+    }
   D.Plan = Deps.plan(D.Run, Scope);
   if (!D.Plan.parallelizes()) {
     D.Missed = MissedReason{MissedReason::Kind::NotIndependent};

@@ -20,12 +20,11 @@ namespace kara {
 
 namespace {
 
-/// Finds what a statement contains: calls to annotated functions, calls
-/// that may throw, and constructs that forbid moving it into a branch.
+/// Finds what a statement contains: calls to annotated functions and
+/// constructs that forbid moving it into a branch.
 class StatementScanner : public RecursiveASTVisitor<StatementScanner> {
 public:
   bool CallsAnnotated = false;
-  bool MayThrow = false;
   std::optional<Blocker> Found;
 
   bool TraverseLambdaExpr(LambdaExpr *LE) {
@@ -46,32 +45,22 @@ public:
   }
   bool VisitCoyieldExpr(CoyieldExpr *) { return block("co_yield"); }
   bool VisitCoreturnStmt(CoreturnStmt *) { return block("co_return"); }
-  bool VisitCXXThrowExpr(CXXThrowExpr *) {
-    MayThrow = true;
-    return true;
-  }
   bool VisitCallExpr(CallExpr *CE) {
     const FunctionDecl *Callee = CE->getDirectCallee();
-    if (Callee && declaredEffects(Callee))
-      CallsAnnotated = true;
+    noteCallee(Callee);
     // A par written by the rewrite (or by hand): its branches are already
     // planned, and moving it would re-plan them.
     if (Callee && Callee->getQualifiedNameAsString() == "kara::par" && !Found)
       Found = Blocker{Blocker::Kind::ContainsPar, "kara::par"};
-    noteCallee(Callee, CE->getCallee()->getType());
     return true;
   }
   bool VisitCXXConstructExpr(CXXConstructExpr *CE) {
-    noteCallee(CE->getConstructor(), QualType());
-    if (declaredEffects(CE->getConstructor()))
-      CallsAnnotated = true;
+    noteCallee(CE->getConstructor());
     return true;
   }
-  bool VisitCXXNewExpr(CXXNewExpr *NE) {
-    if (const FunctionDecl *New = NE->getOperatorNew())
-      noteCallee(New, QualType());
-    return true;
-  }
+
+  /// Callees with kara annotations, in source order.
+  std::vector<const FunctionDecl *> Annotated;
 
 private:
   bool block(const char *Construct) {
@@ -79,20 +68,27 @@ private:
       Found = Blocker{Blocker::Kind::ControlFlow, Construct};
     return true;
   }
-  void noteCallee(const FunctionDecl *Callee, QualType CalleeType) {
-    const FunctionProtoType *Proto = nullptr;
-    if (Callee)
-      Proto = Callee->getType()->getAs<FunctionProtoType>();
-    else if (!CalleeType.isNull()) {
-      QualType T = CalleeType;
-      if (T->isPointerType() || T->isReferenceType())
-        T = T->getPointeeType();
-      Proto = T->getAs<FunctionProtoType>();
+  void noteCallee(const FunctionDecl *Callee) {
+    if (Callee && declaredEffects(Callee)) {
+      CallsAnnotated = true;
+      Annotated.push_back(Callee);
     }
-    if (!Proto || !Proto->isNothrow())
-      MayThrow = true;
   }
 };
+
+bool isPointerLike(QualType T) {
+  T = T.getNonReferenceType();
+  if (T->isPointerType())
+    return true;
+  const auto *RD = T->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition())
+    return false;
+  for (const auto *M : RD->methods())
+    if (M->getOverloadedOperator() == OO_Star ||
+        M->getOverloadedOperator() == OO_Arrow)
+      return true;
+  return false;
+}
 
 bool inMacro(const Stmt *S) {
   return S->getBeginLoc().isMacroID() || S->getEndLoc().isMacroID();
@@ -354,13 +350,27 @@ StatementInfo DependenceAnalysis::describe(const Stmt *S,
   StatementScanner Scanner;
   Scanner.TraverseStmt(const_cast<Stmt *>(S));
   Info.CallsAnnotated = Scanner.CallsAnnotated;
-  Info.MayThrow = Scanner.MayThrow;
   Info.Block = Scanner.Found;
   if (!Info.isCandidate())
     return Info;
+  Info.MayThrow = Effects.mayThrow(S, Context);
+  for (const FunctionDecl *Callee : Scanner.Annotated)
+    if (Effects.contractBroken(Callee)) {
+      Info.BrokenContract = Callee;
+      break;
+    }
   UseCollector Uses;
   Uses.TraverseStmt(const_cast<Stmt *>(S));
   Info.Uses.assign(Uses.Uses.begin(), Uses.Uses.end());
+  llvm::sort(Info.Uses, [](const VarDecl *A, const VarDecl *B) {
+    return A->getBeginLoc() < B->getBeginLoc();
+  });
+  for (const VarDecl *V : Info.Uses)
+    if (V->hasLocalStorage() && isPointerLike(V->getType()) &&
+        !llvm::is_contained(Info.Declares, V)) {
+      Info.CapturedPointer = V;
+      break;
+    }
 
   Info.Entries = Effects.statementEffects(S, Context);
   for (const EffectEntry &E : Info.Entries)
@@ -434,6 +444,15 @@ DependenceAnalysis::planRound(const std::vector<StatementInfo> &Run,
     std::set<int> Need;
     bool OnDeferred = false;
     std::vector<Dependence> Found;
+    if (Info.CapturedPointer) {
+      Dependence D;
+      D.DependenceKind = Dependence::Kind::Pinned;
+      D.Earlier = D.Later = Members[L];
+      D.Var = Info.CapturedPointer;
+      R.Dependences.push_back(D);
+      R.Deferred.push_back(L);
+      continue;
+    }
     std::vector<std::pair<int, Dependence>> Exemptable;
     for (unsigned E = 0; E < L; ++E) {
       std::optional<Dependence> D = dependence(Run[Members[E]], Info, Scope);

@@ -1,6 +1,7 @@
 // Regression (bugs/kara-parallelize/01): a scalar whose address is taken
 // anywhere in the function is never copied into a branch: store(p, 5) writes
 // n through p before twice(n) reads it.
+// E2E-EXPECT: unchanged
 #include <kara/annotations.hpp>
 #include <cstdio>
 

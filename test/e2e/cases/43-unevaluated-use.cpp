@@ -1,5 +1,6 @@
 // Regression (bugs/kara-parallelize/04): a use in an unevaluated operand
 // (sizeof(v)) is a use: the later statement stays after the declaration.
+// E2E-EXPECT: unchanged
 #include <kara/annotations.hpp>
 #include <cstdio>
 #include <vector>

@@ -1,6 +1,7 @@
 // Regression (bugs/kara-parallelize/08): kara-par-conflict and
 // kara-sendable accept the rewrite of a run that writes through a local
 // pointer to a local.
+// E2E-EXPECT: unchanged
 #include <kara/annotations.hpp>
 #include <cstdio>
 

@@ -61,6 +61,16 @@ struct StatementInfo {
   bool MayThrow = false;
   /// Whether it calls a function carrying kara annotations (SPEC §4).
   bool CallsAnnotated = false;
+  /// An annotated callee whose visible body exceeds its annotation: its
+  /// effects are not known, so the run is not reordered.
+  const clang::FunctionDecl *BrokenContract = nullptr;
+  /// A pointer (or pointer-like object) with local storage that it names
+  /// and does not declare. A branch would capture it by reference, and the
+  /// effect analysis then takes it as possibly reseated: the rewritten
+  /// code's pointee would be unknown to kara-par-conflict and to a second
+  /// run. Such a statement is never moved into a branch (it follows the
+  /// par).
+  const clang::VarDecl *CapturedPointer = nullptr;
   /// Set if it can never be part of a run.
   std::optional<Blocker> Block;
 
@@ -87,6 +97,7 @@ struct Dependence {
     Exception,           ///< the earlier may throw, the later writes
     ExceptionAfterWrite, ///< the earlier writes, the later may throw
     ThrowOrder,          ///< both may throw: which exception wins is ordered
+    Pinned, ///< the later one never moves into a branch (CapturedPointer)
   } DependenceKind = Kind::Conflict;
   /// Conflict: the earlier and later statement's conflicting effects.
   /// Exception: the write of the later statement (in LaterEffect), which
@@ -96,7 +107,7 @@ struct Dependence {
   /// throws but a parallel block could skip (a deferred statement, or a
   /// branch not yet started when a sibling fails).
   std::optional<Effect> EarlierEffect, LaterEffect;
-  /// DefUse: the variable.
+  /// DefUse: the variable. Pinned: the pointer.
   const clang::VarDecl *Var = nullptr;
   /// ThrowOrder: the earlier statement was deferred, or placing the later
   /// one beside it would let par propagate another exception than
