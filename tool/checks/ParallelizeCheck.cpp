@@ -545,7 +545,7 @@ class RunRewriter {
 public:
   RunRewriter(const SourceManager &SM, const ASTContext &Context,
               bool CopyScalars, llvm::ArrayRef<const VarDecl *> Aliased,
-              const std::set<std::string> &Names)
+              std::set<std::string> &Names)
       : SM(SM), LO(Context.getLangOpts()), Context(Context),
         CopyScalars(CopyScalars), Aliased(Aliased), Names(Names) {}
 
@@ -641,7 +641,8 @@ public:
         do
           RD.TupleName = "kara_par" + (Fresh ? std::to_string(Fresh) : "");
         while (Names.count(RD.TupleName) && ++Fresh);
-        ++Fresh;
+        // Later rewrites of the same function must not take it again.
+        Names.insert(RD.TupleName);
       }
       Rounds.push_back(std::move(RD));
     }
@@ -1043,7 +1044,7 @@ private:
   const ASTContext &Context;
   bool CopyScalars;
   llvm::ArrayRef<const VarDecl *> Aliased;
-  const std::set<std::string> &Names;
+  std::set<std::string> &Names;
   const std::vector<StatementInfo> *Run = nullptr;
   const RunPlan *Plan = nullptr;
   MissedReason Failure;

@@ -264,6 +264,10 @@ public:
                       const std::vector<const CallExpr *> &Separate)
       : A(A), Separate(Separate.begin(), Separate.end()) {}
 
+  /// The side is a branch of kara::par or kara::race: capture-only lambdas
+  /// are seen from the enclosing function (enclosingView).
+  bool ParBranchSide = false;
+
   /// Effects of statement `S` written in `Ctx` (locals of Ctx kept).
   void statement(const Stmt *S, const FunctionDecl *Ctx,
                  std::vector<EffectEntry> &Out, unsigned Depth = 0) {
@@ -396,13 +400,20 @@ private:
     const auto *Enclosing =
         dyn_cast_or_null<FunctionDecl>(LE->getLambdaClass()->getDeclContext());
     const auto *Body = dyn_cast_or_null<CompoundStmt>(Op->getBody());
-    if (!Enclosing || !Body || LE->isMutable() || LE->isGenericLambda())
+    if (!ParBranchSide || !Enclosing || !Body || LE->isMutable() ||
+        LE->isGenericLambda())
       return false;
     for (const LambdaCapture &C : LE->captures())
       if (LE->isInitCapture(&C))
         return false;
     ClosureRules Rules = rulesFor(Op);
     const FunctionDecl *Own = canonicalFn(Op);
+    // By-copy captures are the closure's private copies.
+    std::set<const VarDecl *> Copies;
+    for (const LambdaCapture &C : LE->captures())
+      if (C.capturesVariable() && C.getCaptureKind() == LCK_ByCopy)
+        if (const auto *V = dyn_cast<VarDecl>(C.getCapturedVar()))
+          Copies.insert(V->getCanonicalDecl());
     for (const Stmt *S : Body->body()) {
       if (namesBodyIndirection(S, Own)) {
         for (const EffectEntry &Entry : A.statementEffects(S, Op))
@@ -412,9 +423,11 @@ private:
       }
       for (EffectEntry Entry : A.statementEffects(S, Enclosing)) {
         Entry.E.On = paramAsLocal(Entry.E.On, Enclosing);
-        if (Entry.E.On.TargetKind == Target::Kind::Local &&
-            ownerOf(static_cast<const VarDecl *>(Entry.E.On.Object)) == Own)
-          continue; // the branch's own locals are private
+        if (Entry.E.On.TargetKind == Target::Kind::Local) {
+          const auto *V = static_cast<const VarDecl *>(Entry.E.On.Object);
+          if (ownerOf(V) == Own || Copies.count(V->getCanonicalDecl()))
+            continue; // the branch's own locals and copies are private
+        }
         Out.push_back(Entry);
       }
     }
@@ -1058,6 +1071,7 @@ std::vector<EffectEntry> sideEffects(const ConcurrentSide &Side,
                                      const FunctionDecl *Context) {
   std::vector<EffectEntry> Out;
   RuntimeAwareEffects R(A, Side.SeparateSpawns);
+  R.ParBranchSide = Side.SideKind == ConcurrentSide::ParBranch;
   if (Side.SideKind != ConcurrentSide::Parent) {
     R.callable(Side.Callable, Out);
     return Out;
