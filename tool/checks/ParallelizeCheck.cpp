@@ -37,7 +37,8 @@ std::string effectPhrase(const Effect &E) {
 }
 
 std::string describeDependence(const Dependence &D) {
-  const char *Strict = " (kara-parallelize.StrictExceptionOrder keeps it after)";
+  const char *Strict =
+      " (kara-parallelize.StrictExceptionOrder keeps it after)";
   switch (D.DependenceKind) {
   case Dependence::Kind::Exception:
     return "that statement may throw and this one " +
@@ -98,8 +99,9 @@ static std::string missedReasonText(const MissedReason &R) {
     return "an 'auto' declaration with direct initialization is not "
            "rewritten";
   case K::NotMovable:
-    return "'" + R.TypeName + "' can be neither copied nor moved out of a "
-                              "branch";
+    return "'" + R.TypeName +
+           "' can be neither copied nor moved out of a "
+           "branch";
   case K::Declarators:
     return varName(R.Var) +
            " is declared together with other variables and cannot be "
@@ -239,8 +241,7 @@ public:
   bool VisitCallExpr(CallExpr *CE) {
     if (isParCall(CE))
       for (const Expr *Arg : CE->arguments())
-        if (const auto *LE =
-                dyn_cast<LambdaExpr>(Arg->IgnoreParenImpCasts()))
+        if (const auto *LE = dyn_cast<LambdaExpr>(Arg->IgnoreParenImpCasts()))
           ParBranches.insert(LE);
     return true;
   }
@@ -328,8 +329,8 @@ void ParallelizeCheck::check(const MatchFinder::MatchResult &Result) {
     const CompoundStmt *Block = It->Block;
     if (Block->size() < 2 || Block->getBeginLoc().isMacroID())
       continue;
-    std::vector<Decision> Decisions = planBlock(
-        Block, It->Context, It->TryBlock, Deps, SM, Instantiation);
+    std::vector<Decision> Decisions =
+        planBlock(Block, It->Context, It->TryBlock, Deps, SM, Instantiation);
     if (!Instantiation) {
       for (const Decision &D : Decisions)
         report(D, SM);
@@ -340,10 +341,11 @@ void ParallelizeCheck::check(const MatchFinder::MatchResult &Result) {
   }
 }
 
-std::vector<ParallelizeCheck::Decision> ParallelizeCheck::planBlock(
-    const CompoundStmt *Block, const FunctionDecl *Context,
-    const Stmt *TryBlock, DependenceAnalysis &Deps, const SourceManager &SM,
-    bool Instantiation) {
+std::vector<ParallelizeCheck::Decision>
+ParallelizeCheck::planBlock(const CompoundStmt *Block,
+                            const FunctionDecl *Context, const Stmt *TryBlock,
+                            DependenceAnalysis &Deps, const SourceManager &SM,
+                            bool Instantiation) {
   std::vector<StatementInfo> Infos;
   for (const Stmt *S : Block->body()) {
     StatementInfo Info = Deps.describe(S, Context);
@@ -377,15 +379,15 @@ void ParallelizeCheck::onEndOfTranslationUnit() {
   // first instantiation explains.
   for (auto &[Key, Block] : TemplateBlocks) {
     std::vector<Decision> &First = Block.PerInstantiation.front();
-    bool Agree = llvm::all_of(
-        Block.PerInstantiation, [&](const std::vector<Decision> &Ds) {
-          if (Ds.size() != First.size())
-            return false;
-          for (unsigned I = 0; I < Ds.size(); ++I)
-            if (Ds[I].Fix != First[I].Fix)
-              return false;
-          return true;
-        });
+    bool Agree = llvm::all_of(Block.PerInstantiation,
+                              [&](const std::vector<Decision> &Ds) {
+                                if (Ds.size() != First.size())
+                                  return false;
+                                for (unsigned I = 0; I < Ds.size(); ++I)
+                                  if (Ds[I].Fix != First[I].Fix)
+                                    return false;
+                                return true;
+                              });
     if (!EndSM)
       break;
     for (Decision &D : First) {
@@ -535,8 +537,8 @@ struct BranchDecision {
 struct RoundDecision {
   std::vector<BranchDecision> Branches;
   BindForm Form = BindForm::None;
-  bool Const = false;     // Bindings: `const auto [...]`
-  std::string TupleName;  // Tuple
+  bool Const = false;    // Bindings: `const auto [...]`
+  std::string TupleName; // Tuple
 };
 
 /// Decides the text-level part of a run's rewrite (exports, how they are
@@ -581,8 +583,8 @@ public:
         for (unsigned I : Chain)
           for (const VarDecl *V : Run[I].Declares)
             if (const CXXRecordDecl *RD = observableDestructor(V->getType())) {
-              MissedReason M{MissedReason::Kind::ObservableDestructor,
-                             Run[I].S, V};
+              MissedReason M{MissedReason::Kind::ObservableDestructor, Run[I].S,
+                             V};
               M.TypeName = RD->getNameAsString();
               return M;
             }
@@ -636,8 +638,8 @@ public:
         for (const BranchDecision &B : RD.Branches)
           for (const Export &E : B.Exports)
             if (E.Head.empty())
-              return MissedReason{MissedReason::Kind::Declarators,
-                                  nullptr, E.Var};
+              return MissedReason{MissedReason::Kind::Declarators, nullptr,
+                                  E.Var};
         do
           RD.TupleName = "kara_par" + (Fresh ? std::to_string(Fresh) : "");
         while (Names.count(RD.TupleName) && ++Fresh);
@@ -762,7 +764,8 @@ private:
     const Expr *Init = V->getInit();
     if (!T->isLValueReferenceType() || !Init ||
         V->getInitStyle() != VarDecl::CInit)
-      return fail({MissedReason::Kind::ReferenceInit, nullptr, V}), std::nullopt;
+      return fail({MissedReason::Kind::ReferenceInit, nullptr, V}),
+             std::nullopt;
     const Expr *Bound = Init->IgnoreParens();
     while (const auto *Cast = dyn_cast<ImplicitCastExpr>(Bound)) {
       if (Cast->getCastKind() != CK_NoOp &&
@@ -773,20 +776,23 @@ private:
     }
     if (!Bound->isLValue() || isa<MaterializeTemporaryExpr>(Bound) ||
         isa<ExprWithCleanups>(Init))
-      return fail({MissedReason::Kind::TemporaryLifetime, nullptr, V}), std::nullopt;
+      return fail({MissedReason::Kind::TemporaryLifetime, nullptr, V}),
+             std::nullopt;
     // The type as written, from the declaration's start: a qualifier such as
     // `const` lies outside the type location's own range.
     SourceRange R(
         V->getBeginLoc(),
         V->getTypeSourceInfo()->getTypeLoc().getSourceRange().getEnd());
     if (R.isInvalid() || R.getBegin().isMacroID() || R.getEnd().isMacroID())
-      return fail({MissedReason::Kind::UnspellableType, nullptr, V}), std::nullopt;
+      return fail({MissedReason::Kind::UnspellableType, nullptr, V}),
+             std::nullopt;
     Export E;
     E.Var = V;
     E.TypeText =
         Lexer::getSourceText(CharSourceRange::getTokenRange(R), SM, LO).str();
     if (E.TypeText.empty() || E.TypeText.find("decltype") != std::string::npos)
-      return fail({MissedReason::Kind::UnspellableType, nullptr, V}), std::nullopt;
+      return fail({MissedReason::Kind::UnspellableType, nullptr, V}),
+             std::nullopt;
     return E;
   }
 
@@ -828,15 +834,19 @@ private:
     if (T->isReferenceType())
       return referenceExport(V);
     if (T->isArrayType() || T->isFunctionPointerType())
-      return fail({MissedReason::Kind::ArrayOrFunction, nullptr, V}), std::nullopt;
+      return fail({MissedReason::Kind::ArrayOrFunction, nullptr, V}),
+             std::nullopt;
     if (isa<DecompositionDecl>(V))
-      return fail({MissedReason::Kind::StructuredBinding, nullptr, V}), std::nullopt;
+      return fail({MissedReason::Kind::StructuredBinding, nullptr, V}),
+             std::nullopt;
     E.Const = T.isConstQualified();
     if (const AutoType *Auto = T->getContainedAutoType()) {
       if (Auto->isDecltypeAuto())
-        return fail({MissedReason::Kind::DecltypeAuto, nullptr, V}), std::nullopt;
+        return fail({MissedReason::Kind::DecltypeAuto, nullptr, V}),
+               std::nullopt;
       if (V->getInitStyle() != VarDecl::CInit)
-        return fail({MissedReason::Kind::AutoDirectInit, nullptr, V}), std::nullopt;
+        return fail({MissedReason::Kind::AutoDirectInit, nullptr, V}),
+               std::nullopt;
       return E;
     }
     TypeLoc TL = V->getTypeSourceInfo()->getTypeLoc();
@@ -844,11 +854,13 @@ private:
       TL = Qualified.getUnqualifiedLoc();
     SourceRange R = TL.getSourceRange();
     if (R.isInvalid() || R.getBegin().isMacroID() || R.getEnd().isMacroID())
-      return fail({MissedReason::Kind::UnspellableType, nullptr, V}), std::nullopt;
+      return fail({MissedReason::Kind::UnspellableType, nullptr, V}),
+             std::nullopt;
     E.TypeText =
         Lexer::getSourceText(CharSourceRange::getTokenRange(R), SM, LO).str();
     if (E.TypeText.empty() || E.TypeText.find("const") == 0)
-      return fail({MissedReason::Kind::UnspellableType, nullptr, V}), std::nullopt;
+      return fail({MissedReason::Kind::UnspellableType, nullptr, V}),
+             std::nullopt;
     if (const CXXRecordDecl *RD = T->getAsCXXRecordDecl()) {
       bool Movable = !RD->hasDefinition() ||
                      RD->needsImplicitCopyConstructor() ||
@@ -857,8 +869,7 @@ private:
         for (const CXXConstructorDecl *C : RD->ctors())
           if (C->isCopyOrMoveConstructor() && !C->isDeleted())
             Movable = true;
-      if (!Movable)
-        {
+      if (!Movable) {
         MissedReason M{MissedReason::Kind::NotMovable, nullptr, V};
         M.TypeName = E.TypeText;
         return fail(M), std::nullopt;
@@ -961,7 +972,7 @@ private:
         std::string Name = E.Var->getNameAsString();
         bool Ref = E.Var->getType()->isReferenceType();
         std::string Type = !E.TypeText.empty() ? E.TypeText
-                           : Ref ? "decltype(" + Name + ")"
+                           : Ref               ? "decltype(" + Name + ")"
                                  : "std::remove_cv_t<decltype(" + Name + ")>";
         Types += (Types.empty() ? "" : ", ") + Type;
         Values += (Values.empty() ? "" : ", ") +
@@ -995,8 +1006,7 @@ private:
     for (unsigned I : Chain)
       Statements.push_back((*Run)[I].S);
     std::string Out;
-    for (const VarDecl *V :
-         readOnlyScalarLocals(Statements, Excluded, Context))
+    for (const VarDecl *V : readOnlyScalarLocals(Statements, Excluded, Context))
       Out += ", " + V->getNameAsString();
     return Out;
   }
@@ -1056,10 +1066,11 @@ private:
 
 } // namespace
 
-ParallelizeCheck::Decision ParallelizeCheck::decideRun(
-    std::vector<StatementInfo> Run, const CompoundStmt *Block, unsigned RunEnd,
-    const ThrowScope &Scope, DependenceAnalysis &Deps, const SourceManager &SM,
-    bool Instantiation) {
+ParallelizeCheck::Decision
+ParallelizeCheck::decideRun(std::vector<StatementInfo> Run,
+                            const CompoundStmt *Block, unsigned RunEnd,
+                            const ThrowScope &Scope, DependenceAnalysis &Deps,
+                            const SourceManager &SM, bool Instantiation) {
   Decision D;
   D.Run = std::move(Run);
   // Never reorder on a contract the tool can see is broken, also when
@@ -1077,8 +1088,8 @@ ParallelizeCheck::Decision ParallelizeCheck::decideRun(
   }
   // Inside templates branches keep `[&]`: a type that is scalar in one
   // instantiation may be a class in another.
-  RunRewriter Rewriter(SM, *CurrentAST, /*CopyScalars=*/!Instantiation,
-                       Aliased, FunctionNames);
+  RunRewriter Rewriter(SM, *CurrentAST, /*CopyScalars=*/!Instantiation, Aliased,
+                       FunctionNames);
   if (std::optional<MissedReason> Why =
           Rewriter.decide(D.Run, D.Plan, Block, RunEnd)) {
     D.Missed = std::move(Why);

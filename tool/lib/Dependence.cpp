@@ -290,8 +290,8 @@ bool DependenceAnalysis::observableAfterThrow(const Effect &E,
     return true;
   // A variable of an enclosing function (captured by a lambda): the
   // exception may be caught there.
-  const auto *Owner = dyn_cast_or_null<FunctionDecl>(
-      V->getParentFunctionOrMethod());
+  const auto *Owner =
+      dyn_cast_or_null<FunctionDecl>(V->getParentFunctionOrMethod());
   if (!Owner || !Scope.Context ||
       Owner->getCanonicalDecl() != Scope.Context->getCanonicalDecl())
     return true;
@@ -495,8 +495,8 @@ DependenceAnalysis::planRound(const std::vector<StatementInfo> &Run,
       Found.push_back(D);
       Need.insert(C);
     }
-    int Target = Need.size() == 1 ? *Need.begin()
-                                  : static_cast<int>(R.Chains.size());
+    int Target =
+        Need.size() == 1 ? *Need.begin() : static_cast<int>(R.Chains.size());
     // Throwing statements: branch 0 and at most one other branch, branch
     // 0's first in source order (see plan()).
     bool ThrowsOK = true;

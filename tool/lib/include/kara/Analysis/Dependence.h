@@ -92,9 +92,9 @@ struct ThrowScope {
 struct Dependence {
   unsigned Earlier = 0, Later = 0; // indices into the run
   enum class Kind {
-    Conflict,            ///< their effects conflict
-    DefUse,              ///< the later one names a variable the earlier declares
-    Exception,           ///< the earlier may throw, the later writes
+    Conflict,  ///< their effects conflict
+    DefUse,    ///< the later one names a variable the earlier declares
+    Exception, ///< the earlier may throw, the later writes
     ExceptionAfterWrite, ///< the earlier writes, the later may throw
     ThrowOrder,          ///< both may throw: which exception wins is ordered
     Pinned, ///< the later one never moves into a branch (CapturedPointer)
@@ -138,11 +138,11 @@ struct RunPlan {
 
 /// Variables that `Statements` only read and that a closure running them can
 /// capture by copy without changing what they compute: locals or parameters
-/// of arithmetic or enum, non-volatile type, declared outside the statements and not
-/// among `Excluded`, whose every use loads the value (no assignment, address,
-/// reference binding, nested lambda, unevaluated operand or constant use).
-/// The copy is taken when the closure is made, so the caller must also know
-/// that nothing writes them while the statements run (kara::par branches:
+/// of arithmetic or enum, non-volatile type, declared outside the statements
+/// and not among `Excluded`, whose every use loads the value (no assignment,
+/// address, reference binding, nested lambda, unevaluated operand or constant
+/// use). The copy is taken when the closure is made, so the caller must also
+/// know that nothing writes them while the statements run (kara::par branches:
 /// any such write is a dependence), and that no alias of them exists
 /// (aliasedLocals). Sorted by name.
 std::vector<const clang::VarDecl *>
