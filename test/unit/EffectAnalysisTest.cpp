@@ -310,3 +310,25 @@ TEST(EffectsDatabase, ReadsNothrow) {
   EXPECT_NE(Error.find("'nothrow' must be true or false"), std::string::npos)
       << Error;
 }
+
+TEST(Summaries, BrokenContractsAreWidenedForCallers) {
+  Unit U(R"(
+    int A = 0;
+    struct View {
+      int &ref;
+      [[kara::writes(this)]] int add(int d) { ref += d; return ref; }
+    };
+    [[kara::reads(A)]] int truthful() { return A; }
+    int caller(View &v) { return v.add(1); }
+  )");
+  EffectAnalysis &A = *U.Analysis;
+  // Callers see what the body does; the contract stays what was declared.
+  EXPECT_TRUE(A.summaryOf(U.fn("View::add")).Effects.hasUnknown());
+  EXPECT_FALSE(A.contractSummaryOf(U.fn("View::add")).Effects.hasUnknown());
+  EXPECT_EQ(A.summaryOf(U.fn("View::add")).Source,
+            kara::SummarySource::Declared);
+  EXPECT_TRUE(A.summaryOf(U.fn("caller")).Effects.hasUnknown());
+  EXPECT_FALSE(A.contractSummaryOf(U.fn("caller")).Effects.hasUnknown());
+  EXPECT_EQ(A.summaryOf(U.fn("truthful")).Effects.str(), "{reads(A)}");
+  EXPECT_TRUE(A.contractBroken(U.fn("View::add")));
+}

@@ -48,7 +48,7 @@ void EffectContractCheck::check(const MatchFinder::MatchResult &Result) {
   if (!FD || FD->isInvalidDecl())
     return;
   EffectAnalysis &A = analysis(*Result.Context);
-  const FunctionSummary &Declared = A.summaryOf(FD);
+  const FunctionSummary &Declared = A.contractSummaryOf(FD);
   std::vector<EffectEntry> Undeclared = A.undeclaredEffects(FD);
   if (Undeclared.empty())
     return;
@@ -58,7 +58,13 @@ void EffectContractCheck::check(const MatchFinder::MatchResult &Result) {
   for (const EffectEntry &Entry : Undeclared) {
     if (Reported++ == MaxReports)
       break;
-    if (Entry.E.On.isUnknown())
+    if (Entry.E.On.isUnknown() && Entry.Why.ReasonKind == Reason::Kind::Access)
+      diag(FD->getLocation(),
+           "%0 accesses memory the analysis cannot name (through a reference "
+           "or pointer it does not follow), which its kara annotations cannot "
+           "cover; declared %1")
+          << FD << Declared.Effects.str();
+    else if (Entry.E.On.isUnknown())
       diag(FD->getLocation(),
            "%0 has effects its kara annotations cannot cover: it calls code "
            "whose effects are unknown; declared %1")
@@ -69,7 +75,12 @@ void EffectContractCheck::check(const MatchFinder::MatchResult &Result) {
           << FD << Entry.E.str() << Declared.Effects.str();
     explainEffect(*this, A, Body, Entry.E);
     const FunctionDecl *On = annotatedDeclaration(FD);
-    if (On && On->getLocation() != FD->getLocation())
+    if (On && On->getCanonicalDecl() != FD->getCanonicalDecl())
+      diag(On->getLocation(),
+           "the contract is inherited from the overridden %0, declared here",
+           DiagnosticIDs::Note)
+          << ("'" + EffectAnalysis::displayName(On) + "'");
+    else if (On && On->getLocation() != FD->getLocation())
       diag(On->getLocation(), "effects declared here", DiagnosticIDs::Note);
   }
 }

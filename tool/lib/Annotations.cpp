@@ -165,12 +165,38 @@ static void forEachEffectAttribute(const FunctionDecl *FD, Callback Fn) {
           Fn(Redecl, A);
 }
 
+static bool hasOwnEffectAttributes(const FunctionDecl *FD) {
+  bool Found = false;
+  forEachEffectAttribute(
+      FD, [&](const FunctionDecl *, const KaraAttribute &) { Found = true; });
+  return Found;
+}
+
+/// The function whose attributes are FD's contract: FD itself if it carries
+/// effect attributes; otherwise, for an override, the nearest overridden
+/// method that does (annotations on a virtual function are the contract of
+/// every override; with several annotated bases, the first one in
+/// declaration order).
+static const FunctionDecl *contractHolder(const FunctionDecl *FD,
+                                          unsigned Depth = 0) {
+  if (hasOwnEffectAttributes(FD))
+    return FD;
+  const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+  if (!MD || Depth > 16)
+    return nullptr;
+  for (const CXXMethodDecl *Overridden : MD->overridden_methods())
+    if (const FunctionDecl *Holder = contractHolder(Overridden, Depth + 1))
+      return Holder;
+  return nullptr;
+}
+
 std::optional<EffectSet> declaredEffects(const FunctionDecl *FD) {
-  bool Annotated = false;
+  const FunctionDecl *Holder = contractHolder(FD);
+  if (!Holder)
+    return std::nullopt;
   EffectSet Set;
   forEachEffectAttribute(
-      FD, [&](const FunctionDecl *Redecl, const KaraAttribute &A) {
-        Annotated = true;
+      Holder, [&](const FunctionDecl *Redecl, const KaraAttribute &A) {
         for (const auto &[Text, Loc] : A.Arguments) {
           ResolvedArgument R = resolveArgument(Redecl, Text);
           if (!R.Resolved)
@@ -180,15 +206,16 @@ std::optional<EffectSet> declaredEffects(const FunctionDecl *FD) {
                       : Effect::read(*R.Resolved));
         }
       });
-  if (!Annotated)
-    return std::nullopt;
   return Set;
 }
 
 const FunctionDecl *annotatedDeclaration(const FunctionDecl *FD) {
+  const FunctionDecl *Holder = contractHolder(FD);
+  if (!Holder)
+    return nullptr;
   const FunctionDecl *Found = nullptr;
   forEachEffectAttribute(
-      FD, [&](const FunctionDecl *Redecl, const KaraAttribute &) {
+      Holder, [&](const FunctionDecl *Redecl, const KaraAttribute &) {
         if (!Found)
           Found = Redecl;
       });

@@ -42,8 +42,90 @@ bool isPointerLikeClass(QualType T) {
   return false;
 }
 
+/// Class templates of the standard library that own what their member
+/// functions return references, pointers and iterators into; streams, whose
+/// members return the stream itself.
+bool isOwningStdTemplate(const CXXRecordDecl *RD) {
+  const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD);
+  if (!Spec || !RD->isInStdNamespace())
+    return false;
+  static const llvm::StringRef Owning[] = {"array",
+                                           "basic_fstream",
+                                           "basic_ifstream",
+                                           "basic_ios",
+                                           "basic_iostream",
+                                           "basic_istream",
+                                           "basic_istringstream",
+                                           "basic_ofstream",
+                                           "basic_ostream",
+                                           "basic_ostringstream",
+                                           "basic_string",
+                                           "basic_stringstream",
+                                           "bitset",
+                                           "deque",
+                                           "forward_list",
+                                           "list",
+                                           "map",
+                                           "multimap",
+                                           "multiset",
+                                           "optional",
+                                           "priority_queue",
+                                           "queue",
+                                           "set",
+                                           "stack",
+                                           "unique_ptr",
+                                           "unordered_map",
+                                           "unordered_multimap",
+                                           "unordered_multiset",
+                                           "unordered_set",
+                                           "valarray",
+                                           "variant",
+                                           "vector"};
+  return llvm::is_contained(Owning, Spec->getSpecializedTemplate()->getName());
+}
+
+/// True if an object of type T holds no pointer or reference, directly or
+/// in its members and bases (owning standard containers and unique_ptr
+/// aside): what its member functions return references or pointers to is
+/// part of the object. Other classes (iterators, views, shared_ptr, classes
+/// with reference or pointer members) are handles to storage they do not
+/// own. `Budget` bounds the walk over wide classes; running out answers no.
+bool isSelfContained(QualType T, unsigned &Budget) {
+  if (Budget == 0)
+    return false;
+  --Budget;
+  T = T.getCanonicalType();
+  while (const auto *AT = dyn_cast<ArrayType>(T.getTypePtr()))
+    T = AT->getElementType().getCanonicalType();
+  if (T->isReferenceType() || T->isPointerType() || T->isBlockPointerType())
+    return false;
+  const auto *RD = T->getAsCXXRecordDecl();
+  if (!RD)
+    return true;
+  if (isOwningStdTemplate(RD))
+    return true;
+  if (!RD->hasDefinition())
+    return false;
+  for (const CXXBaseSpecifier &B : RD->bases())
+    if (!isSelfContained(B.getType(), Budget))
+      return false;
+  for (const FieldDecl *F : RD->fields())
+    if (!isSelfContained(F->getType(), Budget))
+      return false;
+  return true;
+}
+
+/// A class type whose objects refer to storage they do not own.
+bool isHandleClass(QualType T) {
+  T = T.getNonReferenceType();
+  if (!T->getAsCXXRecordDecl())
+    return false;
+  unsigned Budget = 256;
+  return !isSelfContained(T, Budget);
+}
+
 bool isPointerLike(QualType T) {
-  return T->isPointerType() || isPointerLikeClass(T);
+  return T->isPointerType() || isPointerLikeClass(T) || isHandleClass(T);
 }
 
 const FunctionDecl *canonical(const FunctionDecl *FD) {
@@ -176,6 +258,10 @@ public:
       const auto *Field = dyn_cast<FieldDecl>(Member);
       if (!Base || !Field)
         return Base;
+      // A reference member designates its referent, which the object does
+      // not own: two objects may refer to the same one.
+      if (Field->getType()->isReferenceType())
+        return Target::unknown();
       // Bit-fields share a memory location with their neighbours, union
       // members overlap: both stand for the whole object.
       if (Field->isBitField() || Field->getParent()->isUnion() ||
@@ -308,8 +394,11 @@ public:
     }
     if (const auto *CE = dyn_cast<CallExpr>(E))
       return referentOfCall(CE, Depth);
-    if (E->isGLValue() && isPointerLikeClass(E->getType()))
+    if (E->isGLValue() && isHandleClass(E->getType()))
       return pointeeOfStored(E, Depth + 1);
+    // unique_ptr, optional: what they point to is theirs.
+    if (E->isGLValue() && isPointerLikeClass(E->getType()))
+      return designate(E, Depth + 1);
     return Target::unknown();
   }
 
@@ -439,9 +528,29 @@ private:
   std::optional<Target> argumentTarget(QualType ParamType, const Expr *Arg) {
     if (ParamType->isReferenceType())
       return designate(Arg);
-    if (ParamType->isPointerType() || isPointerLikeClass(ParamType))
+    if (isPointerLike(ParamType))
       return pointee(Arg);
     return std::nullopt; // a copy: its reads are visited at the call site
+  }
+
+  /// Per parameter, the targets its argument may be bound to: one, or one
+  /// per arm of a conditional (`c ? a : b`), which a single target could
+  /// only describe as `unknown`.
+  using ArgumentAlternatives = std::vector<std::vector<std::optional<Target>>>;
+  std::vector<std::optional<Target>> argumentAlternatives(QualType ParamType,
+                                                          const Expr *Arg,
+                                                          unsigned Depth = 0) {
+    const auto *CO = dyn_cast<AbstractConditionalOperator>(Arg->IgnoreParens());
+    bool ByReference = ParamType->isReferenceType();
+    if (!CO || Depth > 2 || (ByReference && !CO->isGLValue()) ||
+        (!ByReference && !isPointerLike(ParamType)))
+      return {argumentTarget(ParamType, Arg)};
+    std::vector<std::optional<Target>> Result =
+        argumentAlternatives(ParamType, CO->getTrueExpr(), Depth + 1);
+    for (std::optional<Target> &T :
+         argumentAlternatives(ParamType, CO->getFalseExpr(), Depth + 1))
+      Result.push_back(std::move(T));
+    return Result;
   }
 
   void visitArgument(QualType ParamType, const Expr *Arg) {
@@ -484,13 +593,13 @@ private:
         visitLValue(ObjectExpr);
     }
 
-    std::vector<std::optional<Target>> Args;
+    ArgumentAlternatives Args;
     for (unsigned I = FirstArg; I < CE->getNumArgs(); ++I) {
       const Expr *Arg = CE->getArg(I);
       unsigned ParamIndex = I - FirstArg;
       if (Callee && ParamIndex < Callee->getNumParams()) {
         QualType PT = Callee->getParamDecl(ParamIndex)->getType();
-        Args.push_back(argumentTarget(PT, Arg));
+        Args.push_back(argumentAlternatives(PT, Arg));
         visitArgument(PT, Arg);
       } else {
         visit(Arg); // variadic: read by value
@@ -509,25 +618,24 @@ private:
                                          "' (its overriders are not known)");
       return;
     }
-    addCall(Callee, HasThis, ThisArg, std::move(Args), CE->getBeginLoc());
+    addCalls(Callee, HasThis, ThisArg, Args, CE->getBeginLoc());
   }
 
   void visitConstruct(const CXXConstructExpr *CE) {
     const CXXConstructorDecl *Ctor = CE->getConstructor();
-    std::vector<std::optional<Target>> Args;
+    ArgumentAlternatives Args;
     for (unsigned I = 0; I < CE->getNumArgs(); ++I) {
       const Expr *Arg = CE->getArg(I);
       if (I < Ctor->getNumParams()) {
         QualType PT = Ctor->getParamDecl(I)->getType();
-        Args.push_back(argumentTarget(PT, Arg));
+        Args.push_back(argumentAlternatives(PT, Arg));
         visitArgument(PT, Arg);
       } else {
         visit(Arg);
       }
     }
     // The object under construction is not visible to anyone else yet.
-    addCall(Ctor, /*HasThis=*/true, std::nullopt, std::move(Args),
-            CE->getBeginLoc());
+    addCalls(Ctor, /*HasThis=*/true, std::nullopt, Args, CE->getBeginLoc());
   }
 
   std::optional<Target> varTarget(const VarDecl *V, unsigned Depth) {
@@ -677,23 +785,62 @@ private:
     bool Found = false;
   };
 
+  /// What a reference, pointer or iterator returned by a member function of
+  /// `Object` refers to: into the object, unless its class is a handle
+  /// (iterator, view, class with pointer or reference members), whose
+  /// results refer to what it points to.
+  std::optional<Target> referentInObject(const Expr *Object, bool IsArrow,
+                                         const FunctionDecl *Method,
+                                         unsigned Depth) {
+    // The most derived type: shared_ptr's operator* is a member of an
+    // empty base.
+    QualType T = Object->IgnoreParenImpCasts()->getType();
+    if (IsArrow)
+      T = T->getPointeeType();
+    if (!isHandleClass(T) || returnsOwnMember(Method))
+      return IsArrow ? pointee(Object, Depth + 1)
+                     : designate(Object, Depth + 1);
+    if (IsArrow)
+      return Target::unknown(); // a handle loaded from memory
+    return pointee(Object, Depth + 1);
+  }
+
+  /// True for an accessor whose body is `return member;` (an iterator's
+  /// base()): its result is part of the object even for a handle.
+  static bool returnsOwnMember(const FunctionDecl *Method) {
+    const FunctionDecl *Def = nullptr;
+    if (!Method || !Method->hasBody(Def))
+      return false;
+    const auto *Body = dyn_cast_or_null<CompoundStmt>(Def->getBody());
+    if (!Body || Body->size() != 1)
+      return false;
+    const auto *Ret = dyn_cast<ReturnStmt>(Body->body_front());
+    const Expr *Value = Ret ? Ret->getRetValue() : nullptr;
+    if (!Value || !Def->getReturnType()->isReferenceType())
+      return false;
+    const auto *ME = dyn_cast<MemberExpr>(Value->IgnoreParenImpCasts());
+    const auto *Field = ME ? dyn_cast<FieldDecl>(ME->getMemberDecl()) : nullptr;
+    return Field && !Field->getType()->isReferenceType() &&
+           isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts());
+  }
+
   /// A call returning a reference, pointer or iterator: assumed to refer
   /// into the object it was called on, or into its first reference or
-  /// pointer argument (SPEC-level assumption, see docs/effects.md).
+  /// pointer argument (SPEC-level assumption, see docs/effects.md); for
+  /// handles, into what they refer to.
   std::optional<Target> referentOfCall(const CallExpr *CE, unsigned Depth) {
     const FunctionDecl *Callee = CE->getDirectCallee();
     if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE)) {
       const Expr *Object = MCE->getImplicitObjectArgument();
       const auto *ME = dyn_cast<MemberExpr>(MCE->getCallee()->IgnoreParens());
       if (Object)
-        return ME && ME->isArrow() ? pointee(Object, Depth + 1)
-                                   : designate(Object, Depth + 1);
+        return referentInObject(Object, ME && ME->isArrow(), Callee, Depth);
       return Target::unknown();
     }
     const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Callee);
     if (isa<CXXOperatorCallExpr>(CE) && Method && !Method->isStatic() &&
         CE->getNumArgs())
-      return designate(CE->getArg(0), Depth + 1);
+      return referentInObject(CE->getArg(0), /*IsArrow=*/false, Callee, Depth);
     if (!Callee)
       return Target::unknown();
     unsigned First = isa<CXXOperatorCallExpr>(CE) && Method ? 1 : 0;
@@ -703,7 +850,9 @@ private:
         break;
       QualType PT = Callee->getParamDecl(P)->getType();
       if (PT->isReferenceType())
-        return designate(CE->getArg(I), Depth + 1);
+        return isHandleClass(CE->getArg(I)->IgnoreParenImpCasts()->getType())
+                   ? pointee(CE->getArg(I), Depth + 1)
+                   : designate(CE->getArg(I), Depth + 1);
       if (isPointerLike(PT))
         return pointee(CE->getArg(I), Depth + 1);
     }
@@ -734,15 +883,38 @@ private:
     Out.Accesses.push_back({std::move(E), std::move(R)});
   }
 
+  /// What an access to `At` touches, for notes.
+  static std::string accessed(const Target &T, const Expr *At) {
+    if (!T.isUnknown())
+      return T.str();
+    // Name the reference member the access goes through, if any.
+    for (const Expr *E = At->IgnoreParenImpCasts(); E;) {
+      if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+        if (const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl());
+            F && F->getType()->isReferenceType())
+          return "unknown (through the reference member '" +
+                 F->getNameAsString() + "')";
+        E = ME->getBase()->IgnoreParenImpCasts();
+        continue;
+      }
+      if (const auto *ASE = dyn_cast<ArraySubscriptExpr>(E)) {
+        E = ASE->getBase()->IgnoreParenImpCasts();
+        continue;
+      }
+      break;
+    }
+    return "unknown (through a pointer or reference the analysis cannot "
+           "follow)";
+  }
   void addRead(const std::optional<Target> &T, const Expr *At) {
     if (T)
       addAccess(Effect::read(*T), At->getExprLoc(), Reason::Kind::Access,
-                "reads " + T->str());
+                "reads " + accessed(*T, At));
   }
   void addWrite(const std::optional<Target> &T, const Expr *At) {
     if (T)
       addAccess(Effect::write(*T), At->getExprLoc(), Reason::Kind::Access,
-                "writes " + T->str());
+                "writes " + accessed(*T, At));
   }
 
   void addIndirect(SourceLocation Loc, std::string What) {
@@ -751,6 +923,35 @@ private:
     C.IndirectWhat = std::move(What);
     C.Loc = Loc;
     Out.Calls.push_back(std::move(C));
+  }
+
+  /// One call site per combination of alternatives (the call does one of
+  /// them); beyond a few combinations, each parameter's alternatives merge.
+  void addCalls(const FunctionDecl *Callee, bool HasThis,
+                std::optional<Target> ThisArg, const ArgumentAlternatives &Alts,
+                SourceLocation Loc) {
+    std::size_t Combinations = 1;
+    for (const auto &A : Alts)
+      Combinations *= std::max<std::size_t>(A.size(), 1);
+    if (Combinations > 8) {
+      std::vector<std::optional<Target>> Args;
+      for (const auto &A : Alts) {
+        std::optional<Target> M;
+        for (const std::optional<Target> &T : A)
+          M = merge(M, T);
+        Args.push_back(M);
+      }
+      return addCall(Callee, HasThis, ThisArg, std::move(Args), Loc);
+    }
+    for (std::size_t N = 0; N < Combinations; ++N) {
+      std::vector<std::optional<Target>> Args;
+      std::size_t Rest = N;
+      for (const auto &A : Alts) {
+        Args.push_back(A.empty() ? std::nullopt : A[Rest % A.size()]);
+        Rest /= std::max<std::size_t>(A.size(), 1);
+      }
+      addCall(Callee, HasThis, ThisArg, std::move(Args), Loc);
+    }
   }
 
   void addCall(const FunctionDecl *Callee, bool HasThis,
@@ -994,27 +1195,62 @@ EffectAnalysis::nonInferredSummary(const FunctionDecl *FD) {
   return B.finish(SummarySource::Unknown);
 }
 
+/// Every function reachable from Root through `CalleeAt(F, I)` (null past
+/// the last callee) that `Enter(F)` accepts as needing inference, callees
+/// first, found without recursion (call chains can be deep).
+template <typename EnterFn, typename CalleeFn>
+static std::vector<const FunctionDecl *>
+calleesFirst(const FunctionDecl *Root, EnterFn Enter, CalleeFn CalleeAt) {
+  std::vector<const FunctionDecl *> Order;
+  llvm::DenseSet<const FunctionDecl *> Seen;
+  std::vector<std::pair<const FunctionDecl *, std::size_t>> Stack;
+  auto Visit = [&](const FunctionDecl *F) {
+    if (F && Seen.insert(F).second && Enter(F))
+      Stack.push_back({F, 0});
+  };
+  Visit(Root);
+  while (!Stack.empty()) {
+    auto [F, Next] = Stack.back();
+    if (std::optional<const FunctionDecl *> Callee = CalleeAt(F, Next)) {
+      ++Stack.back().second;
+      Visit(*Callee);
+      continue;
+    }
+    Order.push_back(F);
+    Stack.pop_back();
+  }
+  return Order;
+}
+
+/// The cached per-body information of FD, built from its definition by
+/// `Build(Def, Info)` the first time (empty without a body).
+template <typename Info, typename BuildFn>
+static const Info &
+bodyInfo(llvm::DenseMap<const FunctionDecl *, std::unique_ptr<Info>> &Cache,
+         const FunctionDecl *FD, BuildFn Build) {
+  auto It = Cache.find(FD);
+  if (It != Cache.end())
+    return *It->second;
+  auto Result = std::make_unique<Info>();
+  const FunctionDecl *Def = nullptr;
+  if (FD->hasBody(Def) && Def->getBody())
+    Build(Def, *Result);
+  const Info &Ref = *Result;
+  Cache[FD] = std::move(Result);
+  return Ref;
+}
+
 const EffectAnalysis::LocalInfo &
 EffectAnalysis::localInfo(const FunctionDecl *FD) {
-  FD = canonical(FD);
-  auto It = LocalInfos.find(FD);
-  if (It != LocalInfos.end())
-    return *It->second;
-  auto Info = std::make_unique<LocalInfo>();
-  const FunctionDecl *Def = nullptr;
-  if (FD->hasBody(Def) && Def->getBody()) {
-    BodyCollector Collector(Def, DB, *Info);
-    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Def))
-      for (const CXXCtorInitializer *Init : Ctor->inits()) {
-        if (Init->isAnyMemberInitializer() && Init->getMember())
-          ; // initialising members of the object under construction
-        Collector.visit(Init->getInit());
-      }
-    Collector.visit(Def->getBody());
-  }
-  const LocalInfo &Ref = *Info;
-  LocalInfos[FD] = std::move(Info);
-  return Ref;
+  return bodyInfo(LocalInfos, canonical(FD),
+                  [&](const FunctionDecl *Def, LocalInfo &Info) {
+                    BodyCollector Collector(Def, DB, Info);
+                    // Initialisers of the object under construction.
+                    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Def))
+                      for (const CXXCtorInitializer *Init : Ctor->inits())
+                        Collector.visit(Init->getInit());
+                    Collector.visit(Def->getBody());
+                  });
 }
 
 /// Maps a callee's effect target into the caller at one call site.
@@ -1050,7 +1286,7 @@ static std::optional<Target> mapToCaller(const Target &T, const CallSite &C,
 
 FunctionSummary EffectAnalysis::combine(const FunctionDecl *FD,
                                         const LocalInfo &Info,
-                                        bool DropOwnLocals) {
+                                        bool DropOwnLocals, View V) {
   FD = canonical(FD);
   SummaryBuilder B;
   auto Keep = [&](const Target &T) {
@@ -1071,11 +1307,11 @@ FunctionSummary EffectAnalysis::combine(const FunctionDecl *FD,
       continue;
     }
     const FunctionSummary *Callee = nullptr;
-    auto Done = Final.find(C.Callee);
-    if (Done != Final.end())
+    auto Done = Final[unsigned(V)].find(C.Callee);
+    if (Done != Final[unsigned(V)].end())
       Callee = &Done->second;
     else
-      Callee = &summaryOf(C.Callee);
+      Callee = &summaryIn(V, C.Callee);
     for (const EffectEntry &Entry : Callee->Entries) {
       std::optional<Target> Mapped = mapToCaller(Entry.E.On, C, FD);
       if (!Mapped || !Keep(*Mapped))
@@ -1091,44 +1327,69 @@ FunctionSummary EffectAnalysis::combine(const FunctionDecl *FD,
   return B.finish(SummarySource::Inferred);
 }
 
-void EffectAnalysis::inferComponent(const FunctionDecl *Root) {
-  // Everything reachable from Root that still needs inference, callees
-  // first, found without recursion (call chains can be deep).
-  std::vector<const FunctionDecl *> Order;
-  llvm::DenseSet<const FunctionDecl *> Seen;
-  std::vector<std::pair<const FunctionDecl *, std::size_t>> Stack;
-  auto Enter = [&](const FunctionDecl *F) {
-    if (Final.count(F) || !Seen.insert(F).second)
-      return;
-    if (std::optional<FunctionSummary> S = nonInferredSummary(F)) {
-      Final[F] = std::move(*S);
-      return;
-    }
-    Stack.push_back({F, 0});
-  };
-  Enter(Root);
-  while (!Stack.empty()) {
-    auto &[F, Next] = Stack.back();
-    const LocalInfo &Info = localInfo(F);
-    if (Next < Info.Calls.size()) {
-      const CallSite &C = Info.Calls[Next++];
-      if (C.Callee)
-        Enter(C.Callee);
-      continue;
-    }
-    Order.push_back(F);
-    Stack.pop_back();
-  }
+/// True if FD carries kara annotations and its body is here: in the
+/// observed view its summary also holds what the body does beyond them.
+static bool hasCheckableContract(const FunctionDecl *FD) {
+  const FunctionDecl *Def = nullptr;
+  return declaredEffects(FD) && FD->hasBody(Def) && Def->getBody() &&
+         !Def->isDependentContext() && !Def->isInvalidDecl();
+}
 
-  // Seed with empty summaries and iterate to the least fixpoint; summaries
-  // only grow, and they are bounded by the targets in the component.
-  for (const FunctionDecl *F : Order)
-    Final[F] = FunctionSummary{SummarySource::Inferred, {}, {}, {}};
+void EffectAnalysis::inferComponent(const FunctionDecl *Root, View V) {
+  auto &Final = this->Final[unsigned(V)];
+  // Everything reachable from Root that still needs inference, callees
+  // first, found without recursion (call chains can be deep). In the
+  // observed view, annotated functions with a body are inferred too,
+  // starting from their declared effects.
+  llvm::DenseMap<const FunctionDecl *, FunctionSummary> Contracts;
+  auto Enter = [&](const FunctionDecl *F) {
+    if (Final.count(F))
+      return false;
+    if (std::optional<FunctionSummary> S = nonInferredSummary(F)) {
+      if (V == View::Contract || S->Source != SummarySource::Declared ||
+          !hasCheckableContract(F)) {
+        Final[F] = std::move(*S);
+        return false;
+      }
+      Contracts[F] = std::move(*S);
+    }
+    return true;
+  };
+  auto CalleeAt = [&](const FunctionDecl *F,
+                      std::size_t I) -> std::optional<const FunctionDecl *> {
+    const LocalInfo &Info = localInfo(F);
+    if (I >= Info.Calls.size())
+      return std::nullopt;
+    return Info.Calls[I].Callee; // null for indirect calls
+  };
+  std::vector<const FunctionDecl *> Order = calleesFirst(Root, Enter, CalleeAt);
+
+  // Seed with empty summaries (or the declared ones) and iterate to the
+  // least fixpoint; summaries only grow, and they are bounded by the
+  // targets in the component.
+  for (const FunctionDecl *F : Order) {
+    auto Contract = Contracts.find(F);
+    Final[F] = Contract != Contracts.end()
+                   ? Contract->second
+                   : FunctionSummary{SummarySource::Inferred, {}, {}, {}};
+  }
   bool Changed = true;
   for (unsigned Round = 0; Changed; ++Round) {
     Changed = false;
     for (const FunctionDecl *F : Order) {
-      FunctionSummary S = combine(F, localInfo(F), /*DropOwnLocals=*/true);
+      FunctionSummary S = combine(F, localInfo(F), /*DropOwnLocals=*/true, V);
+      auto Contract = Contracts.find(F);
+      if (Contract != Contracts.end()) {
+        // The declared effects first, so that they keep their reasons.
+        SummaryBuilder B;
+        for (const EffectEntry &E : Contract->second.Entries)
+          B.add(E.E, E.Why);
+        for (const EffectEntry &E : S.Entries)
+          if (!isa<CXXConstructorDecl>(F) ||
+              E.E.On.TargetKind != Target::Kind::This)
+            B.add(E.E, E.Why);
+        S = B.finish(SummarySource::Declared);
+      }
       if (!(S.Effects == Final[F].Effects)) {
         Final[F] = std::move(S);
         Changed = true;
@@ -1148,17 +1409,27 @@ void EffectAnalysis::inferComponent(const FunctionDecl *Root) {
   }
 }
 
-const FunctionSummary &EffectAnalysis::summaryOf(const FunctionDecl *FD) {
+const FunctionSummary &EffectAnalysis::summaryIn(View V,
+                                                 const FunctionDecl *FD) {
   FD = canonical(FD);
-  auto It = Final.find(FD);
-  if (It != Final.end())
+  auto It = Final[unsigned(V)].find(FD);
+  if (It != Final[unsigned(V)].end())
     return It->second;
-  inferComponent(FD);
-  return Final[FD];
+  inferComponent(FD, V);
+  return Final[unsigned(V)][FD];
+}
+
+const FunctionSummary &EffectAnalysis::summaryOf(const FunctionDecl *FD) {
+  return summaryIn(View::Observed, FD);
+}
+
+const FunctionSummary &
+EffectAnalysis::contractSummaryOf(const FunctionDecl *FD) {
+  return summaryIn(View::Contract, FD);
 }
 
 FunctionSummary EffectAnalysis::bodyEffects(const FunctionDecl *FD) {
-  return combine(FD, localInfo(FD), /*DropOwnLocals=*/true);
+  return combine(FD, localInfo(FD), /*DropOwnLocals=*/true, View::Contract);
 }
 
 std::vector<EffectEntry>
@@ -1166,7 +1437,8 @@ EffectAnalysis::statementEffects(const Stmt *S, const FunctionDecl *Context) {
   LocalInfo Info;
   BodyCollector Collector(Context, DB, Info);
   Collector.visit(S);
-  FunctionSummary Summary = combine(Context, Info, /*DropOwnLocals=*/false);
+  FunctionSummary Summary =
+      combine(Context, Info, /*DropOwnLocals=*/false, View::Observed);
   return Summary.Entries;
 }
 
@@ -1180,7 +1452,7 @@ EffectAnalysis::undeclaredEffects(const FunctionDecl *FD) {
   if (!FD || !declaredEffects(FD) || !FD->hasBody(Def) || !Def->getBody() ||
       Def->isDependentContext() || Def->isInvalidDecl())
     return {};
-  const FunctionSummary &Declared = summaryOf(Def);
+  const FunctionSummary &Declared = contractSummaryOf(Def);
   FunctionSummary Body = bodyEffects(Def);
   std::vector<EffectEntry> Result;
   for (EffectEntry &Entry : Body.Entries) {
@@ -1478,17 +1750,10 @@ EffectAnalysis::nonInferredThrowKind(const FunctionDecl *FD) {
 
 const EffectAnalysis::ThrowInfo &
 EffectAnalysis::throwInfo(const FunctionDecl *FD) {
-  FD = canonical(FD);
-  auto It = ThrowInfos.find(FD);
-  if (It != ThrowInfos.end())
-    return *It->second;
-  auto Info = std::make_unique<ThrowInfo>();
-  const FunctionDecl *Def = nullptr;
-  if (FD->hasBody(Def) && Def->getBody())
-    ThrowCollector(Ctx, *Info).visitFunction(Def);
-  const ThrowInfo &Ref = *Info;
-  ThrowInfos[FD] = std::move(Info);
-  return Ref;
+  return bodyInfo(ThrowInfos, canonical(FD),
+                  [&](const FunctionDecl *Def, ThrowInfo &Info) {
+                    ThrowCollector(Ctx, Info).visitFunction(Def);
+                  });
 }
 
 EffectAnalysis::ThrowKind EffectAnalysis::evaluate(const ThrowInfo &Info) {
@@ -1508,29 +1773,23 @@ void EffectAnalysis::inferThrowComponent(const FunctionDecl *Root) {
   // Like inferComponent: everything reachable that needs a body, callees
   // first, without recursion; then an optimistic fixpoint from `None`
   // (kinds only grow).
-  std::vector<const FunctionDecl *> Order;
-  llvm::DenseSet<const FunctionDecl *> Seen;
-  std::vector<std::pair<const FunctionDecl *, std::size_t>> Stack;
   auto Enter = [&](const FunctionDecl *F) {
-    if (ThrowKinds.count(F) || !Seen.insert(F).second)
-      return;
+    if (ThrowKinds.count(F))
+      return false;
     if (std::optional<ThrowKind> K = nonInferredThrowKind(F)) {
       ThrowKinds[F] = *K;
-      return;
+      return false;
     }
-    Stack.push_back({F, 0});
+    return true;
   };
-  Enter(Root);
-  while (!Stack.empty()) {
-    auto &[F, Next] = Stack.back();
+  auto CalleeAt = [&](const FunctionDecl *F,
+                      std::size_t I) -> std::optional<const FunctionDecl *> {
     const ThrowInfo &Info = throwInfo(F);
-    if (Next < Info.Calls.size()) {
-      Enter(Info.Calls[Next++].first);
-      continue;
-    }
-    Order.push_back(F);
-    Stack.pop_back();
-  }
+    if (I >= Info.Calls.size())
+      return std::nullopt;
+    return Info.Calls[I].first;
+  };
+  std::vector<const FunctionDecl *> Order = calleesFirst(Root, Enter, CalleeAt);
   for (const FunctionDecl *F : Order)
     ThrowKinds[F] = ThrowKind::None;
   for (bool Changed = true; Changed;) {

@@ -43,11 +43,14 @@ ResolvedArgument resolveArgument(const clang::FunctionDecl *On,
                                  const std::string &Text);
 
 /// Effects declared on any redeclaration of `FD` (SPEC §2: they unite), or
-/// nullopt when no declaration carries reads/writes/pure. Malformed and
-/// unresolvable arguments are skipped (kara-annotation reports them).
+/// nullopt when no declaration carries reads/writes/pure. An override
+/// without annotations of its own inherits those of the nearest annotated
+/// method it overrides (issue 13 §2). Malformed and unresolvable arguments
+/// are skipped (kara-annotation reports them).
 std::optional<EffectSet> declaredEffects(const clang::FunctionDecl *FD);
 
-/// The declaration whose attributes declare the effects of `FD`, for notes.
+/// The declaration whose attributes declare the effects of `FD`, for notes
+/// (an overridden method's, when FD inherits its contract).
 const clang::FunctionDecl *annotatedDeclaration(const clang::FunctionDecl *FD);
 
 /// True if the class carries [[kara::sendable]].

@@ -85,16 +85,26 @@ public:
   EffectAnalysis(clang::ASTContext &Ctx, const EffectsDatabase &DB);
   ~EffectAnalysis();
 
-  /// The effects callers see when they call `FD`.
+  /// The effects callers see when they call `FD`: its declared effects if
+  /// annotated, widened by what its visible body does beyond them (a
+  /// contract the tool can see is broken is not trusted); otherwise the
+  /// database entry, or what its body does, transitively.
   const FunctionSummary &summaryOf(const clang::FunctionDecl *FD);
 
-  /// The effects of `FD`'s body as written, ignoring its annotations (what
-  /// kara-effect-contract compares with the declared effects). Effects on
-  /// FD's own locals are dropped. Empty without a body.
+  /// The effects of `FD` under the contracts (SPEC §2): exactly the declared
+  /// effects if annotated, callees taken at their contracts if inferred.
+  /// What kara-effect-contract compares with.
+  const FunctionSummary &contractSummaryOf(const clang::FunctionDecl *FD);
+
+  /// The effects of `FD`'s body as written, ignoring its annotations, with
+  /// callees at their contracts (what kara-effect-contract compares with
+  /// the declared effects). Effects on FD's own locals are dropped. Empty
+  /// without a body.
   FunctionSummary bodyEffects(const clang::FunctionDecl *FD);
 
   /// The effects of one statement that runs inside `Context`, with effects
-  /// on Context's locals kept (for dependence between statements).
+  /// on Context's locals kept (for dependence between statements); callees
+  /// as summaryOf sees them.
   std::vector<EffectEntry> statementEffects(const clang::Stmt *S,
                                             const clang::FunctionDecl *Context);
 
@@ -166,12 +176,16 @@ public:
   struct ThrowInfo; // what one body may throw, before callees are known
 
 private:
+  /// Contract: annotated functions are their annotations. Observed: their
+  /// annotations and what their visible bodies do beyond them.
+  enum class View : unsigned char { Contract, Observed };
   const LocalInfo &localInfo(const clang::FunctionDecl *Def);
   FunctionSummary combine(const clang::FunctionDecl *Def, const LocalInfo &Info,
-                          bool DropOwnLocals);
+                          bool DropOwnLocals, View V);
+  const FunctionSummary &summaryIn(View V, const clang::FunctionDecl *FD);
   std::optional<FunctionSummary>
   nonInferredSummary(const clang::FunctionDecl *FD);
-  void inferComponent(const clang::FunctionDecl *Root);
+  void inferComponent(const clang::FunctionDecl *Root, View V);
   ThrowKind throwKind(const clang::FunctionDecl *FD);
   std::optional<ThrowKind> nonInferredThrowKind(const clang::FunctionDecl *FD);
   const ThrowInfo &throwInfo(const clang::FunctionDecl *FD);
@@ -188,7 +202,7 @@ private:
   llvm::DenseMap<const clang::FunctionDecl *, std::unique_ptr<LocalInfo>>
       LocalInfos;
   // Node-based: callers keep references to summaries while more are added.
-  std::unordered_map<const clang::FunctionDecl *, FunctionSummary> Final;
+  std::unordered_map<const clang::FunctionDecl *, FunctionSummary> Final[2];
   llvm::DenseMap<const clang::FunctionDecl *, std::unique_ptr<ThrowInfo>>
       ThrowInfos;
   llvm::DenseMap<const clang::FunctionDecl *, ThrowKind> ThrowKinds;

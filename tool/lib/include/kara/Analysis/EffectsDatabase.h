@@ -5,7 +5,7 @@
 //   {
 //     "kara-effects": 1,
 //     "functions": {
-//       "strlen":                 { "pure": true, "nothrow": true },
+//       "strlen":                 { "pure": true },
 //       "printf":                 { "writes": ["kara::io"] },
 //       "std::sort":              { "writes": ["$0"] },
 //       "std::basic_ostream::*":  { "writes": ["this", "kara::io"] },
@@ -21,9 +21,8 @@
 // anything else a resource path. Parameter effects implied by types (SPEC §2)
 // are added on top, unless the entry says "exact": true. "from" names the
 // source file a summary was inferred from (kara-summarize writes both).
-// "variables" renames a global variable's resource. "nothrow": true says a
-// call never lets an exception escape (SPEC §4); without it a function that
-// is not declared noexcept may throw.
+// "nothrow": true says the function cannot throw. "variables" renames a
+// global variable's resource.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KARA_ANALYSIS_EFFECTSDATABASE_H
@@ -43,9 +42,8 @@ struct DatabaseEntry {
   /// "exact": the effects are complete; no type-implied parameter or `this`
   /// effects are added (kara-summarize writes inferred summaries this way).
   bool Exact = false;
-  /// "nothrow": a call never lets an exception escape. Entries are the
-  /// authority for the functions they match: without it, a function that is
-  /// not declared noexcept may throw, whatever its visible body does.
+  /// "nothrow": the function never throws (every overload the name covers).
+  /// Only recorded here; exception inference decides what to make of it.
   bool NoThrow = false;
   /// "from": where the effects were inferred (a source file), for notes.
   std::string From;
