@@ -1,5 +1,6 @@
 // Regression (bugs/kara-parallelize/06): a write through a reference member
 // writes its referent (unknown), not this: v1.add and v2.add stay in order.
+// E2E-EXPECT: unchanged
 #include <kara/annotations.hpp>
 #include <cstdio>
 
