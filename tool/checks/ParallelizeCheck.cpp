@@ -18,24 +18,6 @@ namespace kara {
 
 namespace {
 
-/// Variables referenced (and captured by lambdas) in some statements.
-class ReferenceFinder : public RecursiveASTVisitor<ReferenceFinder> {
-public:
-  bool VisitDeclRefExpr(DeclRefExpr *DRE) {
-    if (const auto *V = dyn_cast<VarDecl>(DRE->getDecl()))
-      Referenced.insert(V->getCanonicalDecl());
-    return true;
-  }
-  bool VisitLambdaExpr(LambdaExpr *LE) {
-    for (const LambdaCapture &C : LE->captures())
-      if (C.capturesVariable())
-        if (const auto *V = dyn_cast<VarDecl>(C.getCapturedVar()))
-          Captured.insert(V->getCanonicalDecl());
-    return true;
-  }
-  std::set<const VarDecl *> Referenced, Captured;
-};
-
 std::string effectPhrase(const Effect &E) {
   const char *Verb = E.isWrite() ? "writes" : "reads";
   switch (E.On.TargetKind) {
@@ -55,17 +37,99 @@ std::string effectPhrase(const Effect &E) {
 }
 
 std::string describeDependence(const Dependence &D) {
-  if (D.DependenceKind == Dependence::Kind::Exception)
+  const char *Strict =
+      " (kara-parallelize.StrictExceptionOrder keeps it after)";
+  switch (D.DependenceKind) {
+  case Dependence::Kind::Exception:
     return "that statement may throw and this one " +
-           effectPhrase(*D.LaterEffect) +
-           " (kara-parallelize.StrictExceptionOrder keeps it after)";
-  if (D.DependenceKind == Dependence::Kind::ExceptionAfterWrite)
+           effectPhrase(*D.LaterEffect) + Strict;
+  case Dependence::Kind::ExceptionAfterWrite:
     return "this statement may throw and that one " +
-           effectPhrase(*D.EarlierEffect) +
-           " (kara-parallelize.StrictExceptionOrder keeps it after)";
+           effectPhrase(*D.EarlierEffect) + Strict;
+  case Dependence::Kind::ThrowOrder:
+    return std::string("both may throw, and in parallel another exception "
+                       "than the one sequential code throws first could "
+                       "propagate") +
+           Strict;
+  case Dependence::Kind::DefUse:
+    return "this statement uses '" + D.Var->getNameAsString() +
+           "', which that one declares";
+  case Dependence::Kind::Pinned:
+    return "";
+  case Dependence::Kind::Conflict:
+    break;
+  }
   return "this statement " + effectPhrase(*D.LaterEffect) + " and that one " +
          effectPhrase(*D.EarlierEffect);
 }
+
+std::string varName(const VarDecl *V) {
+  return V ? "'" + V->getNameAsString() + "'" : std::string("a variable");
+}
+
+} // namespace
+
+/// The one place where reasons become words.
+static std::string missedReasonText(const MissedReason &R) {
+  using K = MissedReason::Kind;
+  switch (R.ReasonKind) {
+  case K::NotIndependent:
+    return "";
+  case K::ObservableDestructor:
+    return varName(R.Var) + " has a type with a user-provided destructor ('" +
+           R.TypeName +
+           "'), and moving it into a branch would change when it is "
+           "destroyed";
+  case K::ReferenceInit:
+    return "a reference declaration that is not an lvalue reference "
+           "initialised with '=' is not rewritten";
+  case K::TemporaryLifetime:
+    return varName(R.Var) + " extends the lifetime of a temporary, which "
+                            "would end inside a branch";
+  case K::UnspellableType:
+    return "the type of " + varName(R.Var) + " could not be spelt";
+  case K::ArrayOrFunction:
+    return "an array or function-pointer declaration cannot be returned "
+           "from a branch";
+  case K::StructuredBinding:
+    return "a structured binding would have to be returned from a branch";
+  case K::DecltypeAuto:
+    return "'decltype(auto)' declarations are not rewritten";
+  case K::AutoDirectInit:
+    return "an 'auto' declaration with direct initialization is not "
+           "rewritten";
+  case K::NotMovable:
+    return "'" + R.TypeName +
+           "' can be neither copied nor moved out of a "
+           "branch";
+  case K::Declarators:
+    return varName(R.Var) +
+           " is declared together with other variables and cannot be "
+           "declared on its own after the par";
+  case K::MacroStatement:
+    return "a statement is inside a macro expansion";
+  case K::StatementEnd:
+    return "a statement's end could not be found";
+  case K::SourceText:
+    return "a statement's source text could not be read";
+  case K::SharedLine:
+    return "another statement or comment shares a line with a statement of "
+           "the run";
+  case K::NotComments:
+    return "something other than comments stands between the statements";
+  case K::TemplateDisagree:
+    return "the instantiations of its template would be rewritten "
+           "differently";
+  case K::BrokenContract:
+    return "it calls " +
+           (R.Callee ? EffectAnalysis::displayName(R.Callee)
+                     : std::string("a function")) +
+           ", whose body exceeds its kara annotation (kara-effect-contract)";
+  }
+  return "";
+}
+
+namespace {
 
 /// Source text of the statements of a run, with their comments, ready to be
 /// moved into branches.
@@ -104,50 +168,14 @@ std::string reindent(const std::string &Text, unsigned OldColumn,
   return Out;
 }
 
-/// A class whose destruction may be observable (a user-provided destructor
-/// outside namespace std, in the type, its bases, members or, for std
-/// templates such as containers and smart pointers, their type arguments).
-/// Moving the declaration into a branch changes when and in which order such
-/// objects are destroyed, so those declarations are not rewritten.
-const CXXRecordDecl *observableDestructor(QualType T, unsigned Depth = 0) {
-  if (Depth > 8 || T.isNull())
-    return nullptr;
-  T = T.getNonReferenceType();
-  while (const ArrayType *AT = T->getAsArrayTypeUnsafe())
-    T = AT->getElementType();
-  if (T->isPointerType())
-    return nullptr;
-  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
-  if (!RD || !RD->hasDefinition() || RD->hasTrivialDestructor())
-    return nullptr;
-  if (RD->isInStdNamespace()) {
-    if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD))
-      for (const TemplateArgument &A : Spec->getTemplateArgs().asArray())
-        if (A.getKind() == TemplateArgument::Type)
-          if (const CXXRecordDecl *Inner =
-                  observableDestructor(A.getAsType(), Depth + 1))
-            return Inner;
-    return nullptr;
-  }
-  if (const CXXDestructorDecl *D = RD->getDestructor())
-    if (D->isUserProvided())
-      return RD;
-  for (const CXXBaseSpecifier &B : RD->bases())
-    if (const CXXRecordDecl *Inner =
-            observableDestructor(B.getType(), Depth + 1))
-      return Inner;
-  for (const FieldDecl *F : RD->fields())
-    if (const CXXRecordDecl *Inner =
-            observableDestructor(F->getType(), Depth + 1))
-      return Inner;
-  return nullptr;
-}
-
 /// How a declaration that a branch exports is returned from it.
 struct Export {
   const VarDecl *Var = nullptr;
   std::string TypeText; // empty: deduced (`auto`)
   bool Const = false;
+  /// The declaration up to the variable's name (`const Orders o`), for the
+  /// tuple form; empty if it shares its declaration with others.
+  std::string Head;
 };
 
 } // namespace
@@ -157,6 +185,7 @@ ParallelizeCheck::ParallelizeCheck(StringRef Name,
     : KaraCheckBase(Name, Context),
       StrictExceptionOrder(boolOption("StrictExceptionOrder", true)),
       ExplainMissed(boolOption("ExplainMissed", false)),
+      AllocationMayThrow(boolOption("AllocationMayThrow", true)),
       Inserter(Options.getLocalOrGlobal("IncludeStyle",
                                         tidy::utils::IncludeSorter::IS_LLVM),
                areDiagsSelfContained()) {}
@@ -165,6 +194,7 @@ void ParallelizeCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
   KaraCheckBase::storeOptions(Opts);
   Options.store(Opts, "StrictExceptionOrder", boolText(StrictExceptionOrder));
   Options.store(Opts, "ExplainMissed", boolText(ExplainMissed));
+  Options.store(Opts, "AllocationMayThrow", boolText(AllocationMayThrow));
   Options.store(Opts, "IncludeStyle", Inserter.getStyle());
 }
 
@@ -180,8 +210,16 @@ void ParallelizeCheck::registerMatchers(MatchFinder *Finder) {
 }
 
 namespace {
+bool isParCall(const CallExpr *CE) {
+  const FunctionDecl *Callee = CE->getDirectCallee();
+  return Callee && Callee->getQualifiedNameAsString() == "kara::par";
+}
+
 /// The compound statements of a function body, each with the function it
-/// runs in: lambda bodies run in the lambda's call operator.
+/// runs in (lambda bodies run in the lambda's call operator) and the try
+/// block of the innermost `try` of that function around it. The branches
+/// of a kara::par are not collected: they are planned already (by the
+/// rewrite, or by hand), and planning them again would not be idempotent.
 class BlockCollector : public RecursiveASTVisitor<BlockCollector> {
 public:
   explicit BlockCollector(const FunctionDecl *Fn) : Context(Fn) {}
@@ -189,22 +227,67 @@ public:
   bool TraverseLambdaExpr(LambdaExpr *LE) {
     for (Expr *Init : LE->capture_inits())
       TraverseStmt(Init);
+    if (ParBranches.count(LE) || LE->isGenericLambda())
+      return true;
     const FunctionDecl *Outer = Context;
+    const Stmt *OuterTry = TryBlock;
     Context = LE->getCallOperator();
+    TryBlock = nullptr;
     TraverseStmt(LE->getBody());
     Context = Outer;
+    TryBlock = OuterTry;
+    return true;
+  }
+  bool VisitCallExpr(CallExpr *CE) {
+    if (isParCall(CE))
+      for (const Expr *Arg : CE->arguments())
+        if (const auto *LE = dyn_cast<LambdaExpr>(Arg->IgnoreParenImpCasts()))
+          ParBranches.insert(LE);
+    return true;
+  }
+  bool TraverseCXXTryStmt(CXXTryStmt *Try) {
+    const Stmt *Outer = TryBlock;
+    TryBlock = Try->getTryBlock();
+    TraverseStmt(Try->getTryBlock());
+    TryBlock = Outer;
+    for (unsigned I = 0; I < Try->getNumHandlers(); ++I)
+      TraverseStmt(Try->getHandler(I));
     return true;
   }
   // Local classes' member functions are matched on their own.
   bool TraverseCXXRecordDecl(CXXRecordDecl *) { return true; }
   bool VisitCompoundStmt(CompoundStmt *CS) {
-    Blocks.emplace_back(CS, Context);
+    Blocks.push_back({CS, Context, TryBlock});
     return true;
   }
-  std::vector<std::pair<const CompoundStmt *, const FunctionDecl *>> Blocks;
+  struct Found {
+    const CompoundStmt *Block;
+    const FunctionDecl *Context;
+    const Stmt *TryBlock;
+  };
+  std::vector<Found> Blocks;
 
 private:
   const FunctionDecl *Context;
+  const Stmt *TryBlock = nullptr;
+  llvm::SmallPtrSet<const LambdaExpr *, 8> ParBranches;
+};
+
+/// Names a fresh variable must not take: every declaration in the function
+/// and every name it refers to.
+class NameCollector : public RecursiveASTVisitor<NameCollector> {
+public:
+  bool VisitNamedDecl(NamedDecl *D) {
+    if (D->getIdentifier())
+      Names.insert(D->getName().str());
+    return true;
+  }
+  bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+    if (DRE->getDecl()->getIdentifier())
+      Names.insert(DRE->getDecl()->getName().str());
+    return true;
+  }
+  std::set<std::string> Names;
 };
 } // namespace
 
@@ -220,56 +303,100 @@ void ParallelizeCheck::check(const MatchFinder::MatchResult &Result) {
   // A template's pattern has unresolved calls; its instantiations decide.
   if (FD->isDependentContext())
     return;
+  // Lambdas are planned with the function that contains them, except
+  // generic ones, whose instantiations are planned on their own.
+  if (const auto *MD = dyn_cast<CXXMethodDecl>(FD))
+    if (MD->getParent()->isLambda() && !MD->getParent()->isGenericLambda())
+      return;
   bool Instantiation = FD->isTemplateInstantiation() ||
                        FD->getTemplateInstantiationPattern() != nullptr;
   EndSM = &SM;
   EffectAnalysis &Effects = analysis(*Result.Context);
+  Effects.setAllocationMayThrow(AllocationMayThrow);
   DependenceAnalysis Deps(Effects, StrictExceptionOrder);
   BlockCollector Collector(FD);
   Collector.TraverseStmt(FD->getBody());
   CurrentAST = Result.Context;
-  for (auto [Block, Context] : Collector.Blocks) {
+  Aliased = aliasedLocals(FD->getBody());
+  NameCollector Names;
+  Names.TraverseDecl(const_cast<FunctionDecl *>(FD));
+  FunctionNames = std::move(Names.Names);
+  Rewritten.clear();
+  // Innermost blocks first: a statement that contains a rewritten run is
+  // not moved into a branch (one --fix gives the final text).
+  for (auto It = Collector.Blocks.rbegin(); It != Collector.Blocks.rend();
+       ++It) {
+    const CompoundStmt *Block = It->Block;
     if (Block->size() < 2 || Block->getBeginLoc().isMacroID())
       continue;
-    std::vector<Rewrite> Rewrites =
-        planBlock(Block, Context, Deps, SM, Instantiation);
+    std::vector<Decision> Decisions =
+        planBlock(Block, It->Context, It->TryBlock, Deps, SM, Instantiation);
     if (!Instantiation) {
-      for (const Rewrite &R : Rewrites)
-        emit(R, SM);
+      for (const Decision &D : Decisions)
+        report(D, SM);
       continue;
     }
     TemplateBlocks[Block->getBeginLoc().getRawEncoding()]
-        .PerInstantiation.push_back(std::move(Rewrites));
+        .PerInstantiation.push_back(std::move(Decisions));
   }
 }
 
-std::vector<ParallelizeCheck::Rewrite> ParallelizeCheck::planBlock(
-    const CompoundStmt *Block, const FunctionDecl *Context,
-    DependenceAnalysis &Deps, const SourceManager &SM, bool Instantiation) {
+std::vector<ParallelizeCheck::Decision>
+ParallelizeCheck::planBlock(const CompoundStmt *Block,
+                            const FunctionDecl *Context, const Stmt *TryBlock,
+                            DependenceAnalysis &Deps, const SourceManager &SM,
+                            bool Instantiation) {
   std::vector<StatementInfo> Infos;
-  for (const Stmt *S : Block->body())
-    Infos.push_back(Deps.describe(S, Context));
-  std::vector<Rewrite> Rewrites;
-  for (auto [First, Last] : DependenceAnalysis::candidateRuns(Infos))
-    if (std::optional<Rewrite> R =
-            planRun(std::vector<StatementInfo>(Infos.begin() + First,
-                                               Infos.begin() + Last + 1),
-                    Block, Last, Deps, SM, Instantiation))
-      Rewrites.push_back(std::move(*R));
-  return Rewrites;
+  for (const Stmt *S : Block->body()) {
+    StatementInfo Info = Deps.describe(S, Context);
+    if (!Info.Block)
+      for (SourceRange R : Rewritten)
+        if (!SM.isBeforeInTranslationUnit(R.getBegin(), S->getBeginLoc()) ||
+            SM.isBeforeInTranslationUnit(S->getEndLoc(), R.getEnd()))
+          continue;
+        else {
+          Info.Block = Blocker{Blocker::Kind::ContainsPar, "kara::par"};
+          break;
+        }
+    Infos.push_back(std::move(Info));
+  }
+  ThrowScope Scope{Context, TryBlock};
+  std::vector<Decision> Decisions;
+  for (auto [First, Last] : DependenceAnalysis::candidateRuns(Infos)) {
+    Decision D = decideRun(std::vector<StatementInfo>(Infos.begin() + First,
+                                                      Infos.begin() + Last + 1),
+                           Block, Last, Scope, Deps, SM, Instantiation);
+    if (D.Fix)
+      Rewritten.emplace_back(D.Fix->Begin, D.Fix->End);
+    Decisions.push_back(std::move(D));
+  }
+  return Decisions;
 }
 
 void ParallelizeCheck::onEndOfTranslationUnit() {
-  // A block inside a template is rewritten when every instantiation plans
-  // the same rewrite; the rewrite's text comes from the shared source.
+  // A block inside a template is rewritten when every instantiation decides
+  // the same rewrite; the rewrite's text comes from the shared source. The
+  // first instantiation explains.
   for (auto &[Key, Block] : TemplateBlocks) {
-    const std::vector<Rewrite> &First = Block.PerInstantiation.front();
-    bool Agree =
-        llvm::all_of(Block.PerInstantiation,
-                     [&](const std::vector<Rewrite> &R) { return R == First; });
-    if (Agree && EndSM)
-      for (const Rewrite &R : First)
-        emit(R, *EndSM);
+    std::vector<Decision> &First = Block.PerInstantiation.front();
+    bool Agree = llvm::all_of(Block.PerInstantiation,
+                              [&](const std::vector<Decision> &Ds) {
+                                if (Ds.size() != First.size())
+                                  return false;
+                                for (unsigned I = 0; I < Ds.size(); ++I)
+                                  if (Ds[I].Fix != First[I].Fix)
+                                    return false;
+                                return true;
+                              });
+    if (!EndSM)
+      break;
+    for (Decision &D : First) {
+      if (!Agree && D.Fix) {
+        D.Fix.reset();
+        D.Missed = MissedReason{MissedReason::Kind::TemplateDisagree};
+      }
+      report(D, *EndSM);
+    }
   }
   TemplateBlocks.clear();
 }
@@ -285,73 +412,161 @@ void ParallelizeCheck::emit(const Rewrite &R, const SourceManager &SM) {
     Diag << *Include;
 }
 
-void ParallelizeCheck::explainMissed(const std::vector<StatementInfo> &Run,
-                                     const RunPlan &Plan,
-                                     const std::string &Why) {
+void ParallelizeCheck::report(const Decision &D, const SourceManager &SM) {
+  if (D.Fix)
+    emit(*D.Fix, SM);
   if (!ExplainMissed)
     return;
-  diag(Run.front().S->getBeginLoc(),
-       "%0 statements calling kara-annotated functions were not "
-       "parallelized%1")
-      << static_cast<unsigned>(Run.size())
-      << (Why.empty() ? std::string() : ": " + Why);
-  explainDependences(Run, Plan, /*OnlyDeferred=*/false);
-}
-
-void ParallelizeCheck::explainDeferred(const std::vector<StatementInfo> &Run,
-                                       const RunPlan &Plan) {
-  if (!ExplainMissed || Plan.Deferred.empty())
+  if (D.Missed) {
+    std::string Why = missedReasonText(*D.Missed);
+    diag(D.Run.front().S->getBeginLoc(),
+         "%0 statements calling kara-annotated functions were not "
+         "parallelized%1")
+        << static_cast<unsigned>(D.Run.size())
+        << (Why.empty() ? std::string() : ": " + Why);
+    if (D.Missed->At && D.Missed->At != D.Run.front().S)
+      diag(D.Missed->At->getBeginLoc(), "this statement", DiagnosticIDs::Note);
+    explainDependences(D.Run, D.Plan, /*OnlyDeferred=*/false, SM);
     return;
-  diag(Run[Plan.Deferred.front()].S->getBeginLoc(),
-       "%0 of %1 statements stay after kara::par: each depends on statements "
-       "of several branches")
-      << static_cast<unsigned>(Plan.Deferred.size())
-      << static_cast<unsigned>(Run.size());
-  explainDependences(Run, Plan, /*OnlyDeferred=*/true);
+  }
+  if (D.Fix && !D.Plan.Deferred.empty()) {
+    diag(D.Run[D.Plan.Deferred.front()].S->getBeginLoc(),
+         "%0 of %1 statements stay after kara::par")
+        << static_cast<unsigned>(D.Plan.Deferred.size())
+        << static_cast<unsigned>(D.Run.size());
+    explainDependences(D.Run, D.Plan, /*OnlyDeferred=*/true, SM);
+  }
 }
 
 void ParallelizeCheck::explainDependences(const std::vector<StatementInfo> &Run,
                                           const RunPlan &Plan,
-                                          bool OnlyDeferred) {
+                                          bool OnlyDeferred,
+                                          const SourceManager &SM) {
   unsigned Notes = 0;
   for (const Dependence &D : Plan.Dependences) {
     if (OnlyDeferred && !llvm::is_contained(Plan.Deferred, D.Later))
       continue;
     if (Notes++ == 6)
       break;
+    if (D.DependenceKind == Dependence::Kind::Pinned) {
+      diag(Run[D.Later].S->getBeginLoc(),
+           "this statement stays outside the branches: it uses the pointer "
+           "%0, which a branch would capture by reference, and the analysis "
+           "of the rewritten code could no longer tell what it points to",
+           DiagnosticIDs::Note)
+          << D.Var;
+      continue;
+    }
     SourceLocation Earlier = Run[D.Earlier].S->getBeginLoc();
     diag(Run[D.Later].S->getBeginLoc(),
          "this statement must follow the one at line %0: %1",
          DiagnosticIDs::Note)
-        << CurrentSM->getSpellingLineNumber(Earlier) << describeDependence(D);
+        << SM.getSpellingLineNumber(Earlier) << describeDependence(D);
   }
 }
 
 namespace {
 
-/// Builds the replacement text of one run, or says why it cannot.
+/// Variables named by some statements (in any way), those captured by
+/// lambdas, and those returned or thrown by name.
+class ReferenceFinder : public RecursiveASTVisitor<ReferenceFinder> {
+public:
+  bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+    if (const auto *V = dyn_cast<VarDecl>(DRE->getDecl()))
+      Referenced.insert(V->getCanonicalDecl());
+    return true;
+  }
+  bool VisitLambdaExpr(LambdaExpr *LE) {
+    for (const LambdaCapture &C : LE->captures())
+      if (C.capturesVariable())
+        if (const auto *V = dyn_cast<VarDecl>(C.getCapturedVar())) {
+          Captured.insert(V->getCanonicalDecl());
+          Referenced.insert(V->getCanonicalDecl());
+        }
+    return true;
+  }
+  bool VisitReturnStmt(ReturnStmt *RS) {
+    named(RS->getRetValue());
+    return true;
+  }
+  bool VisitCXXThrowExpr(CXXThrowExpr *TE) {
+    named(TE->getSubExpr());
+    return true;
+  }
+  bool VisitCoreturnStmt(CoreturnStmt *CS) {
+    named(CS->getOperand());
+    return true;
+  }
+  std::set<const VarDecl *> Referenced, Captured, ReturnedByName;
+
+private:
+  // `return x;` moves a local (implicitly movable entity), never a
+  // structured binding.
+  void named(const Expr *E) {
+    while (E) {
+      E = E->IgnoreParenImpCasts();
+      if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
+        E = CE->getNumArgs() == 1 ? CE->getArg(0) : nullptr;
+        continue;
+      }
+      if (const auto *BTE = dyn_cast<CXXBindTemporaryExpr>(E)) {
+        E = BTE->getSubExpr();
+        continue;
+      }
+      break;
+    }
+    if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(E))
+      if (const auto *V = dyn_cast<VarDecl>(DRE->getDecl()))
+        ReturnedByName.insert(V->getCanonicalDecl());
+  }
+};
+
+/// How one par binds what its branches export.
+enum class BindForm {
+  None,     ///< `kara::par(...);`
+  Bindings, ///< `auto [a, b] = kara::par(...);` (or `const auto`)
+  Tuple,    ///< `auto t = kara::par(...); T a = std::get<0>(std::move(t));`
+};
+
+/// One branch as decided: its statements and what it exports.
+struct BranchDecision {
+  std::vector<unsigned> Chain;
+  std::vector<Export> Exports;
+};
+
+struct RoundDecision {
+  std::vector<BranchDecision> Branches;
+  BindForm Form = BindForm::None;
+  bool Const = false;    // Bindings: `const auto [...]`
+  std::string TupleName; // Tuple
+};
+
+/// Decides the text-level part of a run's rewrite (exports, how they are
+/// bound, the source pieces), then renders it; rendering cannot fail.
 class RunRewriter {
 public:
   RunRewriter(const SourceManager &SM, const ASTContext &Context,
-              const DependenceAnalysis &Deps, bool CopyScalars)
-      : SM(SM), LO(Context.getLangOpts()), Context(Context), Deps(Deps),
-        CopyScalars(CopyScalars) {}
+              bool CopyScalars, llvm::ArrayRef<const VarDecl *> Aliased,
+              std::set<std::string> &Names)
+      : SM(SM), LO(Context.getLangOpts()), Context(Context),
+        CopyScalars(CopyScalars), Aliased(Aliased), Names(Names) {}
 
-  /// On success returns the text replacing [Pieces.front().Begin,
-  /// Pieces.back().End); on failure returns nullopt and sets `Failure`.
-  /// `Plan` is the run's plan; statements it defers are planned again into
-  /// further par blocks.
-  std::optional<std::string> rewrite(const std::vector<StatementInfo> &Run,
-                                     RunPlan Plan, const CompoundStmt *Block,
-                                     unsigned RunEnd, unsigned &Branches) {
+  /// Everything the rewrite needs, decided; on failure the reason.
+  std::optional<MissedReason> decide(const std::vector<StatementInfo> &Run,
+                                     const RunPlan &Plan,
+                                     const CompoundStmt *Block,
+                                     unsigned RunEnd) {
+    this->Run = &Run;
+    this->Plan = &Plan;
     if (!collectPieces(Run))
-      return std::nullopt;
+      return Failure;
     // Variables declared anywhere in the run may become structured
-    // bindings, which C++17 cannot capture: branches never copy them.
-    DeclaredInRun.clear();
+    // bindings, which C++17 cannot capture: branches never copy them; nor
+    // variables that may have an alias anywhere in the function.
+    Excluded.assign(Aliased.begin(), Aliased.end());
     for (const StatementInfo &Info : Run)
-      DeclaredInRun.insert(DeclaredInRun.end(), Info.Declares.begin(),
-                           Info.Declares.end());
+      Excluded.insert(Excluded.end(), Info.Declares.begin(),
+                      Info.Declares.end());
     // Variables used after the run decide what branches must return.
     ReferenceFinder After;
     bool Past = false;
@@ -363,44 +578,86 @@ public:
         Past = true;
     }
     Indent = std::string(Pieces.front().Column, ' ');
-
-    std::vector<unsigned> Remaining(Run.size());
-    for (unsigned I = 0; I < Run.size(); ++I)
-      Remaining[I] = I;
-    std::vector<std::string> Blocks;
-    Branches = 0;
-    while (true) {
-      if (!Plan.parallelizes()) {
-        for (unsigned I : Remaining)
-          Blocks.push_back(pieceLines(Pieces[I], ""));
-        break;
-      }
-      // What later segments and the code after the run use.
-      ReferenceFinder Later = After;
-      for (unsigned D : Plan.Deferred)
-        Later.TraverseStmt(const_cast<Stmt *>(Run[Remaining[D]].S));
-      std::vector<std::vector<unsigned>> Chains;
-      for (const auto &Chain : Plan.Chains) {
-        Chains.emplace_back();
+    for (const ParRound &R : Plan.Rounds)
+      for (const auto &Chain : R.Chains)
         for (unsigned I : Chain)
-          Chains.back().push_back(Remaining[I]);
+          for (const VarDecl *V : Run[I].Declares)
+            if (const CXXRecordDecl *RD = observableDestructor(V->getType())) {
+              MissedReason M{MissedReason::Kind::ObservableDestructor, Run[I].S,
+                             V};
+              M.TypeName = RD->getNameAsString();
+              return M;
+            }
+    unsigned Fresh = 0;
+    for (unsigned RI = 0; RI < Plan.Rounds.size(); ++RI) {
+      // What later rounds, the statements after the last par and the code
+      // after the run use.
+      ReferenceFinder Later = After;
+      for (unsigned RJ = RI + 1; RJ < Plan.Rounds.size(); ++RJ)
+        for (const auto &Chain : Plan.Rounds[RJ].Chains)
+          for (unsigned I : Chain)
+            Later.TraverseStmt(const_cast<Stmt *>(Run[I].S));
+      for (unsigned I : Plan.Sequential)
+        Later.TraverseStmt(const_cast<Stmt *>(Run[I].S));
+      RoundDecision RD;
+      bool NeedTuple = false;
+      std::optional<bool> Const;
+      for (const auto &Chain : Plan.Rounds[RI].Chains) {
+        BranchDecision B;
+        B.Chain = Chain;
+        for (unsigned I : Chain)
+          for (const VarDecl *V : Run[I].Declares)
+            if (Later.Referenced.count(V)) {
+              std::optional<Export> E = exportOf(V);
+              if (!E) {
+                Failure.At = Run[I].S;
+                return Failure;
+              }
+              B.Exports.push_back(std::move(*E));
+            }
+        for (const Export &E : B.Exports) {
+          // A structured binding is not implicitly movable (`return p;`),
+          // C++17 lambdas cannot capture it, and all bindings of one
+          // declaration share `const`: those need real variables.
+          bool Moves = !E.Var->getType()->isReferenceType() &&
+                       !E.Var->getType().isTriviallyCopyableType(Context);
+          if ((Moves && Later.ReturnedByName.count(E.Var)) ||
+              (!LO.CPlusPlus20 && Later.Captured.count(E.Var)) ||
+              (Const && *Const != E.Const))
+            NeedTuple = true;
+          Const = E.Const;
+        }
+        if (B.Exports.size() > 1)
+          NeedTuple = true;
+        RD.Branches.push_back(std::move(B));
       }
-      std::optional<std::string> Par = parBlock(Run, Chains, Later);
-      if (!Par)
-        return std::nullopt;
-      Blocks.push_back(*Par);
-      Branches += Chains.size();
-      std::vector<unsigned> Next;
-      for (unsigned D : Plan.Deferred)
-        Next.push_back(Remaining[D]);
-      Remaining = std::move(Next);
-      if (Remaining.empty())
-        break;
-      std::vector<StatementInfo> Deferred;
-      for (unsigned I : Remaining)
-        Deferred.push_back(Run[I]);
-      Plan = Deps.plan(Deferred);
+      if (Const)
+        RD.Form = NeedTuple ? BindForm::Tuple : BindForm::Bindings;
+      RD.Const = Const.value_or(false);
+      if (RD.Form == BindForm::Tuple) {
+        for (const BranchDecision &B : RD.Branches)
+          for (const Export &E : B.Exports)
+            if (E.Head.empty())
+              return MissedReason{MissedReason::Kind::Declarators, nullptr,
+                                  E.Var};
+        do
+          RD.TupleName = "kara_par" + (Fresh ? std::to_string(Fresh) : "");
+        while (Names.count(RD.TupleName) && ++Fresh);
+        // Later rewrites of the same function must not take it again.
+        Names.insert(RD.TupleName);
+      }
+      Rounds.push_back(std::move(RD));
     }
+    return std::nullopt;
+  }
+
+  /// The text replacing [begin(), end()), from the decision.
+  std::string render() {
+    std::vector<std::string> Blocks;
+    for (const RoundDecision &R : Rounds)
+      Blocks.push_back(parBlock(R));
+    for (unsigned I : Plan->Sequential)
+      Blocks.push_back(pieceLines(Pieces[I], ""));
     std::string Out;
     for (unsigned I = 0; I < Blocks.size(); ++I) {
       if (I)
@@ -410,12 +667,17 @@ public:
     return Out;
   }
 
+  unsigned branches() const {
+    unsigned N = 0;
+    for (const RoundDecision &R : Rounds)
+      N += R.Branches.size();
+    return N;
+  }
   SourceLocation begin() const { return Pieces.front().Begin; }
   SourceLocation end() const { return Pieces.back().End; }
-  std::string Failure;
 
 private:
-  bool fail(std::string Why) {
+  bool fail(MissedReason Why) {
     Failure = std::move(Why);
     return false;
   }
@@ -428,11 +690,11 @@ private:
       SourceLocation Begin = Info.S->getBeginLoc();
       SourceLocation Last = Info.S->getEndLoc();
       if (Begin.isMacroID() || Last.isMacroID())
-        return fail("a statement is inside a macro expansion");
+        return fail({MissedReason::Kind::MacroStatement, Info.S});
       if (isa<Expr>(Info.S)) {
         std::optional<Token> Semi = Lexer::findNextToken(Last, SM, LO);
         if (!Semi || Semi->isNot(tok::semi))
-          return fail("a statement's end could not be found");
+          return fail({MissedReason::Kind::StatementEnd, Info.S});
         Last = Semi->getLocation();
       }
       SourceLocation StmtEnd = Lexer::getLocForEndOfToken(Last, 0, SM, LO);
@@ -442,7 +704,7 @@ private:
                                SM, LO, &Invalid)
               .str();
       if (Invalid || P.Text.empty())
-        return fail("a statement's source text could not be read");
+        return fail({MissedReason::Kind::SourceText, Info.S});
       P.Begin = Begin;
       P.Column = SM.getSpellingColumnNumber(Begin) - 1;
       // A comment that ends the statement's line belongs to it.
@@ -458,8 +720,7 @@ private:
       } else if (TrimmedLine.empty()) {
         P.End = StmtEnd;
       } else {
-        return fail("another statement or comment shares a line with a "
-                    "statement of the run");
+        return fail({MissedReason::Kind::SharedLine, Info.S});
       }
       // Comment lines between the previous statement and this one.
       if (PrevEnd.isValid()) {
@@ -473,8 +734,7 @@ private:
             continue;
           if (!L.starts_with("//") && !L.starts_with("/*") &&
               !L.starts_with("*"))
-            return fail("something other than comments stands between the "
-                        "statements");
+            return fail({MissedReason::Kind::NotComments, Info.S});
           P.Leading.push_back(L.str());
         }
       }
@@ -504,8 +764,7 @@ private:
     const Expr *Init = V->getInit();
     if (!T->isLValueReferenceType() || !Init ||
         V->getInitStyle() != VarDecl::CInit)
-      return fail("a reference declaration that is not an lvalue reference "
-                  "initialised with '=' is not rewritten"),
+      return fail({MissedReason::Kind::ReferenceInit, nullptr, V}),
              std::nullopt;
     const Expr *Bound = Init->IgnoreParens();
     while (const auto *Cast = dyn_cast<ImplicitCastExpr>(Bound)) {
@@ -517,9 +776,7 @@ private:
     }
     if (!Bound->isLValue() || isa<MaterializeTemporaryExpr>(Bound) ||
         isa<ExprWithCleanups>(Init))
-      return fail("'" + V->getNameAsString() +
-                  "' extends the lifetime of a temporary, which would end "
-                  "inside a branch"),
+      return fail({MissedReason::Kind::TemporaryLifetime, nullptr, V}),
              std::nullopt;
     // The type as written, from the declaration's start: a qualifier such as
     // `const` lies outside the type location's own range.
@@ -527,38 +784,68 @@ private:
         V->getBeginLoc(),
         V->getTypeSourceInfo()->getTypeLoc().getSourceRange().getEnd());
     if (R.isInvalid() || R.getBegin().isMacroID() || R.getEnd().isMacroID())
-      return fail("the type of a declaration could not be spelt"), std::nullopt;
+      return fail({MissedReason::Kind::UnspellableType, nullptr, V}),
+             std::nullopt;
     Export E;
     E.Var = V;
     E.TypeText =
         Lexer::getSourceText(CharSourceRange::getTokenRange(R), SM, LO).str();
     if (E.TypeText.empty() || E.TypeText.find("decltype") != std::string::npos)
-      return fail("the type of a declaration could not be spelt"), std::nullopt;
+      return fail({MissedReason::Kind::UnspellableType, nullptr, V}),
+             std::nullopt;
     return E;
   }
 
+  /// How `V` leaves its branch, with its declaration's head.
   std::optional<Export> exportOf(const VarDecl *V) {
+    std::optional<Export> E = exportType(V);
+    if (E)
+      E->Head = headOf(V);
+    return E;
+  }
+
+  /// A variable declared with others (`int a = f(), b = g();`) is returned
+  /// by name with the declaration's shared type: only when its declarator
+  /// adds nothing to it (no `*`, `&` or array).
+  bool sharedTypeOnly(const VarDecl *V) {
+    for (const StatementInfo &Info : *Run) {
+      const auto *DS = dyn_cast<DeclStmt>(Info.S);
+      if (!DS || !llvm::is_contained(Info.Declares, V))
+        continue;
+      if (DS->isSingleDecl())
+        return true;
+      if (V->getType()->isReferenceType())
+        return false;
+      const auto *First = dyn_cast<VarDecl>(*DS->decl_begin());
+      SourceLocation TypeEnd =
+          V->getTypeSourceInfo()->getTypeLoc().getSourceRange().getEnd();
+      return First && TypeEnd.isValid() &&
+             SM.isBeforeInTranslationUnit(TypeEnd, First->getLocation());
+    }
+    return false;
+  }
+
+  std::optional<Export> exportType(const VarDecl *V) {
     Export E;
     E.Var = V;
     QualType T = V->getType();
+    if (!sharedTypeOnly(V))
+      return fail({MissedReason::Kind::Declarators, nullptr, V}), std::nullopt;
     if (T->isReferenceType())
       return referenceExport(V);
     if (T->isArrayType() || T->isFunctionPointerType())
-      return fail("an array or function-pointer declaration cannot be "
-                  "returned from a branch"),
+      return fail({MissedReason::Kind::ArrayOrFunction, nullptr, V}),
              std::nullopt;
     if (isa<DecompositionDecl>(V))
-      return fail("a structured binding would have to be returned from a "
-                  "branch"),
+      return fail({MissedReason::Kind::StructuredBinding, nullptr, V}),
              std::nullopt;
     E.Const = T.isConstQualified();
     if (const AutoType *Auto = T->getContainedAutoType()) {
       if (Auto->isDecltypeAuto())
-        return fail("'decltype(auto)' declarations are not rewritten"),
+        return fail({MissedReason::Kind::DecltypeAuto, nullptr, V}),
                std::nullopt;
       if (V->getInitStyle() != VarDecl::CInit)
-        return fail("an 'auto' declaration with direct initialization is "
-                    "not rewritten"),
+        return fail({MissedReason::Kind::AutoDirectInit, nullptr, V}),
                std::nullopt;
       return E;
     }
@@ -567,11 +854,13 @@ private:
       TL = Qualified.getUnqualifiedLoc();
     SourceRange R = TL.getSourceRange();
     if (R.isInvalid() || R.getBegin().isMacroID() || R.getEnd().isMacroID())
-      return fail("the type of a declaration could not be spelt"), std::nullopt;
+      return fail({MissedReason::Kind::UnspellableType, nullptr, V}),
+             std::nullopt;
     E.TypeText =
         Lexer::getSourceText(CharSourceRange::getTokenRange(R), SM, LO).str();
     if (E.TypeText.empty() || E.TypeText.find("const") == 0)
-      return fail("the type of a declaration could not be spelt"), std::nullopt;
+      return fail({MissedReason::Kind::UnspellableType, nullptr, V}),
+             std::nullopt;
     if (const CXXRecordDecl *RD = T->getAsCXXRecordDecl()) {
       bool Movable = !RD->hasDefinition() ||
                      RD->needsImplicitCopyConstructor() ||
@@ -580,11 +869,11 @@ private:
         for (const CXXConstructorDecl *C : RD->ctors())
           if (C->isCopyOrMoveConstructor() && !C->isDeleted())
             Movable = true;
-      if (!Movable)
-        return fail("'" + E.TypeText +
-                    "' can be neither copied nor moved "
-                    "out of a branch"),
-               std::nullopt;
+      if (!Movable) {
+        MissedReason M{MissedReason::Kind::NotMovable, nullptr, V};
+        M.TypeName = E.TypeText;
+        return fail(M), std::nullopt;
+      }
     }
     return E;
   }
@@ -618,13 +907,39 @@ private:
     return std::nullopt;
   }
 
-  /// One branch: its lambda, and the variable it returns, if any.
-  std::optional<std::string> branch(const std::vector<StatementInfo> &Run,
-                                    const std::vector<unsigned> &Chain,
-                                    const std::optional<Export> &Exported) {
+  /// The declaration up to the variable's name, for a variable declared on
+  /// its own: `const Orders o`, `auto &r`. Empty otherwise.
+  std::string headOf(const VarDecl *V) {
+    const Stmt *DS = nullptr;
+    for (const StatementInfo &Info : *Run)
+      if (llvm::is_contained(Info.Declares, V))
+        DS = Info.S;
+    const auto *Decl = dyn_cast_or_null<DeclStmt>(DS);
+    if (!Decl || !Decl->isSingleDecl())
+      return "";
+    SourceLocation NameEnd =
+        Lexer::getLocForEndOfToken(V->getLocation(), 0, SM, LO);
+    if (Decl->getBeginLoc().isMacroID() || NameEnd.isInvalid())
+      return "";
+    return Lexer::getSourceText(
+               CharSourceRange::getCharRange(Decl->getBeginLoc(), NameEnd), SM,
+               LO)
+        .str();
+  }
+
+  /// True if `V` is declared alone, so its initializer can be returned.
+  bool declaredAlone(const VarDecl *V, const Piece &P) {
+    const auto *DS = dyn_cast<DeclStmt>(P.S);
+    return DS && DS->isSingleDecl() && DS->getSingleDecl() == V;
+  }
+
+  /// One branch: its lambda, returning what it exports.
+  std::string branch(const BranchDecision &B) {
     std::string Inner = Indent + "      ";
     std::vector<std::string> Lines; // body lines, without indentation
     bool HasComments = false;
+    const std::vector<unsigned> &Chain = B.Chain;
+    bool ReturnsInit = false;
     for (unsigned K = 0; K < Chain.size(); ++K) {
       const Piece &P = Pieces[Chain[K]];
       for (const std::string &L : P.Leading) {
@@ -633,15 +948,12 @@ private:
       }
       bool Last = K + 1 == Chain.size();
       std::string Text;
-      if (Exported && Last &&
-          llvm::is_contained(Run[Chain[K]].Declares, Exported->Var)) {
-        std::optional<std::string> Value = returnValueOf(P, *Exported);
-        if (!Value) {
-          Failure = "the initializer of '" + Exported->Var->getNameAsString() +
-                    "' could not be moved";
-          return std::nullopt;
-        }
+      std::optional<std::string> Value;
+      if (B.Exports.size() == 1 && Last && declaredAlone(B.Exports[0].Var, P))
+        Value = returnValueOf(P, B.Exports[0]);
+      if (Value) {
         Text = "return " + reindent(*Value, P.Column, Inner) + ";";
+        ReturnsInit = true;
       } else {
         Text = reindent(P.Text, P.Column, Inner);
       }
@@ -651,13 +963,27 @@ private:
       }
       Lines.push_back(Text);
     }
-    if (Exported &&
-        !llvm::is_contained(Run[Chain.back()].Declares, Exported->Var))
-      Lines.push_back("return " + Exported->Var->getNameAsString() + ";");
+    if (B.Exports.size() == 1 && !ReturnsInit)
+      Lines.push_back("return " + B.Exports[0].Var->getNameAsString() + ";");
+    if (B.Exports.size() > 1) {
+      // Every variable, each with its own type: references stay references.
+      std::string Types, Values;
+      for (const Export &E : B.Exports) {
+        std::string Name = E.Var->getNameAsString();
+        bool Ref = E.Var->getType()->isReferenceType();
+        std::string Type = !E.TypeText.empty() ? E.TypeText
+                           : Ref               ? "decltype(" + Name + ")"
+                                 : "std::remove_cv_t<decltype(" + Name + ")>";
+        Types += (Types.empty() ? "" : ", ") + Type;
+        Values += (Values.empty() ? "" : ", ") +
+                  (Ref ? Name : "std::move(" + Name + ")");
+      }
+      Lines.push_back("return std::tuple<" + Types + ">(" + Values + ");");
+    }
 
-    std::string Head = "[&" + copiedScalars(Run, Chain) + "]";
-    if (Exported && !Exported->TypeText.empty())
-      Head += "() -> " + Exported->TypeText;
+    std::string Head = "[&" + copiedScalars(Chain) + "]";
+    if (B.Exports.size() == 1 && !B.Exports[0].TypeText.empty())
+      Head += "() -> " + B.Exports[0].TypeText;
     if (Lines.size() == 1 && !HasComments &&
         Lines.front().find('\n') == std::string::npos)
       return Head + " { " + Lines.front() + " }";
@@ -671,88 +997,54 @@ private:
   /// ", a, b" for the scalars the chain only reads: a branch that holds
   /// copies instead of their addresses reaches the runtime's parallel path
   /// in registers, so the inline path compiles like the plain calls. Nothing
-  /// writes them while the par runs: such a write would be a dependence.
-  std::string copiedScalars(const std::vector<StatementInfo> &Run,
-                            const std::vector<unsigned> &Chain) {
+  /// writes them while the par runs (such a write would be a dependence),
+  /// and they have no alias anywhere in the function.
+  std::string copiedScalars(const std::vector<unsigned> &Chain) {
     if (!CopyScalars)
       return "";
     std::vector<const Stmt *> Statements;
     for (unsigned I : Chain)
-      Statements.push_back(Run[I].S);
+      Statements.push_back((*Run)[I].S);
     std::string Out;
-    for (const VarDecl *V :
-         readOnlyScalarLocals(Statements, DeclaredInRun, Context))
+    for (const VarDecl *V : readOnlyScalarLocals(Statements, Excluded, Context))
       Out += ", " + V->getNameAsString();
     return Out;
   }
 
-  std::optional<std::string>
-  parBlock(const std::vector<StatementInfo> &Run,
-           const std::vector<std::vector<unsigned>> &Chains,
-           const ReferenceFinder &Later) {
-    std::vector<std::optional<Export>> Exports;
-    std::vector<std::string> Names;
-    std::optional<bool> Const;
-    for (const auto &Chain : Chains)
-      for (unsigned I : Chain)
-        for (const VarDecl *V : Run[I].Declares)
-          if (const CXXRecordDecl *RD = observableDestructor(V->getType())) {
-            Failure = "'" + V->getNameAsString() +
-                      "' has a type with a "
-                      "user-provided destructor ('" +
-                      RD->getNameAsString() +
-                      "'), and moving it into a branch would change when it "
-                      "is destroyed";
-            return std::nullopt;
-          }
-    for (const auto &Chain : Chains) {
-      std::vector<const VarDecl *> Used;
-      for (unsigned I : Chain)
-        for (const VarDecl *V : Run[I].Declares)
-          if (Later.Referenced.count(V))
-            Used.push_back(V);
-      if (Used.size() > 1) {
-        Failure = "a branch would have to return several variables ('" +
-                  Used[0]->getNameAsString() + "', '" +
-                  Used[1]->getNameAsString() + "') used after it";
-        return std::nullopt;
-      }
-      if (Used.empty()) {
-        Exports.emplace_back();
-        continue;
-      }
-      std::optional<Export> E = exportOf(Used.front());
-      if (!E)
-        return std::nullopt;
-      if (Const && *Const != E->Const) {
-        Failure = "the variables declared by the branches differ in "
-                  "constness";
-        return std::nullopt;
-      }
-      if (!LO.CPlusPlus20 && Later.Captured.count(E->Var)) {
-        Failure = "'" + E->Var->getNameAsString() +
-                  "' is captured by a lambda later, which C++17 does not "
-                  "allow for structured bindings";
-        return std::nullopt;
-      }
-      Const = E->Const;
-      Names.push_back(E->Var->getNameAsString());
-      Exports.push_back(E);
-    }
+  std::string parBlock(const RoundDecision &R) {
     std::string Out;
-    if (!Names.empty()) {
-      Out += Const.value_or(false) ? "const auto [" : "auto [";
-      for (unsigned I = 0; I < Names.size(); ++I)
-        Out += (I ? ", " : "") + Names[I];
+    if (R.Form == BindForm::Bindings) {
+      Out += R.Const ? "const auto [" : "auto [";
+      bool FirstName = true;
+      for (const BranchDecision &B : R.Branches)
+        for (const Export &E : B.Exports) {
+          Out += (FirstName ? "" : ", ") + E.Var->getNameAsString();
+          FirstName = false;
+        }
       Out += "] = ";
+    } else if (R.Form == BindForm::Tuple) {
+      Out += "auto " + R.TupleName + " = ";
     }
     Out += "kara::par(";
-    for (unsigned I = 0; I < Chains.size(); ++I) {
-      std::optional<std::string> B = branch(Run, Chains[I], Exports[I]);
-      if (!B)
-        return std::nullopt;
-      Out +=
-          "\n" + Indent + "    " + *B + (I + 1 == Chains.size() ? ");" : ",");
+    for (unsigned I = 0; I < R.Branches.size(); ++I)
+      Out += "\n" + Indent + "    " + branch(R.Branches[I]) +
+             (I + 1 == R.Branches.size() ? ");" : ",");
+    if (R.Form != BindForm::Tuple)
+      return Out;
+    // Each variable declared as written, from its element of the result.
+    unsigned Element = 0;
+    for (const BranchDecision &B : R.Branches) {
+      if (B.Exports.empty())
+        continue;
+      std::string Slot = "std::get<" + std::to_string(Element++) +
+                         ">(std::move(" + R.TupleName + "))";
+      for (unsigned K = 0; K < B.Exports.size(); ++K) {
+        std::string Value =
+            B.Exports.size() == 1
+                ? Slot
+                : "std::get<" + std::to_string(K) + ">(" + Slot + ")";
+        Out += "\n" + Indent + B.Exports[K].Head + " = " + Value + ";";
+      }
     }
     return Out;
   }
@@ -760,49 +1052,58 @@ private:
   const SourceManager &SM;
   const LangOptions &LO;
   const ASTContext &Context;
-  const DependenceAnalysis &Deps;
   bool CopyScalars;
-  std::vector<const VarDecl *> DeclaredInRun;
+  llvm::ArrayRef<const VarDecl *> Aliased;
+  std::set<std::string> &Names;
+  const std::vector<StatementInfo> *Run = nullptr;
+  const RunPlan *Plan = nullptr;
+  MissedReason Failure;
+  std::vector<const VarDecl *> Excluded;
   std::vector<Piece> Pieces;
+  std::vector<RoundDecision> Rounds;
   std::string Indent;
 };
 
 } // namespace
 
-std::optional<ParallelizeCheck::Rewrite>
-ParallelizeCheck::planRun(const std::vector<StatementInfo> &Run,
-                          const CompoundStmt *Block, unsigned RunEnd,
-                          DependenceAnalysis &Deps, const SourceManager &SM,
-                          bool Instantiation) {
-  // Instantiations explain once, through the pattern.
-  const bool Explain = !Instantiation;
-  CurrentSM = &SM;
-  RunPlan Plan = Deps.plan(Run);
-  if (!Plan.parallelizes()) {
-    if (Explain)
-      explainMissed(Run, Plan, "");
-    return std::nullopt;
+ParallelizeCheck::Decision
+ParallelizeCheck::decideRun(std::vector<StatementInfo> Run,
+                            const CompoundStmt *Block, unsigned RunEnd,
+                            const ThrowScope &Scope, DependenceAnalysis &Deps,
+                            const SourceManager &SM, bool Instantiation) {
+  Decision D;
+  D.Run = std::move(Run);
+  // Never reorder on a contract the tool can see is broken, also when
+  // kara-effect-contract is not enabled.
+  for (const StatementInfo &Info : D.Run)
+    if (Info.BrokenContract) {
+      D.Missed = MissedReason{MissedReason::Kind::BrokenContract, Info.S};
+      D.Missed->Callee = Info.BrokenContract;
+      return D;
+    }
+  D.Plan = Deps.plan(D.Run, Scope);
+  if (!D.Plan.parallelizes()) {
+    D.Missed = MissedReason{MissedReason::Kind::NotIndependent};
+    return D;
   }
-  RunRewriter Rewriter(SM, *CurrentAST, Deps,
-                       /*CopyScalars=*/!Instantiation);
-  unsigned Branches = 0;
-  std::optional<std::string> Text =
-      Rewriter.rewrite(Run, Plan, Block, RunEnd, Branches);
-  if (!Text) {
-    if (Explain)
-      explainMissed(Run, Plan, Rewriter.Failure);
-    return std::nullopt;
+  // Inside templates branches keep `[&]`: a type that is scalar in one
+  // instantiation may be a class in another.
+  RunRewriter Rewriter(SM, *CurrentAST, /*CopyScalars=*/!Instantiation, Aliased,
+                       FunctionNames);
+  if (std::optional<MissedReason> Why =
+          Rewriter.decide(D.Run, D.Plan, Block, RunEnd)) {
+    D.Missed = std::move(Why);
+    return D;
   }
-  if (Explain && !Plan.Deferred.empty())
-    explainDeferred(Run, Plan);
   Rewrite R;
   R.Begin = Rewriter.begin();
   R.End = Rewriter.end();
-  R.DiagLoc = Run.front().S->getBeginLoc();
-  R.Text = std::move(*Text);
-  R.Statements = static_cast<unsigned>(Run.size());
-  R.Branches = Branches;
-  return R;
+  R.DiagLoc = D.Run.front().S->getBeginLoc();
+  R.Text = Rewriter.render();
+  R.Statements = static_cast<unsigned>(D.Run.size());
+  R.Branches = Rewriter.branches();
+  D.Fix = std::move(R);
+  return D;
 }
 
 } // namespace kara

@@ -16,8 +16,42 @@
 
 #include <map>
 #include <optional>
+#include <set>
 
 namespace kara {
+
+/// Why a run (or part of one) is not rewritten: a structured value that
+/// ParallelizeCheck turns into words in one place (missedReasonText).
+struct MissedReason {
+  enum class Kind {
+    NotIndependent,       ///< the plan has fewer than two chains
+    ObservableDestructor, ///< Var's type has a user-provided destructor
+    ReferenceInit,        ///< not an lvalue reference initialised with '='
+    TemporaryLifetime,    ///< Var extends the lifetime of a temporary
+    UnspellableType,      ///< Var's type could not be spelt
+    ArrayOrFunction,      ///< arrays and function pointers cannot be returned
+    StructuredBinding,    ///< a structured binding would be returned
+    DecltypeAuto,         ///< decltype(auto) declaration
+    AutoDirectInit,       ///< `auto x(f());`, `auto x{f()};`
+    NotMovable,           ///< Var's type can be neither copied nor moved
+    Declarators,          ///< Var shares its declaration with others and
+                          ///< cannot be declared on its own after the par
+    MacroStatement,       ///< a statement is inside a macro expansion
+    StatementEnd,         ///< a statement's end could not be found
+    SourceText,           ///< a statement's text could not be read
+    SharedLine,           ///< another statement shares a line
+    NotComments,          ///< something other than comments between them
+    TemplateDisagree,     ///< the instantiations plan different rewrites
+    BrokenContract,       ///< Callee's body exceeds its annotation
+  };
+  Kind ReasonKind = Kind::NotIndependent;
+  /// The statement the reason is about (diagnostic location); may be null.
+  const clang::Stmt *At = nullptr;
+  const clang::VarDecl *Var = nullptr;
+  const clang::FunctionDecl *Callee = nullptr;
+  /// ObservableDestructor: the class; NotMovable: the type as written.
+  std::string TypeName;
+};
 
 class ParallelizeCheck : public KaraCheckBase {
 public:
@@ -42,44 +76,55 @@ private:
       return Begin == O.Begin && End == O.End && Text == O.Text;
     }
   };
-  /// Plans every run of one block. Returns the rewrites; reports missed runs
-  /// only outside template instantiations (they explain once, through the
-  /// pattern), where branches also keep `[&]`: a type that is scalar in one
-  /// instantiation may be a class in another.
-  std::vector<Rewrite> planBlock(const clang::CompoundStmt *Block,
-                                 const clang::FunctionDecl *Context,
-                                 DependenceAnalysis &Deps,
-                                 const clang::SourceManager &SM,
-                                 bool Instantiation);
-  std::optional<Rewrite> planRun(const std::vector<StatementInfo> &Run,
-                                 const clang::CompoundStmt *Block,
-                                 unsigned RunEnd, DependenceAnalysis &Deps,
-                                 const clang::SourceManager &SM,
-                                 bool Instantiation);
+  /// The one decision about a run: its plan, and either the rewrite or the
+  /// reason there is none. The fix-it, the explanation and what a second
+  /// run sees all come from it.
+  struct Decision {
+    std::vector<StatementInfo> Run;
+    RunPlan Plan;
+    std::optional<Rewrite> Fix;
+    std::optional<MissedReason> Missed;
+  };
+  /// Decides every run of one block.
+  std::vector<Decision> planBlock(const clang::CompoundStmt *Block,
+                                  const clang::FunctionDecl *Context,
+                                  const clang::Stmt *TryBlock,
+                                  DependenceAnalysis &Deps,
+                                  const clang::SourceManager &SM,
+                                  bool Instantiation);
+  Decision decideRun(std::vector<StatementInfo> Run,
+                     const clang::CompoundStmt *Block, unsigned RunEnd,
+                     const ThrowScope &Scope, DependenceAnalysis &Deps,
+                     const clang::SourceManager &SM, bool Instantiation);
+  /// Emits what a decision says: the fix-it, or with ExplainMissed why not.
+  void report(const Decision &D, const clang::SourceManager &SM);
   void emit(const Rewrite &R, const clang::SourceManager &SM);
   void onEndOfTranslationUnit() override;
-  /// ExplainMissed: why a run was not rewritten, and why statements of a
-  /// rewritten run stay after the par.
-  void explainMissed(const std::vector<StatementInfo> &Run, const RunPlan &Plan,
-                     const std::string &Why);
-  void explainDeferred(const std::vector<StatementInfo> &Run,
-                       const RunPlan &Plan);
   void explainDependences(const std::vector<StatementInfo> &Run,
-                          const RunPlan &Plan, bool OnlyDeferred);
+                          const RunPlan &Plan, bool OnlyDeferred,
+                          const clang::SourceManager &SM);
 
-  /// Templates: the rewrites each instantiation of a block would get. A
-  /// block is rewritten only if every instantiation agrees.
+  /// Templates: the decisions each instantiation of a block makes. A block
+  /// is rewritten only if every instantiation agrees.
   struct TemplateBlock {
-    std::vector<std::vector<Rewrite>> PerInstantiation;
+    std::vector<std::vector<Decision>> PerInstantiation;
   };
   std::map<unsigned, TemplateBlock> TemplateBlocks; // by block location
   const clang::SourceManager *EndSM = nullptr;
 
   bool StrictExceptionOrder;
   bool ExplainMissed;
+  bool AllocationMayThrow;
   clang::tidy::utils::IncludeInserter Inserter;
-  const clang::SourceManager *CurrentSM = nullptr;
   const clang::ASTContext *CurrentAST = nullptr;
+  /// Locals of the function being planned that may have an alias.
+  std::vector<const clang::VarDecl *> Aliased;
+  /// Names declared in the function being planned (fresh names avoid them).
+  std::set<std::string> FunctionNames;
+  /// Ranges replaced by rewrites decided in the current function: a
+  /// statement containing one is not moved (blocks are planned innermost
+  /// first).
+  std::vector<clang::SourceRange> Rewritten;
 };
 
 } // namespace kara

@@ -264,6 +264,10 @@ public:
                       const std::vector<const CallExpr *> &Separate)
       : A(A), Separate(Separate.begin(), Separate.end()) {}
 
+  /// The side is a branch of kara::par or kara::race: capture-only lambdas
+  /// are seen from the enclosing function (enclosingView).
+  bool ParBranchSide = false;
+
   /// Effects of statement `S` written in `Ctx` (locals of Ctx kept).
   void statement(const Stmt *S, const FunctionDecl *Ctx,
                  std::vector<EffectEntry> &Out, unsigned Depth = 0) {
@@ -366,6 +370,8 @@ public:
     ClosureRules Rules = rulesFor(Op);
     std::vector<EffectEntry> Entries;
     if (!containsRuntime(Op->getBody(), /*IntoLambdas=*/true)) {
+      if (enclosingView(LE, Op, Out))
+        return;
       Entries = A.summaryOf(Op).Entries;
     } else {
       const Stmt *Body = Op->getBody();
@@ -381,6 +387,71 @@ public:
   }
 
 private:
+  /// A lambda that only captures (no init-captures, not mutable): its body
+  /// statements mean what they would mean written in the enclosing
+  /// function, so they are analysed there, like kara-parallelize analysed
+  /// them before moving them into a branch (a captured local pointer keeps
+  /// its known pointee, a captured reference its referent). A statement
+  /// naming a pointer, reference or class variable declared in the body is
+  /// analysed in the lambda instead, where that variable is known. False if
+  /// the lambda does not qualify.
+  bool enclosingView(const LambdaExpr *LE, const CXXMethodDecl *Op,
+                     std::vector<EffectEntry> &Out) {
+    const auto *Enclosing =
+        dyn_cast_or_null<FunctionDecl>(LE->getLambdaClass()->getDeclContext());
+    const auto *Body = dyn_cast_or_null<CompoundStmt>(Op->getBody());
+    if (!ParBranchSide || !Enclosing || !Body || LE->isMutable() ||
+        LE->isGenericLambda())
+      return false;
+    for (const LambdaCapture &C : LE->captures())
+      if (LE->isInitCapture(&C))
+        return false;
+    ClosureRules Rules = rulesFor(Op);
+    const FunctionDecl *Own = canonicalFn(Op);
+    // By-copy captures are the closure's private copies.
+    std::set<const VarDecl *> Copies;
+    for (const LambdaCapture &C : LE->captures())
+      if (C.capturesVariable() && C.getCaptureKind() == LCK_ByCopy)
+        if (const auto *V = dyn_cast<VarDecl>(C.getCapturedVar()))
+          Copies.insert(V->getCanonicalDecl());
+    for (const Stmt *S : Body->body()) {
+      if (namesBodyIndirection(S, Own)) {
+        for (const EffectEntry &Entry : A.statementEffects(S, Op))
+          if (keepOutside(Entry.E.On, Rules, /*KeepOwnLocals=*/false))
+            Out.push_back(Entry);
+        continue;
+      }
+      for (EffectEntry Entry : A.statementEffects(S, Enclosing)) {
+        Entry.E.On = paramAsLocal(Entry.E.On, Enclosing);
+        if (Entry.E.On.TargetKind == Target::Kind::Local) {
+          const auto *V = static_cast<const VarDecl *>(Entry.E.On.Object);
+          if (ownerOf(V) == Own || Copies.count(V->getCanonicalDecl()))
+            continue; // the branch's own locals and copies are private
+        }
+        Out.push_back(Entry);
+      }
+    }
+    return true;
+  }
+
+  /// True if S names a variable declared in the body of `Own` whose type
+  /// can designate other objects (pointer, reference, class).
+  static bool namesBodyIndirection(const Stmt *S, const FunctionDecl *Own) {
+    if (!S)
+      return false;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
+      if (const auto *V = dyn_cast<VarDecl>(DRE->getDecl())) {
+        QualType T = V->getType();
+        if (ownerOf(V) == Own && (T->isPointerType() || T->isReferenceType() ||
+                                  T->isRecordType()))
+          return true;
+      }
+    for (const Stmt *Child : S->children())
+      if (namesBodyIndirection(Child, Own))
+        return true;
+    return false;
+  }
+
   void runtimeCall(const CallExpr *CE, EntryKind K, const FunctionDecl *Ctx,
                    std::vector<EffectEntry> &Out, unsigned Depth) {
     unsigned First = 0;
@@ -1000,6 +1071,7 @@ std::vector<EffectEntry> sideEffects(const ConcurrentSide &Side,
                                      const FunctionDecl *Context) {
   std::vector<EffectEntry> Out;
   RuntimeAwareEffects R(A, Side.SeparateSpawns);
+  R.ParBranchSide = Side.SideKind == ConcurrentSide::ParBranch;
   if (Side.SideKind != ConcurrentSide::Parent) {
     R.callable(Side.Callable, Out);
     return Out;

@@ -7,6 +7,7 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
+#include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
@@ -19,13 +20,12 @@ namespace kara {
 
 namespace {
 
-/// Finds what a statement contains: calls to annotated functions, calls
-/// that may throw, and constructs that forbid moving it into a branch.
+/// Finds what a statement contains: calls to annotated functions and
+/// constructs that forbid moving it into a branch.
 class StatementScanner : public RecursiveASTVisitor<StatementScanner> {
 public:
   bool CallsAnnotated = false;
-  bool MayThrow = false;
-  std::string Blocker;
+  std::optional<Blocker> Found;
 
   bool TraverseLambdaExpr(LambdaExpr *LE) {
     // The body runs when the closure is called: only captures count here.
@@ -33,61 +33,62 @@ public:
       TraverseStmt(Init);
     return true;
   }
-  bool VisitReturnStmt(ReturnStmt *) { return block("'return'"); }
-  bool VisitBreakStmt(BreakStmt *) { return block("'break'"); }
-  bool VisitContinueStmt(ContinueStmt *) { return block("'continue'"); }
-  bool VisitGotoStmt(GotoStmt *) { return block("'goto'"); }
-  bool VisitIndirectGotoStmt(IndirectGotoStmt *) { return block("'goto'"); }
-  bool VisitLabelStmt(LabelStmt *) { return block("a label"); }
-  bool VisitCoawaitExpr(CoawaitExpr *) { return block("'co_await'"); }
+  bool VisitReturnStmt(ReturnStmt *) { return block("return"); }
+  bool VisitBreakStmt(BreakStmt *) { return block("break"); }
+  bool VisitContinueStmt(ContinueStmt *) { return block("continue"); }
+  bool VisitGotoStmt(GotoStmt *) { return block("goto"); }
+  bool VisitIndirectGotoStmt(IndirectGotoStmt *) { return block("goto"); }
+  bool VisitLabelStmt(LabelStmt *) { return block("label"); }
+  bool VisitCoawaitExpr(CoawaitExpr *) { return block("co_await"); }
   bool VisitDependentCoawaitExpr(DependentCoawaitExpr *) {
-    return block("'co_await'");
+    return block("co_await");
   }
-  bool VisitCoyieldExpr(CoyieldExpr *) { return block("'co_yield'"); }
-  bool VisitCoreturnStmt(CoreturnStmt *) { return block("'co_return'"); }
-  bool VisitCXXThrowExpr(CXXThrowExpr *) {
-    MayThrow = true;
-    return true;
-  }
+  bool VisitCoyieldExpr(CoyieldExpr *) { return block("co_yield"); }
+  bool VisitCoreturnStmt(CoreturnStmt *) { return block("co_return"); }
   bool VisitCallExpr(CallExpr *CE) {
     const FunctionDecl *Callee = CE->getDirectCallee();
-    if (Callee && declaredEffects(Callee))
-      CallsAnnotated = true;
-    noteCallee(Callee, CE->getCallee()->getType());
+    noteCallee(Callee);
+    // A par written by the rewrite (or by hand): its branches are already
+    // planned, and moving it would re-plan them.
+    if (Callee && Callee->getQualifiedNameAsString() == "kara::par" && !Found)
+      Found = Blocker{Blocker::Kind::ContainsPar, "kara::par"};
     return true;
   }
   bool VisitCXXConstructExpr(CXXConstructExpr *CE) {
-    noteCallee(CE->getConstructor(), QualType());
-    if (declaredEffects(CE->getConstructor()))
-      CallsAnnotated = true;
-    return true;
-  }
-  bool VisitCXXNewExpr(CXXNewExpr *NE) {
-    if (const FunctionDecl *New = NE->getOperatorNew())
-      noteCallee(New, QualType());
+    noteCallee(CE->getConstructor());
     return true;
   }
 
+  /// Callees with kara annotations, in source order.
+  std::vector<const FunctionDecl *> Annotated;
+
 private:
-  bool block(const std::string &What) {
-    if (Blocker.empty())
-      Blocker = "it contains " + What;
+  bool block(const char *Construct) {
+    if (!Found)
+      Found = Blocker{Blocker::Kind::ControlFlow, Construct};
     return true;
   }
-  void noteCallee(const FunctionDecl *Callee, QualType CalleeType) {
-    const FunctionProtoType *Proto = nullptr;
-    if (Callee)
-      Proto = Callee->getType()->getAs<FunctionProtoType>();
-    else if (!CalleeType.isNull()) {
-      QualType T = CalleeType;
-      if (T->isPointerType() || T->isReferenceType())
-        T = T->getPointeeType();
-      Proto = T->getAs<FunctionProtoType>();
+  void noteCallee(const FunctionDecl *Callee) {
+    if (Callee && declaredEffects(Callee)) {
+      CallsAnnotated = true;
+      Annotated.push_back(Callee);
     }
-    if (!Proto || !Proto->isNothrow())
-      MayThrow = true;
   }
 };
+
+bool isPointerLike(QualType T) {
+  T = T.getNonReferenceType();
+  if (T->isPointerType())
+    return true;
+  const auto *RD = T->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition())
+    return false;
+  for (const auto *M : RD->methods())
+    if (M->getOverloadedOperator() == OO_Star ||
+        M->getOverloadedOperator() == OO_Arrow)
+      return true;
+  return false;
+}
 
 bool inMacro(const Stmt *S) {
   return S->getBeginLoc().isMacroID() || S->getEndLoc().isMacroID();
@@ -128,7 +129,126 @@ public:
   llvm::SmallPtrSet<const VarDecl *, 8> Declared;
 };
 
+/// Every variable a statement names: evaluated or not, in nested lambdas,
+/// in types (decltype) and as captures.
+class UseCollector : public RecursiveASTVisitor<UseCollector> {
+public:
+  bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+    if (const auto *V = dyn_cast<VarDecl>(DRE->getDecl()))
+      Uses.insert(V->getCanonicalDecl());
+    return true;
+  }
+  bool VisitLambdaExpr(LambdaExpr *LE) {
+    for (const LambdaCapture &C : LE->captures())
+      if (C.capturesVariable())
+        if (const auto *V = dyn_cast<VarDecl>(C.getCapturedVar()))
+          Uses.insert(V->getCanonicalDecl());
+    return true;
+  }
+  llvm::SmallPtrSet<const VarDecl *, 16> Uses;
+};
+
+/// For aliasedLocals: references to variables that cannot create an alias
+/// (loads, the left side of an assignment, increments), found pre-order
+/// before the reference itself is visited.
+class AliasFinder : public RecursiveASTVisitor<AliasFinder> {
+public:
+  bool VisitImplicitCastExpr(ImplicitCastExpr *E) {
+    if (E->getCastKind() == CK_LValueToRValue)
+      markBenign(E->getSubExpr());
+    return true;
+  }
+  bool VisitBinaryOperator(BinaryOperator *BO) {
+    if (BO->isAssignmentOp())
+      markBenign(BO->getLHS());
+    return true;
+  }
+  bool VisitUnaryOperator(UnaryOperator *UO) {
+    if (UO->isIncrementDecrementOp())
+      markBenign(UO->getSubExpr());
+    return true;
+  }
+  // Unevaluated operands make no alias.
+  bool TraverseUnaryExprOrTypeTraitExpr(UnaryExprOrTypeTraitExpr *) {
+    return true;
+  }
+  bool TraverseDecltypeTypeLoc(DecltypeTypeLoc) { return true; }
+  bool VisitLambdaExpr(LambdaExpr *LE) {
+    for (const LambdaCapture &C : LE->captures())
+      if (C.capturesVariable() && C.getCaptureKind() == LCK_ByRef)
+        if (const auto *V = dyn_cast<VarDecl>(C.getCapturedVar()))
+          Aliased.insert(V->getCanonicalDecl());
+    return true;
+  }
+  bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+    const auto *V = dyn_cast<VarDecl>(DRE->getDecl());
+    if (V && !Benign.count(DRE))
+      Aliased.insert(V->getCanonicalDecl());
+    return true;
+  }
+  llvm::SmallPtrSet<const VarDecl *, 16> Aliased;
+
+private:
+  void markBenign(const Expr *E) {
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParens()))
+      Benign.insert(DRE);
+  }
+  llvm::SmallPtrSet<const DeclRefExpr *, 32> Benign;
+};
+
+const CXXRecordDecl *observableDestructorImpl(QualType T, unsigned Depth) {
+  if (Depth > 8 || T.isNull())
+    return nullptr;
+  T = T.getNonReferenceType();
+  while (const ArrayType *AT = T->getAsArrayTypeUnsafe())
+    T = AT->getElementType();
+  if (T->isPointerType())
+    return nullptr;
+  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition() || RD->hasTrivialDestructor())
+    return nullptr;
+  if (RD->isInStdNamespace()) {
+    if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD))
+      for (const TemplateArgument &A : Spec->getTemplateArgs().asArray())
+        if (A.getKind() == TemplateArgument::Type)
+          if (const CXXRecordDecl *Inner =
+                  observableDestructorImpl(A.getAsType(), Depth + 1))
+            return Inner;
+    return nullptr;
+  }
+  if (const CXXDestructorDecl *D = RD->getDestructor())
+    if (D->isUserProvided())
+      return RD;
+  for (const CXXBaseSpecifier &B : RD->bases())
+    if (const CXXRecordDecl *Inner =
+            observableDestructorImpl(B.getType(), Depth + 1))
+      return Inner;
+  for (const FieldDecl *F : RD->fields())
+    if (const CXXRecordDecl *Inner =
+            observableDestructorImpl(F->getType(), Depth + 1))
+      return Inner;
+  return nullptr;
+}
+
 } // namespace
+
+const CXXRecordDecl *observableDestructor(QualType T) {
+  return observableDestructorImpl(T, 0);
+}
+
+std::vector<const VarDecl *> aliasedLocals(const Stmt *Body) {
+  AliasFinder Finder;
+  Finder.TraverseStmt(const_cast<Stmt *>(Body));
+  std::vector<const VarDecl *> Result;
+  for (const VarDecl *V : Finder.Aliased)
+    if (V->hasLocalStorage())
+      Result.push_back(V);
+  return Result;
+}
+
+bool StatementInfo::uses(const VarDecl *V) const {
+  return llvm::is_contained(Uses, V->getCanonicalDecl());
+}
 
 std::vector<const VarDecl *>
 readOnlyScalarLocals(llvm::ArrayRef<const Stmt *> Statements,
@@ -160,15 +280,46 @@ readOnlyScalarLocals(llvm::ArrayRef<const Stmt *> Statements,
   return Result;
 }
 
-std::optional<Effect> StatementInfo::firstOutsideWrite() const {
-  for (const Effect &E : Effects) {
+bool DependenceAnalysis::observableAfterThrow(const Effect &E,
+                                              const ThrowScope &Scope) {
+  if (E.On.TargetKind != Target::Kind::Local)
+    return true;
+  const auto *V = static_cast<const VarDecl *>(E.On.Object);
+  if (!V || !V->hasLocalStorage() || V->getType()->isReferenceType() ||
+      observableDestructor(V->getType()))
+    return true;
+  // A variable of an enclosing function (captured by a lambda): the
+  // exception may be caught there.
+  const auto *Owner =
+      dyn_cast_or_null<FunctionDecl>(V->getParentFunctionOrMethod());
+  if (!Owner || !Scope.Context ||
+      Owner->getCanonicalDecl() != Scope.Context->getCanonicalDecl())
+    return true;
+  if (!Scope.TryBlock)
+    return false; // the exception leaves the function
+  if (isa<ParmVarDecl>(V))
+    return true; // a function-try-block's handler sees the parameters
+  // Declared inside the innermost enclosing try block: its scope ends
+  // before the handler runs.
+  const SourceManager &SM = V->getASTContext().getSourceManager();
+  SourceRange R = Scope.TryBlock->getSourceRange();
+  SourceLocation L = V->getLocation();
+  bool Inside = !SM.isBeforeInTranslationUnit(L, R.getBegin()) &&
+                !SM.isBeforeInTranslationUnit(R.getEnd(), L);
+  return !Inside;
+}
+
+std::optional<Effect>
+DependenceAnalysis::firstObservableWrite(const StatementInfo &Info,
+                                         const ThrowScope &Scope) const {
+  for (const Effect &E : Info.Effects) {
     if (!E.isWrite())
       continue;
     if (E.On.TargetKind == Target::Kind::Local &&
-        std::find(Declares.begin(), Declares.end(), E.On.Object) !=
-            Declares.end())
+        llvm::is_contained(Info.Declares, E.On.Object))
       continue;
-    return E;
+    if (observableAfterThrow(E, Scope))
+      return E;
   }
   return std::nullopt;
 }
@@ -179,31 +330,47 @@ StatementInfo DependenceAnalysis::describe(const Stmt *S,
   Info.S = S;
   const auto *DS = dyn_cast<DeclStmt>(S);
   if (!isa<Expr>(S) && !DS) {
-    Info.Blocker = "it is not an expression statement or a declaration";
+    Info.Block = Blocker{Blocker::Kind::NotCandidateKind};
     return Info;
   }
   if (DS) {
     for (const Decl *D : DS->decls()) {
       const auto *V = dyn_cast<VarDecl>(D);
       if (!V || !V->hasInit() || !V->hasLocalStorage()) {
-        Info.Blocker = "it declares something other than local variables "
-                       "with initializers";
+        Info.Block = Blocker{Blocker::Kind::NonLocalDecl};
         return Info;
       }
       Info.Declares.push_back(V->getCanonicalDecl());
     }
   }
   if (inMacro(S)) {
-    Info.Blocker = "it is inside a macro expansion";
+    Info.Block = Blocker{Blocker::Kind::Macro};
     return Info;
   }
   StatementScanner Scanner;
   Scanner.TraverseStmt(const_cast<Stmt *>(S));
   Info.CallsAnnotated = Scanner.CallsAnnotated;
-  Info.MayThrow = Scanner.MayThrow;
-  Info.Blocker = Scanner.Blocker;
+  Info.Block = Scanner.Found;
   if (!Info.isCandidate())
     return Info;
+  Info.MayThrow = Effects.mayThrow(S, Context);
+  for (const FunctionDecl *Callee : Scanner.Annotated)
+    if (Effects.contractBroken(Callee)) {
+      Info.BrokenContract = Callee;
+      break;
+    }
+  UseCollector Uses;
+  Uses.TraverseStmt(const_cast<Stmt *>(S));
+  Info.Uses.assign(Uses.Uses.begin(), Uses.Uses.end());
+  llvm::sort(Info.Uses, [](const VarDecl *A, const VarDecl *B) {
+    return A->getBeginLoc() < B->getBeginLoc();
+  });
+  for (const VarDecl *V : Info.Uses)
+    if (V->hasLocalStorage() && isPointerLike(V->getType()) &&
+        !llvm::is_contained(Info.Declares, V)) {
+      Info.CapturedPointer = V;
+      break;
+    }
 
   Info.Entries = Effects.statementEffects(S, Context);
   for (const EffectEntry &E : Info.Entries)
@@ -222,17 +389,27 @@ StatementInfo DependenceAnalysis::describe(const Stmt *S,
 
 std::optional<Dependence>
 DependenceAnalysis::dependence(const StatementInfo &Earlier,
-                               const StatementInfo &Later) const {
+                               const StatementInfo &Later,
+                               const ThrowScope &Scope) const {
+  Dependence D;
   if (auto Pair = Earlier.Effects.firstConflict(Later.Effects)) {
-    Dependence D;
     D.DependenceKind = Dependence::Kind::Conflict;
     D.EarlierEffect = Pair->first;
     D.LaterEffect = Pair->second;
     return D;
   }
-  if (StrictExceptionOrder && Earlier.MayThrow)
-    if (std::optional<Effect> Write = Later.firstOutsideWrite()) {
-      Dependence D;
+  // Every use is a use: also unevaluated ones and those through a
+  // reference, whose effects name the referent, not the variable.
+  for (const VarDecl *V : Earlier.Declares)
+    if (Later.uses(V)) {
+      D.DependenceKind = Dependence::Kind::DefUse;
+      D.Var = V;
+      return D;
+    }
+  if (!StrictExceptionOrder)
+    return std::nullopt;
+  if (Earlier.MayThrow)
+    if (std::optional<Effect> Write = firstObservableWrite(Later, Scope)) {
       D.DependenceKind = Dependence::Kind::Exception;
       D.LaterEffect = Write;
       return D;
@@ -241,50 +418,165 @@ DependenceAnalysis::dependence(const StatementInfo &Earlier,
   // later statement throws. In a parallel block the write could be skipped:
   // a deferred statement never runs once the block has thrown, and a branch
   // other than the first is not started once a sibling has failed.
-  if (StrictExceptionOrder && Later.MayThrow)
-    if (std::optional<Effect> Write = Earlier.firstOutsideWrite()) {
-      Dependence D;
+  if (Later.MayThrow)
+    if (std::optional<Effect> Write = firstObservableWrite(Earlier, Scope)) {
       D.DependenceKind = Dependence::Kind::ExceptionAfterWrite;
       D.EarlierEffect = Write;
       return D;
     }
+  if (Earlier.MayThrow && Later.MayThrow) {
+    D.DependenceKind = Dependence::Kind::ThrowOrder;
+    return D;
+  }
   return std::nullopt;
 }
 
-RunPlan DependenceAnalysis::plan(const std::vector<StatementInfo> &Run) const {
-  RunPlan Plan;
-  std::vector<int> ChainOf(Run.size(), -1); // -1: deferred
-  for (unsigned Later = 0; Later < Run.size(); ++Later) {
-    std::set<int> DependsOnChains;
-    bool DependsOnDeferred = false;
-    for (unsigned Earlier = 0; Earlier < Later; ++Earlier) {
-      std::optional<Dependence> D = dependence(Run[Earlier], Run[Later]);
+DependenceAnalysis::Round
+DependenceAnalysis::planRound(const std::vector<StatementInfo> &Run,
+                              const std::vector<unsigned> &Members,
+                              const ThrowScope &Scope) const {
+  Round R;
+  std::vector<int> ChainOf(Members.size(), -1); // -1: deferred
+  std::vector<int> LastThrow;                   // per chain, -1: none
+  int Branch0 = -1;                             // -1: not decided yet
+  for (unsigned L = 0; L < Members.size(); ++L) {
+    const StatementInfo &Info = Run[Members[L]];
+    std::set<int> Need;
+    bool OnDeferred = false;
+    std::vector<Dependence> Found;
+    if (Info.CapturedPointer) {
+      Dependence D;
+      D.DependenceKind = Dependence::Kind::Pinned;
+      D.Earlier = D.Later = Members[L];
+      D.Var = Info.CapturedPointer;
+      R.Dependences.push_back(D);
+      R.Deferred.push_back(L);
+      continue;
+    }
+    std::vector<std::pair<int, Dependence>> Exemptable;
+    for (unsigned E = 0; E < L; ++E) {
+      std::optional<Dependence> D = dependence(Run[Members[E]], Info, Scope);
       if (!D)
         continue;
+      D->Earlier = Members[E];
+      D->Later = Members[L];
+      int C = ChainOf[E];
+      if (D->DependenceKind == Dependence::Kind::ThrowOrder) {
+        // Beside a chain it is a placement rule (below); after a deferred
+        // statement that may throw it must be deferred too.
+        if (C < 0) {
+          OnDeferred = true;
+          Found.push_back(*D);
+        }
+        continue;
+      }
       // Branch 0 always starts and runs to its end even when a sibling
       // throws, so a write there is never lost to a later statement's throw.
       if (D->DependenceKind == Dependence::Kind::ExceptionAfterWrite &&
-          ChainOf[Earlier] == 0)
+          C >= 0 && (Branch0 < 0 || Branch0 == C)) {
+        Exemptable.emplace_back(C, *D);
         continue;
-      D->Earlier = Earlier;
-      D->Later = Later;
-      Plan.Dependences.push_back(*D);
-      if (ChainOf[Earlier] < 0)
-        DependsOnDeferred = true;
+      }
+      Found.push_back(*D);
+      if (C < 0)
+        OnDeferred = true;
       else
-        DependsOnChains.insert(ChainOf[Earlier]);
+        Need.insert(C);
     }
-    if (DependsOnDeferred || DependsOnChains.size() > 1) {
-      Plan.Deferred.push_back(Later);
+    // At most one chain can be branch 0.
+    int Commit = Branch0;
+    for (auto &[C, D] : Exemptable) {
+      if (Need.count(C) || C == Commit)
+        continue;
+      if (Commit < 0) {
+        Commit = C;
+        continue;
+      }
+      Found.push_back(D);
+      Need.insert(C);
+    }
+    int Target =
+        Need.size() == 1 ? *Need.begin() : static_cast<int>(R.Chains.size());
+    // Throwing statements: branch 0 and at most one other branch, branch
+    // 0's first in source order (see plan()).
+    bool ThrowsOK = true;
+    if (StrictExceptionOrder && Info.MayThrow && !OnDeferred &&
+        Need.size() <= 1) {
+      std::vector<int> Others; // other chains holding throwing statements
+      for (unsigned C = 0; C < LastThrow.size(); ++C)
+        if (LastThrow[C] >= 0 && static_cast<int>(C) != Target)
+          Others.push_back(C);
+      if (!Others.empty()) {
+        if (Commit < 0 && Others.size() == 1)
+          Commit = Others.front();
+        if (Commit == Target || Others.size() > 1 || Others.front() != Commit) {
+          ThrowsOK = false;
+          int Offender = Others.front() == Commit && Others.size() > 1
+                             ? Others[1]
+                             : Others.front();
+          Dependence D;
+          D.DependenceKind = Dependence::Kind::ThrowOrder;
+          D.Earlier = Members[LastThrow[Offender]];
+          D.Later = Members[L];
+          Found.push_back(D);
+        }
+      }
+    }
+    R.Dependences.insert(R.Dependences.end(), Found.begin(), Found.end());
+    if (OnDeferred || Need.size() > 1 || !ThrowsOK) {
+      R.Deferred.push_back(L);
       continue;
     }
-    if (DependsOnChains.empty()) {
-      ChainOf[Later] = static_cast<int>(Plan.Chains.size());
-      Plan.Chains.push_back({Later});
-    } else {
-      ChainOf[Later] = *DependsOnChains.begin();
-      Plan.Chains[ChainOf[Later]].push_back(Later);
+    Branch0 = Commit;
+    if (Target == static_cast<int>(R.Chains.size())) {
+      R.Chains.emplace_back();
+      LastThrow.push_back(-1);
     }
+    ChainOf[L] = Target;
+    R.Chains[Target].push_back(L);
+    if (Info.MayThrow)
+      LastThrow[Target] = static_cast<int>(L);
+  }
+  // Branch 0 first; the others keep the order of their first statement.
+  if (Branch0 > 0) {
+    std::vector<unsigned> First = std::move(R.Chains[Branch0]);
+    R.Chains.erase(R.Chains.begin() + Branch0);
+    R.Chains.insert(R.Chains.begin(), std::move(First));
+  }
+  return R;
+}
+
+RunPlan DependenceAnalysis::plan(const std::vector<StatementInfo> &Run,
+                                 const ThrowScope &Scope) const {
+  RunPlan Plan;
+  std::vector<unsigned> Members(Run.size());
+  for (unsigned I = 0; I < Run.size(); ++I)
+    Members[I] = I;
+  auto ToRun = [&](const std::vector<unsigned> &Indices) {
+    std::vector<unsigned> Out;
+    for (unsigned I : Indices)
+      Out.push_back(Members[I]);
+    return Out;
+  };
+  bool First = true;
+  while (true) {
+    Round R = planRound(Run, Members, Scope);
+    if (First) {
+      Plan.Dependences = R.Dependences;
+      Plan.Deferred = ToRun(R.Deferred);
+      First = false;
+    }
+    if (R.Chains.size() < 2) {
+      Plan.Sequential = Members;
+      break;
+    }
+    ParRound P;
+    for (const auto &Chain : R.Chains)
+      P.Chains.push_back(ToRun(Chain));
+    Plan.Rounds.push_back(std::move(P));
+    if (R.Deferred.empty())
+      break;
+    Members = ToRun(R.Deferred);
   }
   return Plan;
 }

@@ -31,13 +31,14 @@ std::string build_dashboard(UserId id) {
 }
 // CHECK: #include <kara/runtime.hpp>
 // CHECK: std::string build_dashboard(UserId id) {
-// CHECK-NEXT:   auto [profile, orders, stats] = kara::par(
+// CHECK-NEXT:   auto [profile, orders] = kara::par(
 // CHECK-NEXT:       [&]() -> Profile {
 // CHECK-NEXT:         return fetch_profile(id); // the profile
 // CHECK-NEXT:       },
-// CHECK-NEXT:       [&]() -> Orders { return fetch_orders(id); },
-// CHECK-NEXT:       [&]() -> Stats { return fetch_analytics(id); });
-// CHECK-NEXT:   return profile.name
+// CHECK-NEXT:       [&]() -> Orders { return fetch_orders(id); });
+// CHECK-NEXT:   Stats stats = fetch_analytics(id);
+// CHECK-NEXT:   return profile.name + " orders=" + std::to_string(orders.count) +
+// CHECK-NEXT:          " score=" + std::to_string(stats.score);
 
 int main() {
   for (int i = 1; i <= 3; ++i)

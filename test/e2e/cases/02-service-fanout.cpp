@@ -51,17 +51,18 @@ std::string handle(const Request &req) {
 }
 // CHECK: #include <kara/runtime.hpp>
 // CHECK: std::string handle(const Request &req) {
-// CHECK-NEXT:   auto [profile, cart, prices, beta] = kara::par(
+// CHECK-NEXT:   auto [profile, cart, beta] = kara::par(
 // CHECK-NEXT:       [&]() -> Profile {
 // CHECK-NEXT:         Profile profile = load_profile(req);
 // CHECK-NEXT:         remember(req.user, profile); // cache what we loaded
 // CHECK-NEXT:         return profile;
 // CHECK-NEXT:       },
 // CHECK-NEXT:       [&]() -> Cart { return load_cart(req); },
-// CHECK-NEXT:       [&]() -> Prices { return load_prices(req.region); },
 // CHECK-NEXT:       [&]() -> bool { return beta_enabled(req.user); });
+// CHECK-NEXT:   Prices prices = load_prices(req.region);
 // CHECK-NEXT:   audit(profile.name + ":" + std::to_string(cart.items.size()));
 // CHECK-NEXT:   int total = 0;
+// CHECK-NEXT:   for (int i : cart.items)
 
 int main() {
   std::vector<Request> reqs = {{1, "eu"}, {2, "us"}, {3, "eu"}};

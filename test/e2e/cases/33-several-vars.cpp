@@ -1,6 +1,17 @@
-// Negative: one chain declares two variables used after the run; a branch
-// returns one value, so the run is left alone.
-// E2E-EXPECT: unchanged
+// Positive (SPEC §4): one chain declares two variables used after the run;
+// its branch returns both in a tuple and each is declared as written.
+// CHECK: int main() {
+// CHECK-NEXT:   auto kara_par = kara::par(
+// CHECK-NEXT:       [&] {
+// CHECK-NEXT:         int a = fa();
+// CHECK-NEXT:         int a2 = inc(a);
+// CHECK-NEXT:         return std::tuple<int, int>(std::move(a), std::move(a2));
+// CHECK-NEXT:       },
+// CHECK-NEXT:       [&]() -> int { return fb(); });
+// CHECK-NEXT:   int a = std::get<0>(std::get<0>(std::move(kara_par)));
+// CHECK-NEXT:   int a2 = std::get<1>(std::get<0>(std::move(kara_par)));
+// CHECK-NEXT:   int b = std::get<1>(std::move(kara_par));
+// CHECK-NEXT:   std::printf("%d %d %d\n", a, a2, b);
 #include <cstdio>
 
 [[kara::reads(A)]] int fa() noexcept { return 3; }

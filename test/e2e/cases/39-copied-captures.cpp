@@ -28,12 +28,12 @@ double evaluate(double x, Mode mode, bool flag, double *cell, const Weights &w) 
   return sa + sb + sp + sr + sw;
 }
 // CHECK: double evaluate(double x, Mode mode, bool flag, double *cell, const Weights &w) {
-// CHECK-NEXT:   auto [sa, sb, sp, sr, sw] = kara::par(
-// CHECK-NEXT: [&, mode, x]() -> double { return score_a(x, mode); },
-// CHECK-NEXT: [&, flag, x]() -> double { return score_b(x, flag); },
-// CHECK-NEXT: [&]() -> double { return score_ptr(cell); },
-// CHECK-NEXT: [&]() -> double { return score_ref(x); },
-// CHECK-NEXT: [&]() -> double { return score_w(w); });
+// CHECK-NEXT:   auto [sa, sb, sr, sw] = kara::par(
+// CHECK-NEXT:       [&, mode]() -> double { return score_a(x, mode); },
+// CHECK-NEXT:       [&, flag]() -> double { return score_b(x, flag); },
+// CHECK-NEXT:       [&]() -> double { return score_ref(x); },
+// CHECK-NEXT:       [&]() -> double { return score_w(w); });
+// CHECK-NEXT:   double sp = score_ptr(cell);
 
 int main() {
   double cell = 1.5;

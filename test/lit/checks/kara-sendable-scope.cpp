@@ -63,6 +63,11 @@ void through_pointer_and_reference() {
 // CHECK-MESSAGES: :[[@LINE-2]]:52: note: branch 2 uses 'p' here
 // CHECK-MESSAGES: :[[@LINE-3]]:27: warning: reference 'r' to mutable data is captured by reference and written through by branch 1 while branch 2 reads the same data; give each side its own data, or use std::atomic or a mutex [kara-sendable]
 // CHECK-MESSAGES: :[[@LINE-4]]:56: note: branch 2 uses 'r' here
+// Branches of kara::par are seen from the enclosing function, so the write
+// through 'r' is also the write of 'y' it is.
+// CHECK-MESSAGES: :[[@LINE-7]]:27: warning: variable 'y' is captured by reference by branch 1 and written by branch 2 while it may run; capture a copy, give each side its own variable, or use std::atomic or a mutex [kara-sendable]
+// CHECK-MESSAGES: :[[@LINE-8]]:27: note: branch 1 writes 'y' here
+// CHECK-MESSAGES: :[[@LINE-9]]:56: note: branch 2 reads 'y' here
 }
 
 // A lambda stored in a variable before it is passed to par.
