@@ -387,12 +387,43 @@ StatementInfo DependenceAnalysis::describe(const Stmt *S,
   return Info;
 }
 
+/// Inside one body, the object a reference or pointer parameter refers to,
+/// and `*this`, are not known: the caller may pass a global, or the same
+/// object twice (`f(g, g)`, `g.m()` writing this and reading g). So an access
+/// to one of them conflicts with a write of a global resource, of `this` or
+/// of another such parameter, and a write with any read of those.
+static std::optional<std::pair<Effect, Effect>>
+aliasConflict(const EffectSet &A, const EffectSet &B) {
+  auto Outside = [](const Target &T) {
+    return T.TargetKind == Target::Kind::Param ||
+           T.TargetKind == Target::Kind::This ||
+           T.TargetKind == Target::Kind::Resource;
+  };
+  for (const Effect &X : A)
+    for (const Effect &Y : B) {
+      if (!X.isWrite() && !Y.isWrite())
+        continue;
+      const Target &P = X.On, &Q = Y.On;
+      if (!Outside(P) || !Outside(Q))
+        continue;
+      if (P.TargetKind == Q.TargetKind &&
+          (P.TargetKind != Target::Kind::Param ||
+           P.ParamIndex == Q.ParamIndex))
+        continue; // distinct resources, or one object: by its path
+      return std::make_pair(X, Y);
+    }
+  return std::nullopt;
+}
+
 std::optional<Dependence>
 DependenceAnalysis::dependence(const StatementInfo &Earlier,
                                const StatementInfo &Later,
                                const ThrowScope &Scope) const {
   Dependence D;
-  if (auto Pair = Earlier.Effects.firstConflict(Later.Effects)) {
+  auto Pair = Earlier.Effects.firstConflict(Later.Effects);
+  if (!Pair)
+    Pair = aliasConflict(Earlier.Effects, Later.Effects);
+  if (Pair) {
     D.DependenceKind = Dependence::Kind::Conflict;
     D.EarlierEffect = Pair->first;
     D.LaterEffect = Pair->second;

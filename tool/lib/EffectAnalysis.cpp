@@ -115,10 +115,31 @@ bool isSelfContained(QualType T, unsigned &Budget) {
   return true;
 }
 
-/// A class type whose objects refer to storage they do not own.
+/// A variable of the runtime's own `kara::detail` namespace (the idle
+/// counter, pool state): synchronised by the runtime itself, so its accesses
+/// are no effect of the user code that calls into the runtime.
+bool isRuntimeInternal(const VarDecl *V) {
+  bool InDetail = false;
+  const DeclContext *Outermost = nullptr;
+  for (const DeclContext *DC = V->getDeclContext(); DC && !DC->isTranslationUnit();
+       DC = DC->getParent())
+    if (const auto *NS = dyn_cast<NamespaceDecl>(DC)) {
+      if (NS->getName() == "detail")
+        InDetail = true;
+      Outermost = NS;
+    }
+  const auto *Top = dyn_cast_or_null<NamespaceDecl>(Outermost);
+  return InDetail && Top && Top->getName() == "kara";
+}
+
+/// A class type whose objects refer to storage they do not own. Closure
+/// types are not handles: what a lambda reaches through its by-reference
+/// captures is an effect of calling it, which the call's analysis of its body
+/// sees (in the function that created it), not of passing it around.
 bool isHandleClass(QualType T) {
   T = T.getNonReferenceType();
-  if (!T->getAsCXXRecordDecl())
+  const auto *RD = T->getAsCXXRecordDecl();
+  if (!RD || RD->isLambda())
     return false;
   unsigned Budget = 256;
   return !isSelfContained(T, Budget);
@@ -244,8 +265,15 @@ public:
     if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
       if (const auto *V = dyn_cast<VarDecl>(DRE->getDecl()))
         return varTarget(V, Depth);
-      if (isa<BindingDecl>(DRE->getDecl()))
-        return Target::unknown();
+      if (const auto *B = dyn_cast<BindingDecl>(DRE->getDecl())) {
+        // A binding names part of the decomposed object, unless its type is
+        // a reference (a reference member, a std::tie element): then it
+        // refers to storage the object does not own.
+        const auto *DD = dyn_cast_or_null<VarDecl>(B->getDecomposedDecl());
+        if (!DD || B->getType().isNull() || B->getType()->isReferenceType())
+          return Target::unknown();
+        return varTarget(DD, Depth);
+      }
       return std::nullopt; // functions, enumerators
     }
     if (const auto *ME = dyn_cast<MemberExpr>(E)) {
@@ -644,7 +672,7 @@ private:
   std::optional<Target> varTarget(const VarDecl *V, unsigned Depth) {
     V = V->getCanonicalDecl();
     if (V->hasGlobalStorage() && !V->isStaticLocal()) {
-      if (isImmutableGlobal(V))
+      if (isImmutableGlobal(V) || isRuntimeInternal(V))
         return std::nullopt;
       std::string Name = EffectAnalysis::databaseName(V);
       if (std::optional<std::string> Renamed = DB.lookupVariable(Name))

@@ -1,4 +1,5 @@
-// Positive: writes(DB::Users) and writes(DB::Orders) are disjoint resources.
+// Positive: writes(db::users) and writes(db::orders) are disjoint resources
+// (the globals the bodies touch: the annotations are truthful).
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -8,13 +9,13 @@ std::vector<std::string> users;
 std::vector<int> orders;
 }
 
-[[kara::writes(DB::Users)]] void add_user(const char *name) noexcept {
+[[kara::writes(db::users)]] void add_user(const char *name) noexcept {
   db::users.push_back(name);
 }
-[[kara::writes(DB::Orders)]] void add_order(int id) noexcept {
+[[kara::writes(db::orders)]] void add_order(int id) noexcept {
   db::orders.push_back(id);
 }
-[[kara::reads(DB)]] std::size_t rows() noexcept {
+[[kara::reads(db)]] std::size_t rows() noexcept {
   return db::users.size() + db::orders.size();
 }
 
