@@ -22,15 +22,36 @@ namespace {
 
 /// Finds what a statement contains: calls to annotated functions and
 /// constructs that forbid moving it into a branch.
+/// Whether S calls kara::par anywhere, lambda bodies included.
+static bool containsParCall(const Stmt *S) {
+  if (!S)
+    return false;
+  if (const auto *CE = dyn_cast<CallExpr>(S))
+    if (const FunctionDecl *Callee = CE->getDirectCallee())
+      if (Callee->getQualifiedNameAsString() == "kara::par")
+        return true;
+  if (const auto *LE = dyn_cast<LambdaExpr>(S))
+    return containsParCall(LE->getBody());
+  for (const Stmt *Child : S->children())
+    if (containsParCall(Child))
+      return true;
+  return false;
+}
+
 class StatementScanner : public RecursiveASTVisitor<StatementScanner> {
 public:
   bool CallsAnnotated = false;
   std::optional<Blocker> Found;
 
   bool TraverseLambdaExpr(LambdaExpr *LE) {
-    // The body runs when the closure is called: only captures count here.
+    // The body runs when the closure is called: only captures count here,
+    // and a kara::par in the body (a run the rewrite planned inside the
+    // lambda: moving the statement would plan differently from the first
+    // --fix, which did not move it because the inner fix overlapped).
     for (Expr *Init : LE->capture_inits())
       TraverseStmt(Init);
+    if (!Found && containsParCall(LE->getBody()))
+      Found = Blocker{Blocker::Kind::ContainsPar, "kara::par"};
     return true;
   }
   bool VisitReturnStmt(ReturnStmt *) { return block("return"); }
@@ -136,6 +157,12 @@ public:
   bool VisitDeclRefExpr(DeclRefExpr *DRE) {
     if (const auto *V = dyn_cast<VarDecl>(DRE->getDecl()))
       Uses.insert(V->getCanonicalDecl());
+    // A binding of `auto [a, b] = kara::par(...)` names the variable that
+    // holds its element: the same rules apply to it as to the declaration
+    // the first --fix replaced (a second --fix must plan the same).
+    if (const auto *B = dyn_cast<BindingDecl>(DRE->getDecl()))
+      if (const VarDecl *H = B->getHoldingVar())
+        Uses.insert(H->getCanonicalDecl());
     return true;
   }
   bool VisitLambdaExpr(LambdaExpr *LE) {
@@ -366,7 +393,8 @@ StatementInfo DependenceAnalysis::describe(const Stmt *S,
     return A->getBeginLoc() < B->getBeginLoc();
   });
   for (const VarDecl *V : Info.Uses)
-    if (V->hasLocalStorage() && isPointerLike(V->getType()) &&
+    if (V->hasLocalStorage() &&
+        isPointerLike(V->getType().getNonReferenceType()) &&
         !llvm::is_contained(Info.Declares, V)) {
       Info.CapturedPointer = V;
       break;
@@ -387,43 +415,12 @@ StatementInfo DependenceAnalysis::describe(const Stmt *S,
   return Info;
 }
 
-/// Inside one body, the object a reference or pointer parameter refers to,
-/// and `*this`, are not known: the caller may pass a global, or the same
-/// object twice (`f(g, g)`, `g.m()` writing this and reading g). So an access
-/// to one of them conflicts with a write of a global resource, of `this` or
-/// of another such parameter, and a write with any read of those.
-static std::optional<std::pair<Effect, Effect>>
-aliasConflict(const EffectSet &A, const EffectSet &B) {
-  auto Outside = [](const Target &T) {
-    return T.TargetKind == Target::Kind::Param ||
-           T.TargetKind == Target::Kind::This ||
-           T.TargetKind == Target::Kind::Resource;
-  };
-  for (const Effect &X : A)
-    for (const Effect &Y : B) {
-      if (!X.isWrite() && !Y.isWrite())
-        continue;
-      const Target &P = X.On, &Q = Y.On;
-      if (!Outside(P) || !Outside(Q))
-        continue;
-      if (P.TargetKind == Q.TargetKind &&
-          (P.TargetKind != Target::Kind::Param ||
-           P.ParamIndex == Q.ParamIndex))
-        continue; // distinct resources, or one object: by its path
-      return std::make_pair(X, Y);
-    }
-  return std::nullopt;
-}
-
 std::optional<Dependence>
 DependenceAnalysis::dependence(const StatementInfo &Earlier,
                                const StatementInfo &Later,
                                const ThrowScope &Scope) const {
   Dependence D;
-  auto Pair = Earlier.Effects.firstConflict(Later.Effects);
-  if (!Pair)
-    Pair = aliasConflict(Earlier.Effects, Later.Effects);
-  if (Pair) {
+  if (auto Pair = Earlier.Effects.firstConflict(Later.Effects)) {
     D.DependenceKind = Dependence::Kind::Conflict;
     D.EarlierEffect = Pair->first;
     D.LaterEffect = Pair->second;
