@@ -98,17 +98,7 @@ private:
 };
 
 bool isPointerLike(QualType T) {
-  T = T.getNonReferenceType();
-  if (T->isPointerType())
-    return true;
-  const auto *RD = T->getAsCXXRecordDecl();
-  if (!RD || !RD->hasDefinition())
-    return false;
-  for (const auto *M : RD->methods())
-    if (M->getOverloadedOperator() == OO_Star ||
-        M->getOverloadedOperator() == OO_Arrow)
-      return true;
-  return false;
+  return T.getNonReferenceType()->isPointerType() || isPointerLikeClass(T);
 }
 
 bool inMacro(const Stmt *S) {
@@ -393,8 +383,7 @@ StatementInfo DependenceAnalysis::describe(const Stmt *S,
     return A->getBeginLoc() < B->getBeginLoc();
   });
   for (const VarDecl *V : Info.Uses)
-    if (V->hasLocalStorage() &&
-        isPointerLike(V->getType().getNonReferenceType()) &&
+    if (V->hasLocalStorage() && isPointerLike(V->getType()) &&
         !llvm::is_contained(Info.Declares, V)) {
       Info.CapturedPointer = V;
       break;

@@ -17,6 +17,17 @@ using namespace clang;
 
 namespace kara {
 
+bool isPointerLikeClass(QualType T) {
+  const auto *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition())
+    return false;
+  for (const auto *M : RD->methods())
+    if (M->getOverloadedOperator() == OO_Star ||
+        M->getOverloadedOperator() == OO_Arrow)
+      return true;
+  return false;
+}
+
 namespace {
 
 /// Member paths deeper than this are cut: coarser is still sound.
@@ -31,16 +42,6 @@ Target withMembers(Target Base, const std::vector<std::string> &Members) {
   return Base;
 }
 
-bool isPointerLikeClass(QualType T) {
-  const auto *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
-  if (!RD || !RD->hasDefinition())
-    return false;
-  for (const auto *M : RD->methods())
-    if (M->getOverloadedOperator() == OO_Star ||
-        M->getOverloadedOperator() == OO_Arrow)
-      return true;
-  return false;
-}
 
 /// Class templates of the standard library that own what their member
 /// functions return references, pointers and iterators into; streams, whose

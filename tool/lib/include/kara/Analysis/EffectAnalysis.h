@@ -38,6 +38,10 @@
 
 namespace kara {
 
+/// A class with an overloaded `operator*` or `operator->` (smart pointers,
+/// iterators): its objects point somewhere.
+bool isPointerLikeClass(clang::QualType T);
+
 /// Why an effect is in a summary.
 struct Reason {
   enum class Kind {
