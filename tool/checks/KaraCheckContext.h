@@ -25,6 +25,10 @@ namespace kara {
 std::shared_ptr<const EffectsDatabase>
 loadDatabases(const std::string &Files, std::string &Error, bool WithBuiltin);
 
+/// True in kara-clangd: diagnostics go to an editor, which shows no source
+/// snippets but applies each diagnostic's fix-its as one code action.
+extern bool DiagnosticsForEditor;
+
 /// Base of the kara checks: reads the shared options (relative paths
 /// resolved as for files named in configuration), reports a bad database
 /// once per translation unit as a diagnostic of one kara check, and hands

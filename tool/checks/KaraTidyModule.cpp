@@ -28,6 +28,8 @@ public:
 static clang::tidy::ClangTidyModuleRegistry::Add<KaraModule>
     RegisterKaraModule("kara-module", "Kara effect and parallelism checks.");
 
+bool DiagnosticsForEditor = false;
+
 // Referenced by the drivers so that static linking keeps this file (and the
 // attribute registrations it pulls in).
 volatile int KaraModuleAnchorSource = KaraAttributesAnchorSource;

@@ -6,6 +6,7 @@
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/TypeLoc.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/Basic/DiagnosticOptions.h"
 #include "clang/Lex/Lexer.h"
 #include "clang/Lex/Preprocessor.h"
 
@@ -402,14 +403,34 @@ void ParallelizeCheck::onEndOfTranslationUnit() {
 }
 
 void ParallelizeCheck::emit(const Rewrite &R, const SourceManager &SM) {
-  auto Diag = diag(R.DiagLoc, "%0 statements can run in parallel as %1 "
-                              "branches of kara::par")
-              << R.Statements << R.Branches;
-  Diag << FixItHint::CreateReplacement(
-      CharSourceRange::getCharRange(R.Begin, R.End), R.Text);
-  if (std::optional<FixItHint> Include = Inserter.createIncludeInsertion(
-          SM.getFileID(R.Begin), "<kara/runtime.hpp>"))
-    Diag << *Include;
+  std::optional<FixItHint> Include = Inserter.createIncludeInsertion(
+      SM.getFileID(R.Begin), "<kara/runtime.hpp>");
+  // clang-tidy prints a diagnostic's fix-its as ranges of its snippet, and
+  // clang 19's snippet numbers its lines from the earliest range even when
+  // that range (the include, far above) lies outside the lines it shows.
+  // So an include further away than a snippet can show gets a diagnostic
+  // of its own (--fix applies both); editors keep one code action.
+  bool IncludeApart = false;
+  if (Include && !DiagnosticsForEditor) {
+    unsigned Caret = SM.getPresumedLineNumber(R.DiagLoc);
+    unsigned At = SM.getPresumedLineNumber(Include->RemoveRange.getBegin());
+    IncludeApart = At > Caret ||
+                   Caret - At + 1 > DiagnosticOptions::DefaultSnippetLineLimit;
+  }
+  {
+    auto Diag = diag(R.DiagLoc, "%0 statements can run in parallel as %1 "
+                                "branches of kara::par")
+                << R.Statements << R.Branches;
+    Diag << FixItHint::CreateReplacement(
+        CharSourceRange::getCharRange(R.Begin, R.End), R.Text);
+    if (Include && !IncludeApart)
+      Diag << *Include;
+  }
+  if (IncludeApart)
+    diag(Include->RemoveRange.getBegin(),
+         "kara::par needs <kara/runtime.hpp>: the include is added here for "
+         "the rewrite at line %0")
+        << SM.getPresumedLineNumber(R.DiagLoc) << *Include;
 }
 
 void ParallelizeCheck::report(const Decision &D, const SourceManager &SM) {

@@ -45,7 +45,8 @@ int clangdMain(int argc, char *argv[]);
 
 namespace kara {
 extern volatile int KaraModuleAnchorSource;
-}
+extern bool DiagnosticsForEditor;
+} // namespace kara
 // Keeps the kara module (and the attribute registrations) in the binary.
 [[maybe_unused]] static int KaraModuleAnchorDestination =
     kara::KaraModuleAnchorSource;
@@ -213,6 +214,7 @@ int main(int argc, char *argv[]) {
     Filter = new std::thread(filter, Pipe[0], RealOut, argv[0]);
     std::atexit(finishFilter);
   }
+  kara::DiagnosticsForEditor = true;
   int Status = clang::clangd::clangdMain(argc, argv);
   finishFilter();
   return Status;
