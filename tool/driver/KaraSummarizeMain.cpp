@@ -1,17 +1,23 @@
 //===- KaraSummarizeMain.cpp - kara-summarize: cross-TU effect summaries --===//
 //
-//   kara-summarize -p build -o kara-summaries.json [-j N] [--max-passes N]
-//                  [--effects-db F]... [files...]
+//   kara-summarize -p build -o kara-summaries.json [-j N] [--effects-db F]...
+//                  [files...]                             (one command)
+//   kara-summarize --map FILE -p build -o FILE.kara-unit.json [-MF FILE.d]
+//   kara-summarize --link -o kara-summaries.json UNIT... (@list, directory)
 //
-// Analyses every translation unit of the compilation database (or the files
-// given) and writes the effect summary of every function defined there as
-// an effects database (docs/effects.md), with "exact": true and "from": the
-// file. kara-tidy reads it through the `kara.SummaryDatabase` option for
-// calls to functions whose body is in another translation unit.
+// Writes the effect summary of every function of a project as an effects
+// database (docs/effects.md), with "exact": true and "from": the file the
+// function is defined in. kara-tidy reads it through the
+// `kara.SummaryDatabase` option for calls to functions whose body is in
+// another translation unit (SPEC §7, docs/scaling.md).
 //
-// A function in a.cpp that calls one in b.cpp only knows b's effects once
-// b's summary exists, so the units are analysed in passes, each reading the
-// previous pass's summaries, until nothing changes (or --max-passes).
+// The ThinLTO shape: the map step parses one unit once and writes its
+// symbolic summary (every function with a body there that is not in a
+// system header: its own effects, and its calls to functions whose effects
+// the unit cannot know by key); the link step reads only those summaries
+// and solves the whole program's fixpoint exactly, strongly connected
+// component by component. The one-command form runs both, mapping in -j
+// threads.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,7 +26,7 @@
 #include "kara/attributes/AttributeNames.h"
 
 #include "clang/AST/ASTConsumer.h"
-#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/AST/PrettyPrinter.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
 #include "clang/Serialization/PCHContainerOperations.h"
@@ -28,15 +34,18 @@
 #include "clang/Tooling/Tooling.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/StringSaver.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <deque>
 #include <fstream>
 #include <mutex>
 #include <set>
+#include <sstream>
 #include <thread>
 
 using namespace clang;
@@ -44,147 +53,36 @@ using namespace kara;
 
 static llvm::cl::OptionCategory Category("kara-summarize options");
 static llvm::cl::opt<std::string>
-    Output("o", llvm::cl::desc("Where to write the summaries (JSON)"),
+    Output("o",
+           llvm::cl::desc("Where to write the summaries (JSON); with --map, "
+                          "the unit summary"),
            llvm::cl::value_desc("file"), llvm::cl::Required,
            llvm::cl::cat(Category));
 static llvm::cl::opt<unsigned>
     Jobs("j", llvm::cl::desc("Translation units analysed in parallel"),
          llvm::cl::init(0), llvm::cl::cat(Category));
-static llvm::cl::opt<unsigned>
-    MaxPasses("max-passes",
-              llvm::cl::desc("Passes over the project at most (default 4)"),
-              llvm::cl::init(4), llvm::cl::cat(Category));
+static llvm::cl::opt<bool>
+    MapOnly("map",
+            llvm::cl::desc("Map step: summarise the one file given into a "
+                           "unit summary (link them with --link)"),
+            llvm::cl::cat(Category));
+static llvm::cl::opt<std::string>
+    DepFile("MF",
+            llvm::cl::desc("With --map: write a make-style depfile of the "
+                           "files the unit reads (for ninja)"),
+            llvm::cl::value_desc("file"), llvm::cl::cat(Category));
 static llvm::cl::list<std::string>
     Databases("effects-db", llvm::cl::desc("An extra effects database (JSON)"),
               llvm::cl::cat(Category));
 
 [[maybe_unused]] static int AttributesAnchor = KaraAttributesAnchorSource;
 
-namespace {
+static constexpr const char *UnitFormat = "kara-unit";
+static constexpr int UnitVersion = 1;
 
-/// What one pass learns: database entries by qualified name.
-struct Summaries {
-  std::mutex Lock;
-  std::map<std::string, nlohmann::json> Functions;
-
-  /// Functions sharing a name (overloads, or one per unit) unite.
-  void merge(const std::string &Name, const nlohmann::json &Entry) {
-    std::lock_guard<std::mutex> Guard(Lock);
-    auto [It, Inserted] = Functions.emplace(Name, Entry);
-    if (Inserted)
-      return;
-    nlohmann::json &Old = It->second;
-    if (Entry.value("unknown", false) || Old.value("unknown", false)) {
-      Old = {{"unknown", true}, {"from", Old.value("from", "")}};
-      return;
-    }
-    for (const char *Key : {"reads", "writes"}) {
-      std::set<std::string> Union;
-      for (const char *Side : {"old", "new"}) {
-        const nlohmann::json &J = std::string(Side) == "old" ? Old : Entry;
-        if (J.contains(Key))
-          for (const auto &V : J.at(Key))
-            Union.insert(V.get<std::string>());
-      }
-      if (!Union.empty())
-        Old[Key] = std::vector<std::string>(Union.begin(), Union.end());
-    }
-    if (Old.contains("reads") || Old.contains("writes"))
-      Old.erase("pure");
-  }
-};
-
-/// The database spelling of an effect's target, or nothing if callers
-/// cannot see it (locals).
-std::optional<std::string> spelling(const Target &T) {
-  switch (T.TargetKind) {
-  case Target::Kind::Resource:
-    return T.annotationSpelling();
-  case Target::Kind::This:
-    return std::string("this");
-  case Target::Kind::Param:
-    return "$" + std::to_string(T.ParamIndex);
-  case Target::Kind::Local:
-  case Target::Kind::Unknown:
-    return std::nullopt;
-  }
-  return std::nullopt;
-}
-
-nlohmann::json entryFor(const FunctionSummary &S, const std::string &From) {
-  nlohmann::json Entry;
-  Entry["exact"] = true;
-  Entry["from"] = From;
-  if (S.Effects.hasUnknown()) {
-    Entry["unknown"] = true;
-    return Entry;
-  }
-  std::set<std::string> Reads, Writes;
-  for (const Effect &E : S.Effects)
-    if (std::optional<std::string> Name = spelling(E.On))
-      (E.isWrite() ? Writes : Reads).insert(*Name);
-  if (!Reads.empty())
-    Entry["reads"] = std::vector<std::string>(Reads.begin(), Reads.end());
-  if (!Writes.empty())
-    Entry["writes"] = std::vector<std::string>(Writes.begin(), Writes.end());
-  if (Reads.empty() && Writes.empty())
-    Entry["pure"] = true;
-  return Entry;
-}
-
-class Consumer : public ASTConsumer {
-public:
-  Consumer(const EffectsDatabase &DB, const EffectsDatabase *Previous,
-           Summaries &Out)
-      : DB(DB), Previous(Previous), Out(Out) {}
-  void HandleTranslationUnit(ASTContext &Ctx) override {
-    const SourceManager &SM = Ctx.getSourceManager();
-    EffectAnalysis Analysis(Ctx, DB);
-    Analysis.setSummaryDatabase(Previous);
-    std::string From =
-        llvm::sys::path::filename(
-            SM.getFileEntryRefForID(SM.getMainFileID())->getName())
-            .str();
-    for (const FunctionDecl *FD : EffectAnalysis::definedFunctions(Ctx)) {
-      // Header functions are analysed wherever they are included; callers
-      // in other units can only name externally visible, non-template ones.
-      if (!SM.isInMainFile(SM.getFileLoc(FD->getLocation())) ||
-          !FD->isExternallyVisible() || FD->isTemplateInstantiation())
-        continue;
-      Out.merge(EffectAnalysis::databaseName(FD),
-                entryFor(Analysis.summaryOf(FD), From));
-    }
-  }
-
-private:
-  const EffectsDatabase &DB;
-  const EffectsDatabase *Previous;
-  Summaries &Out;
-};
-
-/// What tooling::newFrontendActionFactory asks for, once per file.
-struct ConsumerFactory {
-  const EffectsDatabase &DB;
-  const EffectsDatabase *Previous;
-  Summaries &Out;
-  std::unique_ptr<ASTConsumer> newASTConsumer() {
-    return std::make_unique<Consumer>(DB, Previous, Out);
-  }
-};
-
-nlohmann::json
-document(const std::map<std::string, nlohmann::json> &Functions) {
-  nlohmann::json Doc;
-  Doc["kara-effects"] = 1;
-  Doc["comment"] = "Effect summaries written by kara-summarize; read by "
-                   "kara-tidy through the kara.SummaryDatabase option.";
-  Doc["functions"] = nlohmann::json::object();
-  for (const auto &[Name, Entry] : Functions)
-    Doc["functions"][Name] = Entry;
-  return Doc;
-}
-
-} // namespace
+//===----------------------------------------------------------------------===//
+// Output files
+//===----------------------------------------------------------------------===//
 
 /// The directory `Output` goes to exists and is writable: checked before
 /// the analysis, which may take minutes.
@@ -205,7 +103,792 @@ static bool outputDirectoryUsable(const std::string &Output) {
   return true;
 }
 
+/// Written next to the target and renamed: an interrupted run leaves the
+/// previous file intact.
+static bool writeAtomically(const std::string &Path, const std::string &Text) {
+  std::string Temporary = Path + ".tmp";
+  {
+    std::ofstream Out(Temporary);
+    Out << Text;
+    if (!Out.flush()) {
+      llvm::errs() << "kara-summarize: error: cannot write '" << Temporary
+                   << "'\n";
+      llvm::sys::fs::remove(Temporary);
+      return false;
+    }
+  }
+  if (std::error_code EC = llvm::sys::fs::rename(Temporary, Path)) {
+    llvm::errs() << "kara-summarize: error: cannot write '" << Path
+                 << "': " << EC.message() << "\n";
+    llvm::sys::fs::remove(Temporary);
+    return false;
+  }
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Map: one unit into its symbolic summary
+//===----------------------------------------------------------------------===//
+//
+// {"kara-unit": 1, "unit": "/abs/a.cpp", "errors": false,
+//  "functions": [{"key": K, "name": "ns::f", "export": true,
+//                 "from": "a.cpp", "effects": [E...],
+//                 "calls": [{"to": K2, "this": T, "args": [T|null...]}],
+//                 "drop-this": true}]}
+//
+// E is ["r"|"w", T]. T is ["g", path...] (a resource), ["t", members...]
+// (this), ["p", index, name, members...] (a parameter), ["u"] (unknown), or
+// ["l", owner key, reference-parameter index or -1, name, members...] (a
+// local of another function: lambdas' captures). A key is the qualified name
+// with template arguments, '|', the canonical function type; functions
+// without external linkage are prefixed with the unit, local entities
+// suffixed with their location.
+
+namespace {
+
+class UnitWriter {
+public:
+  UnitWriter(ASTContext &Ctx, std::string Unit)
+      : Ctx(Ctx), SM(Ctx.getSourceManager()), Policy(Ctx.getLangOpts()),
+        Unit(std::move(Unit)) {
+    Policy.SuppressTagKeyword = true;
+    Policy.FullyQualifiedName = true;
+    Policy.PrintCanonicalTypes = true;
+    Policy.AnonymousTagLocations = true;
+  }
+
+  std::string key(const FunctionDecl *FD) {
+    FD = FD->getCanonicalDecl();
+    auto It = Keys.find(FD);
+    if (It != Keys.end())
+      return It->second;
+    std::string Text;
+    llvm::raw_string_ostream OS(Text);
+    if (!FD->isExternallyVisible())
+      OS << Unit << '|';
+    FD->getNameForDiagnostic(OS, Policy, /*Qualified=*/true);
+    OS << '|' << FD->getType().getCanonicalType().getAsString(Policy);
+    if (FD->getParentFunctionOrMethod()) {
+      PresumedLoc P = SM.getPresumedLoc(SM.getFileLoc(FD->getLocation()));
+      if (P.isValid())
+        OS << '@' << P.getFilename() << ':' << P.getLine() << ':'
+           << P.getColumn();
+    }
+    return Keys[FD] = OS.str();
+  }
+
+  /// A target of `Self`'s summary; null for Self's own locals (callers never
+  /// see them).
+  nlohmann::json target(const Target &T, const FunctionDecl *Self) {
+    nlohmann::json J = nlohmann::json::array();
+    switch (T.TargetKind) {
+    case Target::Kind::Resource:
+      J.push_back("g");
+      break;
+    case Target::Kind::This:
+      J.push_back("t");
+      break;
+    case Target::Kind::Param:
+      J.push_back("p");
+      J.push_back(T.ParamIndex);
+      J.push_back(T.Name);
+      break;
+    case Target::Kind::Unknown:
+      return nlohmann::json::array({"u"});
+    case Target::Kind::Local: {
+      const auto *V = static_cast<const VarDecl *>(T.Object);
+      const auto *Owner =
+          dyn_cast_or_null<FunctionDecl>(V->getParentFunctionOrMethod());
+      if (!Owner || Owner->getCanonicalDecl() == Self->getCanonicalDecl())
+        return nullptr;
+      int RefParam = -1;
+      if (const auto *P = dyn_cast<ParmVarDecl>(V);
+          P && P->getType()->isReferenceType())
+        RefParam = int(P->getFunctionScopeIndex());
+      J.push_back("l");
+      J.push_back(key(Owner));
+      J.push_back(RefParam);
+      J.push_back(T.Name);
+      break;
+    }
+    }
+    for (const std::string &M : T.Path)
+      J.push_back(M);
+    return J;
+  }
+
+  /// Functions in system headers are resolved where they are called (their
+  /// bodies are in every unit that calls them) rather than linked.
+  bool inSystemHeader(const FunctionDecl *FD) const {
+    return SM.isInSystemHeader(SM.getFileLoc(FD->getLocation()));
+  }
+
+  nlohmann::json function(EffectAnalysis &Analysis, const FunctionDecl *FD) {
+    EffectAnalysis::SymbolicBody Body =
+        Analysis.symbolicBody(FD, [&](const FunctionDecl *Callee) {
+          const FunctionDecl *Def = nullptr;
+          return !Callee->hasBody(Def) || !inSystemHeader(Def);
+        });
+    nlohmann::json J;
+    J["key"] = key(FD);
+    J["name"] = EffectAnalysis::databaseName(FD);
+    // Callers in other units name externally visible functions; template
+    // instantiations are in every unit that uses them.
+    J["export"] = FD->isExternallyVisible() && !FD->isTemplateInstantiation();
+    J["from"] = llvm::sys::path::filename(
+                    SM.getFilename(SM.getFileLoc(FD->getLocation())))
+                    .str();
+    nlohmann::json &Effects = J["effects"] = nlohmann::json::array();
+    for (const Effect &E : Body.Effects) {
+      nlohmann::json T = target(E.On, FD);
+      if (!T.is_null())
+        Effects.push_back({E.isWrite() ? "w" : "r", std::move(T)});
+    }
+    nlohmann::json &Calls = J["calls"] = nlohmann::json::array();
+    for (const EffectAnalysis::SymbolicCall &C : Body.Calls) {
+      nlohmann::json Call;
+      Call["to"] = key(C.Callee);
+      if (C.HasThis)
+        Call["this"] = C.This ? target(*C.This, FD) : nullptr;
+      nlohmann::json &Args = Call["args"] = nlohmann::json::array();
+      for (const std::optional<Target> &A : C.Args)
+        Args.push_back(A ? target(*A, FD) : nullptr);
+      Calls.push_back(std::move(Call));
+    }
+    if (Body.DropThisFromCalls)
+      J["drop-this"] = true;
+    return J;
+  }
+
+private:
+  ASTContext &Ctx;
+  const SourceManager &SM;
+  PrintingPolicy Policy;
+  std::string Unit;
+  llvm::DenseMap<const FunctionDecl *, std::string> Keys;
+};
+
+class MapConsumer : public ASTConsumer {
+public:
+  MapConsumer(const EffectsDatabase &DB, const std::string &Unit,
+              nlohmann::json &Out)
+      : DB(DB), Unit(Unit), Out(Out) {}
+  void HandleTranslationUnit(ASTContext &Ctx) override {
+    Out[UnitFormat] = UnitVersion;
+    Out["unit"] = Unit;
+    Out["functions"] = nlohmann::json::array();
+    // A unit with errors contributes nothing: its functions stay unknown to
+    // their callers rather than half-analysed.
+    Out["errors"] = Ctx.getDiagnostics().hasErrorOccurred();
+    if (Out["errors"].get<bool>())
+      return;
+    EffectAnalysis Analysis(Ctx, DB);
+    UnitWriter Writer(Ctx, Unit);
+    llvm::DenseSet<const FunctionDecl *> Seen;
+    for (const FunctionDecl *FD : EffectAnalysis::definedFunctions(Ctx)) {
+      if (FD->isInvalidDecl() || Writer.inSystemHeader(FD) ||
+          !Seen.insert(FD->getCanonicalDecl()).second)
+        continue;
+      Out["functions"].push_back(Writer.function(Analysis, FD));
+    }
+  }
+
+private:
+  const EffectsDatabase &DB;
+  const std::string &Unit;
+  nlohmann::json &Out;
+};
+
+struct MapFactory {
+  const EffectsDatabase &DB;
+  const std::string &Unit;
+  nlohmann::json &Out;
+  std::unique_ptr<ASTConsumer> newASTConsumer() {
+    return std::make_unique<MapConsumer>(DB, Unit, Out);
+  }
+};
+
+std::string absolutePath(const std::string &File) {
+  llvm::SmallString<256> Path(File);
+  llvm::sys::fs::make_absolute(Path);
+  llvm::sys::path::remove_dots(Path, /*remove_dot_dot=*/true);
+  return Path.str().str();
+}
+
+/// Replaces the compile command's own dependency output (-MD, -MF x, ...)
+/// with a depfile for `Target` at `Path`.
+tooling::ArgumentsAdjuster depfileAdjuster(std::string Path,
+                                           std::string Target) {
+  return [Path, Target](const tooling::CommandLineArguments &Args,
+                        llvm::StringRef) {
+    tooling::CommandLineArguments Out;
+    for (std::size_t I = 0; I < Args.size(); ++I) {
+      llvm::StringRef A(Args[I]);
+      if (A == "-MF" || A == "-MT" || A == "-MQ") {
+        ++I;
+        continue;
+      }
+      if (A == "-M" || A == "-MM" || A == "-MD" || A == "-MMD" || A == "-MP" ||
+          A == "-MG" || A.starts_with("-MF") || A.starts_with("-MT") ||
+          A.starts_with("-MQ") || A.starts_with("-Wp,-M"))
+        continue;
+      Out.push_back(Args[I]);
+    }
+    for (const char *A : {"-MD", "-MF"})
+      Out.push_back(A);
+    Out.push_back(Path);
+    Out.push_back("-MT");
+    Out.push_back(Target);
+    return Out;
+  };
+}
+
+/// Parses one unit and returns its summary ("errors": true if it did not
+/// compile cleanly).
+nlohmann::json mapUnit(tooling::CompilationDatabase &Compilations,
+                       const std::string &File, const EffectsDatabase &DB,
+                       const std::string &Depfile = "",
+                       const std::string &DepTarget = "") {
+  std::string Unit = absolutePath(File);
+  nlohmann::json Doc;
+  // A physical file system of its own per tool: the default one changes
+  // the process's working directory, which threads share.
+  tooling::ClangTool Tool(Compilations, {File},
+                          std::make_shared<PCHContainerOperations>(),
+                          llvm::vfs::createPhysicalFileSystem());
+  Tool.setPrintErrorMessage(false);
+  Tool.appendArgumentsAdjuster(gccFlagsAdjuster());
+  if (!Depfile.empty())
+    Tool.appendArgumentsAdjuster(depfileAdjuster(Depfile, DepTarget));
+  MapFactory Factory{DB, Unit, Doc};
+  int Status = Tool.run(tooling::newFrontendActionFactory(&Factory).get());
+  if (Doc.is_null()) // the front end never got to the AST
+    Doc = {{UnitFormat, UnitVersion},
+           {"unit", Unit},
+           {"errors", true},
+           {"functions", nlohmann::json::array()}};
+  if (Status)
+    Doc["errors"] = true;
+  return Doc;
+}
+
+//===----------------------------------------------------------------------===//
+// Link: the whole program's fixpoint
+//===----------------------------------------------------------------------===//
+
+/// A local of another function (lambdas' captures), interned: Target::local
+/// identifies it by address.
+struct LocalId {
+  std::string Owner;
+  int RefParam = -1;
+  std::string Name;
+};
+
+struct Call {
+  std::size_t To = 0; // node index, or Unresolved
+  bool HasThis = false;
+  std::optional<Target> This;
+  std::vector<std::optional<Target>> Args;
+};
+
+struct Node {
+  std::string Key, Name, From;
+  bool Export = false, DropThis = false;
+  EffectSet Local;
+  std::vector<std::pair<std::string, Call>> PendingCalls; // by callee key
+  std::vector<Call> Calls;
+  std::set<std::size_t> BodyHashes; // identical copies (inline functions)
+};
+
+constexpr std::size_t Unresolved = ~std::size_t(0);
+
+class Linker {
+public:
+  /// Adds one unit summary; on a malformed one returns false and sets Error.
+  bool add(const nlohmann::json &Doc, const std::string &Origin,
+           std::string &Error) {
+    try {
+      if (!Doc.is_object() || !Doc.contains(UnitFormat)) {
+        Error = Origin + ": not a kara unit summary (no \"kara-unit\" field; "
+                         "write it with kara-summarize --map)";
+        return false;
+      }
+      if (Doc.at(UnitFormat).get<int>() != UnitVersion) {
+        Error = Origin + ": unit summary version " + Doc.at(UnitFormat).dump() +
+                " is not supported (expected " + std::to_string(UnitVersion) +
+                ")";
+        return false;
+      }
+      std::string Unit = Doc.at("unit").get<std::string>();
+      if (!Units.insert(Unit).second) {
+        Error = Origin + ": the unit '" + Unit + "' is given twice";
+        return false;
+      }
+      if (Doc.at("errors").get<bool>())
+        FailedUnits.push_back(Unit);
+      // Parse everything before adding anything.
+      std::vector<Node> Parsed;
+      for (const nlohmann::json &F : Doc.at("functions")) {
+        Node N;
+        N.Key = F.at("key").get<std::string>();
+        N.Name = F.at("name").get<std::string>();
+        N.From = F.at("from").get<std::string>();
+        N.Export = F.at("export").get<bool>();
+        N.DropThis = F.value("drop-this", false);
+        for (const nlohmann::json &E : F.at("effects")) {
+          std::string Kind = E.at(0).get<std::string>();
+          if (Kind != "r" && Kind != "w")
+            throw std::runtime_error("an effect is neither \"r\" nor \"w\"");
+          Target T = target(E.at(1));
+          N.Local.add(Kind == "w" ? Effect::write(T) : Effect::read(T));
+        }
+        for (const nlohmann::json &C : F.at("calls")) {
+          Call Site;
+          if (C.contains("this")) {
+            Site.HasThis = true;
+            if (!C.at("this").is_null())
+              Site.This = target(C.at("this"));
+          }
+          for (const nlohmann::json &A : C.at("args"))
+            Site.Args.push_back(A.is_null() ? std::nullopt
+                                            : std::optional(target(A)));
+          N.PendingCalls.emplace_back(C.at("to").get<std::string>(),
+                                      std::move(Site));
+        }
+        N.BodyHashes.insert(std::hash<std::string>()(F.at("effects").dump() +
+                                                     F.at("calls").dump()));
+        Parsed.push_back(std::move(N));
+      }
+      for (Node &N : Parsed)
+        merge(std::move(N));
+      return true;
+    } catch (const std::exception &E) {
+      Error = Origin + ": malformed unit summary: " + E.what();
+      return false;
+    }
+  }
+
+  /// Solves the fixpoint and returns the database entries of the exported
+  /// functions, overloads united under their name.
+  std::map<std::string, DatabaseEntry> solve() {
+    for (Node &N : Nodes) {
+      for (auto &[Key, Site] : N.PendingCalls) {
+        auto It = Index.find(Key);
+        Site.To = It == Index.end() ? Unresolved : It->second;
+        N.Calls.push_back(std::move(Site));
+      }
+      N.PendingCalls.clear();
+    }
+    Effects.assign(Nodes.size(), EffectSet());
+    for (const std::vector<std::size_t> &Component : components())
+      solveComponent(Component);
+    std::map<std::string, DatabaseEntry> Result;
+    // Nodes in key order: the output does not depend on the input order.
+    std::map<std::string, std::size_t> Sorted;
+    for (std::size_t I = 0; I < Nodes.size(); ++I)
+      Sorted.emplace(Nodes[I].Key, I);
+    for (const auto &[Key, I] : Sorted) {
+      if (!Nodes[I].Export)
+        continue;
+      DatabaseEntry Entry = entry(Effects[I], Nodes[I].From);
+      auto [It, Inserted] = Result.emplace(Nodes[I].Name, Entry);
+      if (!Inserted)
+        unite(It->second, Entry);
+    }
+    return Result;
+  }
+
+  const std::vector<std::string> &failedUnits() const { return FailedUnits; }
+  std::size_t units() const { return Units.size(); }
+  std::size_t functions() const { return Nodes.size(); }
+  std::size_t unresolvedCalls() const {
+    std::size_t N = 0;
+    for (const Node &Node : Nodes)
+      for (const Call &C : Node.Calls)
+        N += C.To == Unresolved;
+    return N;
+  }
+
+private:
+  Target target(const nlohmann::json &J) {
+    if (!J.is_array() || J.empty())
+      throw std::runtime_error("a target is not a non-empty list");
+    std::string Kind = J.at(0).get<std::string>();
+    auto Members = [&](std::size_t From) {
+      std::vector<std::string> Path;
+      for (std::size_t I = From; I < J.size(); ++I)
+        Path.push_back(J.at(I).get<std::string>());
+      return Path;
+    };
+    if (Kind == "g") {
+      std::vector<std::string> Path = Members(1);
+      if (Path.empty())
+        throw std::runtime_error("a resource has no name");
+      return Target::resource(std::move(Path));
+    }
+    if (Kind == "t")
+      return Target::thisObject(Members(1));
+    if (Kind == "p")
+      return Target::param(J.at(1).get<unsigned>(), J.at(2).get<std::string>(),
+                           Members(3));
+    if (Kind == "u")
+      return Target::unknown();
+    if (Kind == "l") {
+      LocalId Id{J.at(1).get<std::string>(), J.at(2).get<int>(),
+                 J.at(3).get<std::string>()};
+      std::string Name =
+          Id.Owner + '\x1f' + std::to_string(Id.RefParam) + '\x1f' + Id.Name;
+      auto [It, Inserted] = LocalIndex.emplace(Name, nullptr);
+      if (Inserted)
+        It->second = &Locals.emplace_back(std::move(Id));
+      return Target::local(It->second, It->second->Name, Members(4));
+    }
+    throw std::runtime_error("unknown target kind '" + Kind + "'");
+  }
+
+  void merge(Node N) {
+    auto [It, Inserted] = Index.emplace(N.Key, Nodes.size());
+    if (Inserted) {
+      Nodes.push_back(std::move(N));
+      return;
+    }
+    // The same function seen in several units (inline, templates): one copy
+    // of each distinct body, united (sound if the units saw it differently).
+    Node &Old = Nodes[It->second];
+    if (Old.BodyHashes.count(*N.BodyHashes.begin()))
+      return;
+    Old.BodyHashes.insert(*N.BodyHashes.begin());
+    Old.Local.addAll(N.Local);
+    Old.DropThis = Old.DropThis && N.DropThis;
+    for (auto &C : N.PendingCalls)
+      Old.PendingCalls.push_back(std::move(C));
+  }
+
+  /// Strongly connected components of the call graph, callees first
+  /// (Tarjan's algorithm without recursion: chains can be long).
+  std::vector<std::vector<std::size_t>> components() {
+    std::vector<std::vector<std::size_t>> Result;
+    const std::size_t None = Unresolved;
+    std::vector<std::size_t> Number(Nodes.size(), None), Low(Nodes.size());
+    std::vector<bool> OnStack(Nodes.size(), false);
+    std::vector<std::size_t> Stack;
+    std::vector<std::pair<std::size_t, std::size_t>> Work; // node, next call
+    std::size_t Counter = 0;
+    for (std::size_t Root = 0; Root < Nodes.size(); ++Root) {
+      if (Number[Root] != None)
+        continue;
+      Work.push_back({Root, 0});
+      Number[Root] = Low[Root] = Counter++;
+      Stack.push_back(Root);
+      OnStack[Root] = true;
+      while (!Work.empty()) {
+        auto &[V, Next] = Work.back();
+        if (Next < Nodes[V].Calls.size()) {
+          std::size_t W = Nodes[V].Calls[Next++].To;
+          if (W == Unresolved)
+            continue;
+          if (Number[W] == None) {
+            Number[W] = Low[W] = Counter++;
+            Stack.push_back(W);
+            OnStack[W] = true;
+            Work.push_back({W, 0});
+          } else if (OnStack[W]) {
+            Low[V] = std::min(Low[V], Number[W]);
+          }
+          continue;
+        }
+        std::size_t Done = V;
+        Work.pop_back();
+        if (!Work.empty())
+          Low[Work.back().first] = std::min(Low[Work.back().first], Low[Done]);
+        if (Low[Done] == Number[Done]) {
+          std::vector<std::size_t> Component;
+          std::size_t W;
+          do {
+            W = Stack.back();
+            Stack.pop_back();
+            OnStack[W] = false;
+            Component.push_back(W);
+          } while (W != Done);
+          std::sort(Component.begin(), Component.end());
+          Result.push_back(std::move(Component));
+        }
+      }
+    }
+    return Result;
+  }
+
+  /// What a callee's effect target is at one call site (null: nothing the
+  /// caller sees), as EffectAnalysis maps it.
+  std::optional<Target> mapToCaller(const Target &T, const Call &C,
+                                    const Node &Caller) const {
+    switch (T.TargetKind) {
+    case Target::Kind::Resource:
+    case Target::Kind::Unknown:
+      return T;
+    case Target::Kind::This:
+      if (!C.HasThis || !C.This)
+        return std::nullopt;
+      return EffectAnalysis::withMemberPath(*C.This, T.Path);
+    case Target::Kind::Param:
+      if (T.ParamIndex >= C.Args.size() || !C.Args[T.ParamIndex])
+        return std::nullopt;
+      return EffectAnalysis::withMemberPath(*C.Args[T.ParamIndex], T.Path);
+    case Target::Kind::Local: {
+      const auto *L = static_cast<const LocalId *>(T.Object);
+      if (L->Owner != Caller.Key)
+        return T;
+      if (L->RefParam < 0)
+        return std::nullopt; // the caller's own local
+      return EffectAnalysis::withMemberPath(
+          Target::param(unsigned(L->RefParam), L->Name), T.Path);
+    }
+    }
+    return T;
+  }
+
+  EffectSet evaluate(std::size_t I) const {
+    const Node &N = Nodes[I];
+    EffectSet S = N.Local;
+    for (const Call &C : N.Calls) {
+      if (C.To == Unresolved) {
+        S.add(Effect::unknown());
+        continue;
+      }
+      for (const Effect &E : Effects[C.To])
+        if (std::optional<Target> Mapped = mapToCaller(E.On, C, N))
+          if (!(N.DropThis && Mapped->TargetKind == Target::Kind::This))
+            S.add(Effect{E.Kind, *Mapped});
+    }
+    return S;
+  }
+
+  void solveComponent(const std::vector<std::size_t> &Component) {
+    // Least fixpoint from empty summaries; summaries only grow and are
+    // bounded (member paths are cut), so this ends.
+    for (unsigned Round = 0;; ++Round) {
+      bool Changed = false;
+      for (std::size_t I : Component) {
+        EffectSet S = evaluate(I);
+        if (!(S == Effects[I])) {
+          Effects[I] = std::move(S);
+          Changed = true;
+        }
+      }
+      if (!Changed)
+        return;
+      if (Round > 64) { // cannot happen for a monotone system; stay sound
+        for (std::size_t I : Component)
+          Effects[I].add(Effect::unknown());
+        return;
+      }
+    }
+  }
+
+  static DatabaseEntry entry(const EffectSet &Effects,
+                             const std::string &From) {
+    DatabaseEntry Entry;
+    Entry.Exact = true;
+    Entry.From = From;
+    if (Effects.hasUnknown()) {
+      Entry.Unknown = true;
+      return Entry;
+    }
+    std::set<std::string> Reads, Writes;
+    for (const Effect &E : Effects) {
+      std::optional<std::string> Name;
+      switch (E.On.TargetKind) {
+      case Target::Kind::Resource:
+        Name = E.On.annotationSpelling();
+        break;
+      case Target::Kind::This:
+        Name = "this";
+        break;
+      case Target::Kind::Param:
+        Name = "$" + std::to_string(E.On.ParamIndex);
+        break;
+      case Target::Kind::Local:
+      case Target::Kind::Unknown:
+        break;
+      }
+      if (Name)
+        (E.isWrite() ? Writes : Reads).insert(*Name);
+    }
+    // A write covers a read of the same spelling.
+    for (const std::string &W : Writes)
+      Reads.erase(W);
+    Entry.Reads.assign(Reads.begin(), Reads.end());
+    Entry.Writes.assign(Writes.begin(), Writes.end());
+    return Entry;
+  }
+
+  /// Overloads (or functions of the same name) share one entry.
+  static void unite(DatabaseEntry &Old, const DatabaseEntry &New) {
+    if (Old.Unknown || New.Unknown) {
+      Old.Unknown = true;
+      Old.Reads.clear();
+      Old.Writes.clear();
+      return;
+    }
+    for (auto [Mine, Theirs] :
+         {std::pair{&Old.Reads, &New.Reads}, {&Old.Writes, &New.Writes}}) {
+      std::set<std::string> Union(Mine->begin(), Mine->end());
+      Union.insert(Theirs->begin(), Theirs->end());
+      Mine->assign(Union.begin(), Union.end());
+    }
+  }
+
+  std::set<std::string> Units;
+  std::vector<std::string> FailedUnits;
+  std::vector<Node> Nodes;
+  std::map<std::string, std::size_t> Index;
+  std::vector<EffectSet> Effects;
+  std::deque<LocalId> Locals;
+  std::map<std::string, LocalId *> LocalIndex;
+};
+
+/// Links and writes the database; the exit status of the run.
+int linkAndWrite(Linker &L, const std::string &Output) {
+  if (L.units() == 0) {
+    llvm::errs() << "kara-summarize: error: no unit summaries to link\n";
+    return 2;
+  }
+  for (const std::string &Unit : L.failedUnits())
+    llvm::errs() << "kara-summarize: warning: '" << Unit
+                 << "' did not compile: its functions are not summarized "
+                    "(their callers' effects stay unknown)\n";
+  // No unit compiled: an empty database must not replace a good one.
+  if (L.failedUnits().size() == L.units()) {
+    llvm::errs() << "kara-summarize: error: no translation unit could be "
+                    "analysed; '"
+                 << Output << "' is left unchanged\n";
+    return 1;
+  }
+  std::map<std::string, DatabaseEntry> Entries = L.solve();
+  std::size_t Unknown = 0;
+  for (const auto &[Name, Entry] : Entries)
+    Unknown += Entry.Unknown;
+  if (!writeAtomically(
+          Output,
+          EffectsDatabase::toJson(
+              Entries, "Effect summaries written by kara-summarize; read by "
+                       "kara-tidy through the kara.SummaryDatabase option.")))
+    return 2;
+  llvm::errs() << "kara-summarize: " << Entries.size() << " functions from "
+               << L.units() << " translation units (" << L.functions()
+               << " definitions, " << L.unresolvedCalls()
+               << " calls to functions defined nowhere, " << Unknown
+               << " unknown) -> " << Output << "\n";
+  return L.failedUnits().empty() ? 0 : 1;
+}
+
+bool readText(const std::string &Path, std::string &Text) {
+  std::ifstream In(Path);
+  if (!In)
+    return false;
+  std::stringstream Buffer;
+  Buffer << In.rdbuf();
+  Text = Buffer.str();
+  return true;
+}
+
+/// kara-summarize --link -o OUT INPUT...: INPUT is a unit summary, a
+/// directory (every *.kara-unit.json below it) or @file (one input a line,
+/// or anything a response file holds).
+int linkMain(int Argc, const char **Argv) {
+  llvm::BumpPtrAllocator Alloc;
+  llvm::StringSaver Saver(Alloc);
+  llvm::SmallVector<const char *, 64> Args(Argv + 1, Argv + Argc);
+  if (!llvm::cl::ExpandResponseFiles(Saver, llvm::cl::TokenizeGNUCommandLine,
+                                     Args)) {
+    llvm::errs() << "kara-summarize: error: cannot read a response file\n";
+    return 2;
+  }
+  std::string Out;
+  std::vector<std::string> Inputs;
+  bool Options = true;
+  for (std::size_t I = 0; I < Args.size(); ++I) {
+    llvm::StringRef A(Args[I]);
+    if (Options && (A == "--link" || A == "-link"))
+      continue;
+    if (Options && A == "--") {
+      Options = false;
+      continue;
+    }
+    if (Options && A == "-o") {
+      if (I + 1 == Args.size()) {
+        llvm::errs() << "kara-summarize: error: -o needs a file\n";
+        return 2;
+      }
+      Out = Args[++I];
+      continue;
+    }
+    if (Options && A.starts_with("-")) {
+      llvm::errs() << "kara-summarize: error: unknown option '" << A
+                   << "' for --link (usage: kara-summarize --link -o OUT "
+                      "UNIT.kara-unit.json... | DIR | @FILE)\n";
+      return 2;
+    }
+    Inputs.push_back(A.str());
+  }
+  if (Out.empty()) {
+    llvm::errs() << "kara-summarize: error: --link needs -o OUT\n";
+    return 2;
+  }
+  std::vector<std::string> Files;
+  for (const std::string &In : Inputs) {
+    if (llvm::sys::fs::is_directory(In)) {
+      std::vector<std::string> Found;
+      std::error_code EC;
+      for (llvm::sys::fs::recursive_directory_iterator It(In, EC), End;
+           It != End && !EC; It.increment(EC))
+        if (llvm::StringRef(It->path()).ends_with(".kara-unit.json"))
+          Found.push_back(It->path());
+      std::sort(Found.begin(), Found.end());
+      Files.insert(Files.end(), Found.begin(), Found.end());
+      continue;
+    }
+    Files.push_back(In);
+  }
+  if (Files.empty()) {
+    llvm::errs() << "kara-summarize: error: --link: no unit summaries given\n";
+    return 2;
+  }
+  if (!outputDirectoryUsable(Out))
+    return 2;
+  Linker L;
+  for (const std::string &File : Files) {
+    std::string Text, Error;
+    if (!readText(File, Text)) {
+      llvm::errs() << "kara-summarize: error: cannot read '" << File << "'; '"
+                   << Out << "' is left unchanged\n";
+      return 2;
+    }
+    nlohmann::json Doc = nlohmann::json::parse(Text, nullptr, false);
+    if (Doc.is_discarded()) {
+      llvm::errs() << "kara-summarize: error: " << File << ": not valid JSON; '"
+                   << Out << "' is left unchanged\n";
+      return 2;
+    }
+    if (!L.add(Doc, File, Error)) {
+      llvm::errs() << "kara-summarize: error: " << Error << "; '" << Out
+                   << "' is left unchanged\n";
+      return 2;
+    }
+  }
+  return linkAndWrite(L, Out);
+}
+
+} // namespace
+
 int main(int Argc, const char **Argv) {
+  for (int I = 1; I < Argc; ++I) {
+    llvm::StringRef A(Argv[I]);
+    if (A == "--")
+      break;
+    if (A == "--link" || A == "-link")
+      return linkMain(Argc, Argv);
+  }
   addKaraVersionPrinter("kara-summarize");
   const bool HasFlags = hasFlagsAfterDoubleDash(Argc, Argv);
   if (buildPathArgument(Argc, Argv) &&
@@ -214,7 +897,7 @@ int main(int Argc, const char **Argv) {
   auto Parser = tooling::CommonOptionsParser::create(
       Argc, Argv, Category, llvm::cl::ZeroOrMore,
       "Writes the effect summaries of a project for kara-tidy's cross-TU "
-      "checks.\n");
+      "checks (docs/scaling.md).\n");
   if (!Parser) {
     llvm::errs() << "kara-summarize: error: "
                  << llvm::toString(Parser.takeError()) << "\n";
@@ -224,6 +907,16 @@ int main(int Argc, const char **Argv) {
   // database: load the one -p names (or the one above the working directory).
   std::unique_ptr<tooling::CompilationDatabase> Loaded;
   std::vector<std::string> Files = Parser->getSourcePathList();
+  if (MapOnly && Files.size() != 1) {
+    llvm::errs() << "kara-summarize: error: --map summarises exactly one "
+                    "file (given "
+                 << Files.size() << ")\n";
+    return 2;
+  }
+  if (!DepFile.empty() && !MapOnly) {
+    llvm::errs() << "kara-summarize: error: -MF goes with --map\n";
+    return 2;
+  }
   if (Files.empty()) {
     std::string BuildPath = ".";
     auto &Registered = llvm::cl::getRegisteredOptions();
@@ -264,92 +957,50 @@ int main(int Argc, const char **Argv) {
       return 2;
     }
   }
+
+  if (MapOnly) {
+    nlohmann::json Doc =
+        mapUnit(Compilations, Files[0], DB, DepFile, Output.getValue());
+    bool Errors = Doc["errors"].get<bool>();
+    if (Errors)
+      llvm::errs() << "kara-summarize: error: '" << Files[0]
+                   << "' did not compile: its unit summary lists no "
+                      "functions\n";
+    if (!writeAtomically(Output, Doc.dump() + "\n"))
+      return 2;
+    return Errors ? 1 : 0;
+  }
+
+  // One command: the map step in threads, then the link step in memory.
   unsigned Threads =
       Jobs ? Jobs : std::max(1u, std::thread::hardware_concurrency());
   Threads = std::min<unsigned>(Threads, Files.size());
-
-  std::map<std::string, nlohmann::json> Previous;
-  std::unique_ptr<EffectsDatabase> PreviousDB;
-  bool Failed = false;
-  std::atomic<std::size_t> FailedUnits{0};
-  unsigned Pass = 0;
-  for (; Pass < std::max(1u, unsigned(MaxPasses)); ++Pass) {
-    Summaries Current;
-    std::atomic<std::size_t> Next{0}, Done{0};
-    std::atomic<bool> PassFailed{false};
-    std::mutex Print;
-    auto Work = [&] {
-      for (std::size_t I = Next++; I < Files.size(); I = Next++) {
-        // A physical file system of its own per tool: the default one
-        // changes the process's working directory, which threads share.
-        tooling::ClangTool Tool(Compilations, {Files[I]},
-                                std::make_shared<PCHContainerOperations>(),
-                                llvm::vfs::createPhysicalFileSystem());
-        Tool.setPrintErrorMessage(false);
-        Tool.appendArgumentsAdjuster(gccFlagsAdjuster());
-        ConsumerFactory Consumers{DB, PreviousDB.get(), Current};
-        int Status =
-            Tool.run(tooling::newFrontendActionFactory(&Consumers).get());
-        std::lock_guard<std::mutex> Guard(Print);
-        llvm::errs() << "[pass " << Pass + 1 << ", " << ++Done << "/"
-                     << Files.size() << "] " << Files[I]
-                     << (Status ? " (errors: summary may be incomplete)" : "")
-                     << "\n";
-        if (Status) {
-          PassFailed = true;
-          if (Pass == 0)
-            ++FailedUnits;
-        }
-      }
-    };
-    std::vector<std::thread> Pool;
-    for (unsigned T = 1; T < Threads; ++T)
-      Pool.emplace_back(Work);
-    Work();
-    for (std::thread &T : Pool)
-      T.join();
-    Failed = PassFailed;
-    bool Stable = Current.Functions == Previous;
-    Previous = std::move(Current.Functions);
-    if (Stable)
-      break;
-    PreviousDB = std::make_unique<EffectsDatabase>();
+  std::vector<nlohmann::json> Docs(Files.size());
+  std::atomic<std::size_t> Next{0}, Done{0};
+  std::mutex Print;
+  auto Work = [&] {
+    for (std::size_t I = Next++; I < Files.size(); I = Next++) {
+      Docs[I] = mapUnit(Compilations, Files[I], DB);
+      bool Errors = Docs[I]["errors"].get<bool>();
+      std::lock_guard<std::mutex> Guard(Print);
+      llvm::errs() << "[" << ++Done << "/" << Files.size() << "] " << Files[I]
+                   << (Errors ? " (errors: not summarized)" : "") << "\n";
+    }
+  };
+  std::vector<std::thread> Pool;
+  for (unsigned T = 1; T < Threads; ++T)
+    Pool.emplace_back(Work);
+  Work();
+  for (std::thread &T : Pool)
+    T.join();
+  Linker L;
+  for (std::size_t I = 0; I < Files.size(); ++I) {
     std::string Error;
-    if (!PreviousDB->addJson(document(Previous).dump(), Output, Error)) {
-      llvm::errs() << "kara-summarize: internal error: " << Error << "\n";
+    if (!L.add(Docs[I], Files[I], Error)) {
+      llvm::errs() << "kara-summarize: error: " << Error << "\n";
       return 2;
     }
+    Docs[I] = nullptr; // the link step holds summaries only
   }
-
-  // No unit compiled: an empty database must not replace a good one.
-  if (FailedUnits == Files.size()) {
-    llvm::errs() << "kara-summarize: error: no translation unit could be "
-                    "analysed; '"
-                 << Output << "' is left unchanged\n";
-    return 1;
-  }
-  // Written next to the target and renamed: an interrupted run leaves the
-  // previous database intact.
-  std::string Temporary = Output + ".tmp";
-  {
-    std::ofstream Out(Temporary);
-    Out << document(Previous).dump(1) << "\n";
-    if (!Out.flush()) {
-      llvm::errs() << "kara-summarize: error: cannot write '" << Temporary
-                   << "'\n";
-      llvm::sys::fs::remove(Temporary);
-      return 2;
-    }
-  }
-  if (std::error_code EC = llvm::sys::fs::rename(Temporary, Output)) {
-    llvm::errs() << "kara-summarize: error: cannot write '" << Output
-                 << "': " << EC.message() << "\n";
-    llvm::sys::fs::remove(Temporary);
-    return 2;
-  }
-  llvm::errs() << "kara-summarize: " << Previous.size() << " functions from "
-               << Files.size() << " translation units in "
-               << std::min(Pass + 1, unsigned(MaxPasses)) << " passes -> "
-               << Output << "\n";
-  return Failed ? 1 : 0;
+  return linkAndWrite(L, Output);
 }

@@ -1475,6 +1475,62 @@ EffectAnalysis::statementEffects(const Stmt *S, const FunctionDecl *Context) {
 }
 
 //===----------------------------------------------------------------------===//
+// Symbolic bodies (kara-summarize --map)
+//===----------------------------------------------------------------------===//
+
+Target EffectAnalysis::withMemberPath(Target Base,
+                                      const std::vector<std::string> &Members) {
+  return withMembers(std::move(Base), Members);
+}
+
+EffectAnalysis::SymbolicBody EffectAnalysis::symbolicBody(
+    const FunctionDecl *FD,
+    llvm::function_ref<bool(const FunctionDecl *)> Linkable) {
+  FD = canonical(FD);
+  SymbolicBody Result;
+  // Linked: what inferComponent would infer (or find unknown), and the
+  // observed view of a contract whose body is here.
+  auto Linked = [&](const FunctionDecl *Callee) {
+    if (!Linkable(Callee))
+      return false;
+    std::optional<FunctionSummary> S = nonInferredSummary(Callee);
+    return !S || S->Source == SummarySource::Unknown ||
+           (S->Source == SummarySource::Declared &&
+            hasCheckableContract(Callee));
+  };
+  if (hasCheckableContract(FD)) {
+    if (std::optional<FunctionSummary> Declared = nonInferredSummary(FD))
+      Result.Effects.addAll(Declared->Effects);
+    Result.DropThisFromCalls = isa<CXXConstructorDecl>(FD);
+  }
+  auto Keep = [&](const Target &T) {
+    if (Result.DropThisFromCalls && T.TargetKind == Target::Kind::This)
+      return false;
+    return T.TargetKind != Target::Kind::Local ||
+           owningFunction(static_cast<const VarDecl *>(T.Object)) != FD;
+  };
+  const LocalInfo &Info = localInfo(FD);
+  for (const EffectEntry &A : Info.Accesses)
+    if (Keep(A.E.On))
+      Result.Effects.add(A.E);
+  for (const CallSite &C : Info.Calls) {
+    if (C.Indirect) {
+      Result.Effects.add(Effect::unknown());
+      continue;
+    }
+    if (Linked(C.Callee)) {
+      Result.Calls.push_back({C.Callee, C.HasThis, C.ThisArg, C.Args});
+      continue;
+    }
+    for (const EffectEntry &Entry : summaryOf(C.Callee).Entries)
+      if (std::optional<Target> Mapped = mapToCaller(Entry.E.On, C, FD);
+          Mapped && Keep(*Mapped))
+        Result.Effects.add(Effect{Entry.E.Kind, *Mapped});
+  }
+  return Result;
+}
+
+//===----------------------------------------------------------------------===//
 // Contracts
 //===----------------------------------------------------------------------===//
 

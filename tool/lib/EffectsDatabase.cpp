@@ -172,6 +172,37 @@ bool EffectsDatabase::addFile(const std::string &Path, std::string &Error) {
   return addJson(Buffer.str(), Path, Error);
 }
 
+std::string
+EffectsDatabase::toJson(const std::map<std::string, DatabaseEntry> &Functions,
+                        const std::string &Comment) {
+  nlohmann::json Doc;
+  Doc["kara-effects"] = 1;
+  if (!Comment.empty())
+    Doc["comment"] = Comment;
+  nlohmann::json &Map = Doc["functions"] = nlohmann::json::object();
+  for (const auto &[Name, Entry] : Functions) {
+    nlohmann::json J = nlohmann::json::object();
+    if (Entry.Exact)
+      J["exact"] = true;
+    if (!Entry.From.empty())
+      J["from"] = Entry.From;
+    if (Entry.NoThrow)
+      J["nothrow"] = true;
+    if (Entry.Unknown) {
+      J["unknown"] = true;
+    } else {
+      if (!Entry.Reads.empty())
+        J["reads"] = Entry.Reads;
+      if (!Entry.Writes.empty())
+        J["writes"] = Entry.Writes;
+      if (Entry.Reads.empty() && Entry.Writes.empty())
+        J["pure"] = true;
+    }
+    Map[Name] = std::move(J);
+  }
+  return Doc.dump(1) + "\n";
+}
+
 const DatabaseEntry *
 EffectsDatabase::lookupFunction(const std::string &QualifiedName) const {
   auto Exact = this->Exact.find(QualifiedName);

@@ -28,6 +28,7 @@
 #include "clang/AST/Stmt.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 
 #include <map>
 #include <memory>
@@ -172,6 +173,41 @@ public:
   /// kara-summarize); consulted for functions without a body here.
   void setSummaryDatabase(const EffectsDatabase *S) { Summaries = S; }
   clang::ASTContext &context() const { return Ctx; }
+
+  //===--------------------------------------------------------------------===//
+  // Symbolic bodies: what kara-summarize --map writes per unit (SPEC §7).
+  //===--------------------------------------------------------------------===//
+
+  /// A call kept as a reference for the link step: the callee's effects are
+  /// mapped onto `This` and `Args` (targets of the caller; null where the
+  /// argument designates nothing callers see) once they are known.
+  struct SymbolicCall {
+    const clang::FunctionDecl *Callee = nullptr; // canonical
+    bool HasThis = false;
+    std::optional<Target> This;
+    std::vector<std::optional<Target>> Args;
+  };
+  struct SymbolicBody {
+    /// What the body does itself, with calls to non-linked callees
+    /// (contracts, database entries, builtins, `Linkable` false) resolved as
+    /// summaryOf sees them; effects on FD's own locals dropped.
+    EffectSet Effects;
+    std::vector<SymbolicCall> Calls;
+    /// FD is an annotated constructor: effects on `this` that calls bring
+    /// are the object under construction's, not observable (drop them).
+    bool DropThisFromCalls = false;
+  };
+  /// FD's body (FD has one here) in observed view with the calls to
+  /// functions whose summary would be inferred or unknown (no contract, no
+  /// database entry, or a checkable contract) and that `Linkable` accepts
+  /// kept symbolic. Indirect calls are unknown effects.
+  SymbolicBody
+  symbolicBody(const clang::FunctionDecl *FD,
+               llvm::function_ref<bool(const clang::FunctionDecl *)> Linkable);
+  /// Target::member applied along `Members`, cut at the depth the analysis
+  /// uses (coarser is sound): how a callee's target maps into a caller.
+  static Target withMemberPath(Target Base,
+                               const std::vector<std::string> &Members);
 
   struct LocalInfo; // what one body does, before callee summaries are known
   /// What may escape from a call or a statement: nothing, only allocation

@@ -72,6 +72,14 @@ public:
 
   std::size_t size() const { return Exact.size() + Patterns.size(); }
 
+  /// The text of a database holding `Functions` (exact names), in the format
+  /// addJson reads: the one writer of the format (kara-summarize uses it).
+  /// An entry with no effects and not unknown is written "pure"; Origin is
+  /// not written.
+  static std::string
+  toJson(const std::map<std::string, DatabaseEntry> &Functions,
+         const std::string &Comment);
+
 private:
   std::map<std::string, DatabaseEntry> Exact;
   std::map<std::string, DatabaseEntry> Patterns; // keyed without the `*`

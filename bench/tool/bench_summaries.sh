@@ -1,0 +1,44 @@
+#!/bin/sh
+# kara-summarize's scaling figures (docs/benchmarks-tool.md): a generated
+# project of UNITS units with DEPTH-deep chains across files.
+#   bench_summaries.sh BUILD_BIN WORK [UNITS=2000] [DEPTH=10]
+# Prints wall/user/system seconds and peak RSS of: clang++ -fsyntax-only over
+# every unit (-j1, -j2), the one-command kara-summarize at -j1 and -j2, one
+# map step, the link step over all unit summaries; sizes; unknown entries.
+set -eu
+bin=$1 work=$2 units=${3:-2000} depth=${4:-10}
+here=$(cd "$(dirname "$0")" && pwd)
+rm -rf "$work" && python3 "$here/gen_summary_project.py" "$work" --units "$units" --depth "$depth"
+t() { # label command...: one run under /usr/bin/time -v
+  label=$1; shift
+  /usr/bin/time -v "$@" > "$work/$label.out" 2> "$work/$label.time" || true
+  awk -v l="$label" -F': ' '
+    /Elapsed \(wall clock\)/ { n = split($2, p, ":"); w = (n == 3) ? p[1]*3600 + p[2]*60 + p[3] : p[1]*60 + p[2] }
+    /User time/ { u = $2 } /System time/ { s = $2 } /Maximum resident/ { r = $2 }
+    END { printf "%-22s wall %8.2f s  user %8.2f s  sys %6.2f s  peak RSS %7.1f MB\n", l, w, u, s, r/1024 }' "$work/$label.time"
+}
+ls "$work"/src/u*.cpp > "$work/units.txt"
+t syntax-only-j1 sh -c "xargs -P1 -n1 clang++-19 -std=c++17 -fsyntax-only < $work/units.txt"
+t syntax-only-j2 sh -c "xargs -P2 -n1 clang++-19 -std=c++17 -fsyntax-only < $work/units.txt"
+t summarize-j1 "$bin/kara-summarize" -p "$work/build" -o "$work/db-j1.json" -j 1
+t summarize-j2 "$bin/kara-summarize" -p "$work/build" -o "$work/db-j2.json" -j 2
+tail -1 "$work/summarize-j2.time" > /dev/null
+grep 'kara-summarize:' "$work/summarize-j2.time" || true
+mkdir -p "$work/units"
+t map-one-unit "$bin/kara-summarize" --map "$work/src/u0.cpp" -p "$work/build" -o "$work/units/u0.cpp.kara-unit.json"
+for f in $(cat "$work/units.txt"); do
+  "$bin/kara-summarize" --map "$f" -p "$work/build" -o "$work/units/$(basename "$f").kara-unit.json" 2>/dev/null
+done
+t link "$bin/kara-summarize" --link -o "$work/db-link.json" "$work/units"
+grep 'kara-summarize:' "$work/link.time" || true
+cmp "$work/db-j1.json" "$work/db-j2.json" && cmp "$work/db-j1.json" "$work/db-link.json" && echo "databases identical (-j1, -j2, map+link)"
+echo "unit summaries: $(du -sk "$work/units" | cut -f1) KB for $units units; database: $(du -k "$work/db-link.json" | cut -f1) KB"
+python3 - "$work/db-link.json" "$units" "$depth" <<'PY'
+import json, sys
+db = json.load(open(sys.argv[1]))["functions"]
+units, depth = int(sys.argv[2]), int(sys.argv[3])
+unknown = [n for n, e in db.items() if e.get("unknown")]
+wrong = [n for n, e in db.items() if n.startswith("c") and "_f" in n
+         and e.get("writes") != ["$0", "c%s_sink" % n[1:n.index("_")]]]
+print("entries %d, unknown %d, chain functions not writing their sink %d" % (len(db), len(unknown), len(wrong)))
+PY

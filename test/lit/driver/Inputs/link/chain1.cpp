@@ -1,0 +1,2 @@
+#include "chain.h"
+void f1(int n) { f2(n + 1); }

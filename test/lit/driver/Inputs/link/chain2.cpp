@@ -1,0 +1,2 @@
+#include "chain.h"
+void f2(int n) { f3(n + 1); }

@@ -1,0 +1,2 @@
+#include "chain.h"
+void f3(int n) { f4(n + 1); }

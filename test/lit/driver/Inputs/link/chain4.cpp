@@ -1,0 +1,2 @@
+#include "chain.h"
+void f4(int n) { f5(n + 1); }

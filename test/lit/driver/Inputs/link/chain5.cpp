@@ -1,0 +1,2 @@
+#include "chain.h"
+void f5(int n) { f6(n + 1); }

@@ -1,0 +1,2 @@
+#include "chain.h"
+void f6(int n) { f7(n + 1); }

@@ -1,0 +1,3 @@
+#include "counter.h"
+int counter;
+void count1() { bump(); }

@@ -1,0 +1,2 @@
+#include "counter.h"
+void count2() { bump(); }

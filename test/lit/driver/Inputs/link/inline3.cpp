@@ -1,0 +1,2 @@
+#include "counter.h"
+void count3() { bump(); }
