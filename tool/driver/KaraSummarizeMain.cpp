@@ -146,10 +146,17 @@ public:
             SM.getFileEntryRefForID(SM.getMainFileID())->getName())
             .str();
     for (const FunctionDecl *FD : EffectAnalysis::definedFunctions(Ctx)) {
-      // Header functions are analysed wherever they are included; callers
-      // in other units can only name externally visible, non-template ones.
-      if (!SM.isInMainFile(SM.getFileLoc(FD->getLocation())) ||
-          !FD->isExternallyVisible() || FD->isTemplateInstantiation())
+      // Inline header functions are analysed wherever they are included;
+      // callers in other units can only name externally visible,
+      // non-template ones. A non-inline function defined in a project
+      // header (fmt's format-inl.h, spdlog's *-inl.h in compiled mode) has
+      // its one definition in the unit that includes it, like one in the
+      // main file.
+      SourceLocation Loc = SM.getFileLoc(FD->getLocation());
+      bool UnitDefinition = SM.isInMainFile(Loc) ||
+                            (!FD->isInlined() && !SM.isInSystemHeader(Loc));
+      if (!UnitDefinition || !FD->isExternallyVisible() ||
+          FD->isTemplateInstantiation())
         continue;
       Out.merge(EffectAnalysis::databaseName(FD),
                 entryFor(Analysis.summaryOf(FD), From));
