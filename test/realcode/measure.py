@@ -14,7 +14,9 @@ files (sources and headers) whose summary is known, and the causes of
              [--summaries] [--missing N] [--json OUT]
 
 --summaries first runs kara-summarize over the project and gives kara-effects
-its summaries (--summary-db), as kara-tidy runs with kara.SummaryDatabase.
+its summaries (--summary-db), as kara-tidy runs with kara.SummaryDatabase;
+spdlog, built against the fmtlib package, also gets fmtlib's summaries as an
+effects database (--effects-db), as a user would give an installed library's.
 
 Exit status: 0 on success, 77 when the Debian archive cannot be reached (the
 caller decides whether that is a skip), 1 on any other failure.
@@ -203,7 +205,9 @@ PROJECTS = {
 # --- Analysis --------------------------------------------------------------
 
 CAUSES = {
-    "pointer": "pointer the analysis cannot follow (incl. owned memory)",
+    "pointer-library": "library template analysed from its body, through a pointer it cannot follow",
+    "pointer-access": "access through a pointer the analysis cannot follow (pointer members, owned memory, loaded pointers)",
+    "pointer-argument": "callee's effect on an argument the caller cannot designate",
     "virtual-call": "virtual call",
     "function-pointer": "call through a function pointer or std::function",
     "inline-asm": "inline assembly",
@@ -217,10 +221,11 @@ CAUSES = {
 }
 
 
-def analyse_file(kara_effects, build, path, summary):
+def analyse_file(kara_effects, build, path, summary, extra_dbs):
     cmd = [kara_effects, "-p", build, "--all", "--format=json", path]
     if summary:
         cmd.insert(1, "--summary-db=" + summary)
+    cmd[1:1] = ["--effects-db=" + d for d in extra_dbs]
     r = subprocess.run(cmd, capture_output=True, text=True)
     crashed = r.returncode < 0 or "Stack dump" in r.stderr or "PLEASE submit" in r.stderr
     try:
@@ -242,7 +247,38 @@ def cause_of(entry, project_functions):
     detail = c["function"]
     if kind == "virtual-call":
         detail = re.sub(r" \(its overriders.*", "", c["detail"])
+    if kind == "pointer":
+        # The first standard-library function on the chain is what the
+        # project calls: an entry for it would stop the descent.
+        for step in c["chain"]:
+            callee = step.split(" at ")[0]
+            if callee.startswith(STD_PREFIXES):
+                return CAUSES["pointer-library"], callee
+        kind = ("pointer-argument" if c.get("detail", "").startswith("calls ")
+                else "pointer-access")
+        if c["function"].startswith(STD_PREFIXES):
+            return CAUSES["pointer-library"], c["function"]
     return CAUSES[kind], detail
+
+
+# Libraries a project is built against, whose summaries --summaries gives
+# it as an effects database (as a user would for an installed library).
+DEPENDS = {"spdlog": "fmtlib"}
+
+
+def summarize(name, args, extra_dbs):
+    """Runs kara-summarize over the project; returns the summaries' path."""
+    src, build, files = PROJECTS[name](args.work)
+    files = [f for f in files if own_file(f, src)]
+    summary = os.path.join(build, "kara-summaries.json")
+    r = subprocess.run([os.path.join(args.bin, "kara-summarize"), "-p", build, "-o",
+                        summary, "-j", str(args.jobs)]
+                       + ["--effects-db=" + d for d in extra_dbs] + files,
+                       capture_output=True, text=True)
+    if r.returncode not in (0, 1):
+        sys.stderr.write(r.stderr)
+        raise RuntimeError("kara-summarize failed on " + name)
+    return summary
 
 
 def measure(name, args):
@@ -250,25 +286,17 @@ def measure(name, args):
     files = [f for f in files if own_file(f, src)]
     kara_bin = args.bin
     summary = None
+    extra_dbs = []
     if args.summaries:
-        summary = os.path.join(build, "kara-summaries.json")
-        r = subprocess.run([os.path.join(kara_bin, "kara-summarize"), "-p", build, "-o",
-                            summary, "-j", str(args.jobs)] + files,
-                           capture_output=True, text=True)
-        if r.returncode not in (0, 1):
-            sys.stderr.write(r.stderr)
-            raise RuntimeError("kara-summarize failed on " + name)
-    basenames = set()
-    for root, _, names in os.walk(src):
-        for n in names:
-            p = os.path.join(root, n)
-            if n.endswith((".h", ".hh", ".hpp", ".cc", ".cpp", ".inl")) and own_file(p, src):
-                basenames.add(n)
+        if name in DEPENDS:
+            extra_dbs.append(summarize(DEPENDS[name], args, []))
+        summary = summarize(name, args, extra_dbs)
+    real_src = os.path.realpath(src)
 
     results = []
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         for r in pool.map(lambda f: analyse_file(os.path.join(kara_bin, "kara-effects"),
-                                                 build, f, summary), files):
+                                                 build, f, summary, extra_dbs), files):
             results.append(r)
 
     crashes = [p for p, _, crashed, _, _ in results if crashed]
@@ -276,8 +304,10 @@ def measure(name, args):
     kara_diags = sum(e.count("[kara-") for _, _, _, _, e in results)
 
     def own(entry):
-        return (entry["location"].split(":")[0] in basenames
-                and not entry["function"].startswith(STD_PREFIXES))
+        if entry["function"].startswith(STD_PREFIXES):
+            return False
+        # The full path: spdlog's fmt/chrono.h is not fmt's chrono.h.
+        return own_file(os.path.realpath(entry["file"]), real_src)
 
     project_functions = set()
     for _, _, _, out, _ in results:
@@ -307,12 +337,17 @@ def measure(name, args):
                                   if c and c[0] == "library function missing from the database")
     virtual = collections.Counter(c[1] for c in functions.values()
                                   if c and c[0] == "virtual call")
+    # Where the chains of each cause end most often.
+    ends = {cause: dict(collections.Counter(
+        c[1] for c in functions.values() if c and c[0] == cause).most_common(args.missing))
+        for cause in causes}
     return {
         "project": name, "source": os.path.basename(src), "units": len(files),
         "functions": total, "known": known, "deleted": len(deleted),
         "causes": dict(causes.most_common()),
         "missing": dict(missing.most_common(args.missing)),
         "virtual": dict(virtual.most_common(10)),
+        "ends": ends,
         "crashes": crashes, "errors": errors, "kara_diagnostics": kara_diags,
     }
 
@@ -386,6 +421,15 @@ def report(rows, args):
         print("Most frequent virtual calls:")
         for n, c in virtual.most_common(8):
             print("  %5d  %s" % (c, n))
+    for cause in (CAUSES["pointer-library"], CAUSES["pointer-access"],
+                  CAUSES["pointer-argument"], CAUSES["no-body-project"]):
+        ends = collections.Counter()
+        for r in rows:
+            ends.update(r["ends"].get(cause, {}))
+        if ends:
+            print("Where '%s' ends most often:" % cause)
+            for n, c in ends.most_common(args.missing):
+                print("  %5d  %s" % (c, n))
     for r in rows:
         if r["crashes"] or r["errors"]:
             print("%s: %d crashes %s, %d units with errors %s" % (

@@ -201,6 +201,11 @@ public:
         nlohmann::json Entry;
         Entry["function"] = EffectAnalysis::displayName(FD);
         Entry["location"] = where(SM, Loc);
+        // The full path, to tell headers of the same name apart (spdlog's
+        // fmt/chrono.h from fmt's own chrono.h).
+        PresumedLoc P = SM.getPresumedLoc(Loc);
+        if (P.isValid())
+          Entry["file"] = P.getFilename();
         Entry["source"] = sourceName(S.Source);
         Entry["effects"] = nlohmann::json::array();
         for (const EffectEntry &E : S.Entries)

@@ -5,7 +5,9 @@
 // RUN: %kara_effects --format=json --summary-db=%S/Inputs/unknown-cause/summaries.json %s -- -std=c++20 | %python %S/Inputs/unknown-cause/causes.py | FileCheck %s --check-prefix=SUM
 // RUN: not %kara_effects --summary-db=%t.missing.json %s -- -std=c++20 2>&1 | FileCheck %s --check-prefix=BAD
 
+#include <csignal>
 #include <cstdio>
+#include <spawn.h>
 #include <unistd.h>
 
 int ext();
@@ -40,5 +42,16 @@ long sys() { return syscall(0); }
 // CHECK: sys: no-body syscall 1 system
 void lib(const char *s) { std::fputs(s, stdout); }
 // CHECK: lib: known
+// Two found missing on ninja (test/realcode/measure.py).
+bool pending() {
+  sigset_t set;
+  sigpending(&set);
+  return sigismember(&set, SIGINT);
+}
+// CHECK: pending: known
+int redirect(posix_spawn_file_actions_t *a) {
+  return posix_spawn_file_actions_addopen(a, 1, "/dev/null", 0, 0);
+}
+// CHECK: redirect: known
 
 // BAD: kara-effects: error: {{.*}}missing.json: cannot open the effects database

@@ -1,0 +1,3 @@
+#pragma once
+void record();
+inline void bump_inline();

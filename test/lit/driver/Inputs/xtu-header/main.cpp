@@ -1,0 +1,2 @@
+#include "api.h"
+void caller() { record(); }
