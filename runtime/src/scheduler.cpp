@@ -155,12 +155,20 @@ struct alignas(64) worker {
   std::int64_t seen_wall = 0;
   // Statistics (owner writes, relaxed; read by stats()).
   std::atomic<std::uint64_t> steals{0};
+  std::atomic<std::uint64_t> pushed{0};      // tasks it made stealable
+  std::atomic<std::uint64_t> popped_back{0}; // of those, taken back by pop_if
   std::atomic<std::uint64_t> stolen_ns{0};
   std::atomic<std::uint64_t> stolen_hist[pool_stats::buckets] = {};
   std::thread thread;
 };
 
 thread_local worker *tls_worker = nullptr;
+
+/// Owner-only counter bump: a relaxed load and store, no read-modify-write
+/// (only the owner writes; stats() reads it racily, which is fine).
+inline void bump(std::atomic<std::uint64_t> &c, std::uint64_t by = 1) noexcept {
+  c.store(c.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
+}
 
 long env_long(const char *name, long fallback) noexcept {
   if (const char *env = std::getenv(name)) {
@@ -213,6 +221,8 @@ bool blocked_in_os(long tid) noexcept {
   return paren[2] != 'R';
 }
 
+bool stats_requested() noexcept { return env_long("KARA_STATS", 0) != 0; }
+
 std::size_t histogram_bucket(std::int64_t ns) noexcept {
   // Bucket 0: < 1 us; bucket k: [4^(k-1), 4^k) us; the last is open.
   std::size_t k = 0;
@@ -231,6 +241,8 @@ public:
         workers_(std::make_unique<std::atomic<worker *>[]>(max_)),
         monitor_on_(env_long("KARA_MONITOR", 1) != 0) {
     trace_start();
+    if (stats_requested())
+      g_stats_timing.store(true, std::memory_order_relaxed);
     g_idle.value.store(0, std::memory_order_relaxed);
     {
       std::lock_guard<std::mutex> lock(spawn_mutex_);
@@ -285,13 +297,24 @@ public:
       reclaim(*w);
       for (std::size_t i = 0; i < count; ++i)
         w->deque.push(tasks[i]);
+      bump(w->pushed, count);
+      // Fast path: nobody sleeps (a relaxed load of a line that only changes
+      // when a worker parks or wakes, so it stays shared in every cache): no
+      // read-modify-write. A worker that registers as a sleeper at this very
+      // instant may miss this task (the store-load window of the push); it
+      // is not lost (this worker pops it at its join or before it sleeps)
+      // and the monitor, which ticks while a task runs, wakes a sleeper
+      // within a tick when work is queued. Without the monitor, always the
+      // handshake.
+      if (!monitor_on_ || sleeper_count_.load(std::memory_order_relaxed) != 0)
+        wake_sleepers(count);
     } else {
       std::lock_guard<std::mutex> lock(injection_mutex_);
       for (std::size_t i = 0; i < count; ++i)
         injection_.push_back(tasks[i]);
       injection_size_.store(injection_.size(), std::memory_order_relaxed);
+      wake_sleepers(count);
     }
-    wake_sleepers(count);
     // A slot given away by a blocking_region with no work in sight then:
     // fill it now that there is work.
     if (active_.load(std::memory_order_relaxed) < static_cast<int>(n_))
@@ -301,7 +324,10 @@ public:
 
   bool pop_if(task *t) noexcept {
     worker *w = tls_worker;
-    return w != nullptr && w->deque.pop_if(t);
+    if (w == nullptr || !w->deque.pop_if(t))
+      return false;
+    bump(w->popped_back);
+    return true;
   }
 
   bool should_offer() const noexcept {
@@ -371,6 +397,8 @@ public:
     for (unsigned i = 0; i < s.threads; ++i) {
       worker *w = workers_[i].load(std::memory_order_acquire);
       s.steals += w->steals.load(std::memory_order_relaxed);
+      s.pushed += w->pushed.load(std::memory_order_relaxed);
+      s.popped_back += w->popped_back.load(std::memory_order_relaxed);
       s.stolen_ns += w->stolen_ns.load(std::memory_order_relaxed);
       for (std::size_t k = 0; k < pool_stats::buckets; ++k)
         s.stolen_hist[k] += w->stolen_hist[k].load(std::memory_order_relaxed);
@@ -425,8 +453,7 @@ private:
   }
 
   void run_stolen(worker &w, task *t) noexcept {
-    w.steals.store(w.steals.load(std::memory_order_relaxed) + 1,
-                   std::memory_order_relaxed);
+    bump(w.steals);
     if (!g_stats_timing.load(std::memory_order_relaxed)) {
       execute(t);
       return;
@@ -434,12 +461,8 @@ private:
     const std::int64_t start = steady_ns();
     execute(t);
     const std::int64_t ns = steady_ns() - start;
-    w.stolen_ns.store(w.stolen_ns.load(std::memory_order_relaxed) +
-                          static_cast<std::uint64_t>(ns),
-                      std::memory_order_relaxed);
-    auto &bucket = w.stolen_hist[histogram_bucket(ns)];
-    bucket.store(bucket.load(std::memory_order_relaxed) + 1,
-                 std::memory_order_relaxed);
+    bump(w.stolen_ns, static_cast<std::uint64_t>(ns));
+    bump(w.stolen_hist[histogram_bucket(ns)]);
   }
 
   /// One step of a worker looking for work: run a task it finds, or spin a
@@ -704,8 +727,13 @@ private:
         w.seen_wall = now;
       }
     }
-    if (work)
+    if (work) {
       fill_slots();
+      // Repairs a wake-up that a worker's push skipped (push(): nobody
+      // looked asleep in the store-load window): one sleeper per tick.
+      if (sleeper_count_.load(std::memory_order_relaxed) != 0)
+        wake_sleepers(1);
+    }
     return any_running;
   }
 
@@ -755,6 +783,32 @@ private:
 std::atomic<pool *> g_pool{nullptr};
 std::atomic<bool> g_shut_down{false};
 
+/// KARA_STATS=1: what the pool did, at exit (docs/runtime.md, "Counters").
+void print_stats(const pool_stats &s) noexcept {
+  std::fprintf(stderr,
+               "kara: stats: %u workers, %u compute threads (bound %u), %llu "
+               "blocked workers replaced\n",
+               s.workers, s.threads, s.max_threads,
+               static_cast<unsigned long long>(s.compensations));
+  std::fprintf(
+      stderr,
+      "kara: stats: %llu tasks made stealable, %llu taken back by their "
+      "worker, %llu stolen, stolen pieces %.1f us on average\n",
+      static_cast<unsigned long long>(s.pushed),
+      static_cast<unsigned long long>(s.popped_back),
+      static_cast<unsigned long long>(s.steals),
+      s.steals != 0 ? static_cast<double>(s.stolen_ns) /
+                          static_cast<double>(s.steals) / 1000
+                    : 0.0);
+  static const char *const labels[pool_stats::buckets] = {
+      "<1us", "<4us", "<16us", "<64us", "<256us", "<1ms", "<4ms", ">=4ms"};
+  std::fprintf(stderr, "kara: stats: stolen pieces by run time:");
+  for (std::size_t k = 0; k < pool_stats::buckets; ++k)
+    std::fprintf(stderr, " %s %llu", labels[k],
+                 static_cast<unsigned long long>(s.stolen_hist[k]));
+  std::fprintf(stderr, "\n");
+}
+
 // Shuts everything down at exit, after main returned; by then no task can be
 // running (every task is owned by a scope, a par or a handle).
 struct pool_owner {
@@ -762,6 +816,8 @@ struct pool_owner {
   pool_owner(const pool_owner &) = delete;
   std::unique_ptr<pool> p;
   ~pool_owner() {
+    if (p && stats_requested())
+      print_stats(p->stats());
     g_shut_down.store(true);
     if (p)
       p->shutdown();
@@ -786,6 +842,84 @@ pool *get_pool() noexcept {
 pool *live_pool() noexcept { return g_pool.load(std::memory_order_acquire); }
 
 } // namespace
+
+// ---------------------------------------------------------------- task memory
+// Without sanitizers: per-thread free lists of 64-byte size classes (glibc's
+// own per-thread cache holds 7 blocks per size, fewer than the tasks a scope
+// keeps alive, and spilled to its locked lists on skynet). Sanitizer builds
+// use operator new/delete so ASan still sees every use after free.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define KARA_TASK_CACHE 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define KARA_TASK_CACHE 0
+#endif
+#endif
+#ifndef KARA_TASK_CACHE
+#define KARA_TASK_CACHE 1
+#endif
+
+#if KARA_TASK_CACHE
+namespace {
+constexpr std::size_t cache_classes = 8; // 64, 128, ..., 512 bytes
+constexpr std::size_t cache_depth = 64;  // blocks kept per class and thread
+struct free_block {
+  free_block *next;
+};
+struct task_cache {
+  free_block *head[cache_classes] = {};
+  std::size_t count[cache_classes] = {};
+  ~task_cache();
+};
+thread_local bool tls_cache_gone = false; // trivially destructible
+thread_local task_cache tls_cache;
+task_cache::~task_cache() {
+  tls_cache_gone = true;
+  for (std::size_t k = 0; k < cache_classes; ++k)
+    while (free_block *b = head[k]) {
+      head[k] = b->next;
+      ::operator delete(b);
+    }
+}
+inline std::size_t cache_class(std::size_t size) noexcept {
+  return (size + 63) / 64 - 1;
+}
+} // namespace
+
+void *task_alloc(std::size_t size) {
+  const std::size_t k = cache_class(size);
+  if (k >= cache_classes)
+    return ::operator new(size);
+  if (!tls_cache_gone) {
+    task_cache &c = tls_cache;
+    if (free_block *b = c.head[k]) {
+      c.head[k] = b->next;
+      --c.count[k];
+      return b;
+    }
+  }
+  // Always the class's full size: the block may end in any thread's cache.
+  return ::operator new((k + 1) * 64);
+}
+
+void task_free(void *p, std::size_t size) noexcept {
+  const std::size_t k = cache_class(size);
+  if (k < cache_classes && !tls_cache_gone) {
+    task_cache &c = tls_cache;
+    if (c.count[k] < cache_depth) {
+      auto *b = static_cast<free_block *>(p);
+      b->next = c.head[k];
+      c.head[k] = b;
+      ++c.count[k];
+      return;
+    }
+  }
+  ::operator delete(p);
+}
+#else
+void *task_alloc(std::size_t size) { return ::operator new(size); }
+void task_free(void *p, std::size_t) noexcept { ::operator delete(p); }
+#endif
 
 unsigned detail_thread_count() noexcept { return configured_threads(); }
 

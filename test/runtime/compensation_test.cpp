@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -236,6 +237,77 @@ TEST(ScopeSpawn, RunsUntilTheScopeIsCancelled) {
       n.cancel();
     });
     SUCCEED();
+  });
+}
+
+// The shape that deadlocked a lazy spawn (a task run in place at its spawn or
+// its join while a sibling it waits for sat on the spawner's stack or in a
+// private list): two spawned tasks that hand off through a runtime wait, the
+// waiter spawned first and joined first, nobody idle (on 1 worker: the only
+// worker runs the body). Both orders of spawn.
+TEST(ScopeSpawn, TwoTasksHandOffThroughALatch) {
+  for (bool waiter_first : {true, false})
+    with_all_workers_busy([&] {
+      kara::latch ready(1);
+      int value = 0; // written before count_down, read after wait
+      int got = kara::scope([&](kara::nursery &n) {
+        auto waiter = [&] {
+          ready.wait();
+          return value;
+        };
+        auto giver = [&] {
+          value = 42;
+          ready.count_down();
+          return 0;
+        };
+        using fn = std::function<int()>;
+        auto a = n.spawn(waiter_first ? fn(waiter) : fn(giver));
+        auto b = n.spawn(waiter_first ? fn(giver) : fn(waiter));
+        return a.join() + b.join();
+      });
+      EXPECT_EQ(got, 42) << "waiter_first " << waiter_first;
+    });
+}
+
+TEST(ScopeSpawn, TwoTasksPingPongThroughChannels) {
+  // Each task needs the other to run while it waits: capacity-1 channels,
+  // three round trips. Run one after the other, the first never returns.
+  with_all_workers_busy([&] {
+    kara::channel<int> ping(1), pong(1);
+    int sum = kara::scope([&](kara::nursery &n) {
+      auto a = n.spawn([ping, pong] {
+        int total = 0;
+        for (int i = 1; i <= 3; ++i) {
+          ping.send(i);
+          total += pong.recv().value_or(-100);
+        }
+        return total;
+      });
+      auto b = n.spawn([ping, pong] {
+        for (int i = 0; i < 3; ++i)
+          pong.send(ping.recv().value_or(-100) * 10);
+        return 0;
+      });
+      return a.join() + b.join();
+    });
+    EXPECT_EQ(sum, 60);
+  });
+}
+
+TEST(ScopeSpawn, TwoTasksHandOffThroughAnOsWait) {
+  // The same handshake through a plain std::condition_variable (nothing tells
+  // the pool): the monitor must find the waiter blocked and let another
+  // thread take the queued sibling.
+  if (!monitor_on())
+    GTEST_SKIP() << "KARA_MONITOR=0";
+  with_all_workers_busy([&] {
+    os_latch released;
+    bool ok = kara::scope([&](kara::nursery &n) {
+      auto a = n.spawn([&] { return released.wait(); });
+      n.spawn([&] { released.open(); });
+      return a.join();
+    });
+    EXPECT_TRUE(ok);
   });
 }
 

@@ -59,6 +59,12 @@ public:
   bool sole() const noexcept {
     return pending_.load(std::memory_order_acquire) == 1;
   }
+  /// The arrive of a completion made with count 1 that nobody add()s to (a
+  /// task's own `done`): skips the count's read-modify-write.
+  void arrive_single() noexcept {
+    pending_.store(0, std::memory_order_relaxed);
+    finish();
+  }
 
   static void *done_mark() noexcept { return reinterpret_cast<void *>(1); }
   std::atomic<void *> &waiter() noexcept { return waiter_; }
@@ -72,6 +78,13 @@ private:
   std::atomic<int> pending_;
   std::atomic<void *> waiter_{nullptr};
 };
+
+/// Memory for spawned tasks' states: a per-thread cache of blocks by size
+/// (multiples of 64 bytes up to 512), so a spawn and its release usually
+/// touch no allocator lock or shared list; a block freed on another thread
+/// joins that thread's cache. Plain operator new/delete in sanitizer builds.
+void *task_alloc(std::size_t size);
+void task_free(void *p, std::size_t size) noexcept;
 
 /// Number of compute workers that have nothing to run. `par` reads it with one
 /// relaxed load: zero means nobody could steal, so branches run inline. Holds
@@ -136,6 +149,10 @@ struct pool_stats {
                   // replaced threads finish their task)
   std::uint64_t compensations = 0; // workers found blocked and replaced
   std::uint64_t steals = 0;        // tasks taken from another worker's deque
+  // Tasks workers made stealable (par branches offered, spawns), and how many
+  // of those the worker itself took back (par branches nobody stole).
+  std::uint64_t pushed = 0;
+  std::uint64_t popped_back = 0;
   // Run time of stolen tasks, with set_stats_timing(true): total, and a
   // histogram: bucket 0 < 1 us, bucket k in [4^(k-1), 4^k) us, last open.
   std::uint64_t stolen_ns = 0;
@@ -143,6 +160,7 @@ struct pool_stats {
 };
 pool_stats stats() noexcept;
 /// Times every stolen task (two clock reads per steal) for `stats()`.
+/// `KARA_STATS=1` turns it on at start and prints `stats()` to stderr at exit.
 void set_stats_timing(bool on) noexcept;
 /// Waits for `c`: a worker runs other tasks meanwhile and parks only when
 /// there is none; any other thread parks.

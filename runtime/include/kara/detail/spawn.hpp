@@ -32,7 +32,7 @@ auto spawn_owned(F &&f, Args &&...args) {
 /// and must be sendable (compile-time check naming the argument, counted from
 /// 1 after `f`). The task's cancellation is a child of the caller's.
 /// Exceptions: `join()` rethrows the task's; if never joined it is discarded.
-/// Thread-safe; cost: one allocation and a queue push.
+/// Thread-safe; cost as `nursery::spawn` (a cached block and a queue push).
 /// Example:
 ///     auto h = kara::spawn([](std::string s) { return s.size(); }, name);
 ///     std::size_t n = h.join();

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <new>
 #include <tuple>
 #include <utility>
 
@@ -43,8 +44,25 @@ public:
       : cs(parent), owner(owner) {}
   virtual ~task_state() = default;
 
+  // Allocated through the per-thread cache (over-aligned results aside).
+  static void *operator new(std::size_t size) { return task_alloc(size); }
+  static void operator delete(void *p, std::size_t size) noexcept {
+    task_free(p, size);
+  }
+  static void *operator new(std::size_t size, std::align_val_t a) {
+    return ::operator new(size, a);
+  }
+  static void operator delete(void *p, std::size_t size,
+                              std::align_val_t a) noexcept {
+    ::operator delete(p, size, a);
+  }
+
+  /// Drops one reference. A holder that sees the count at 1 holds the last
+  /// one (nobody can add references), so it frees without an RMW: the second
+  /// of the runtime and the handle to let go usually does.
   void release() noexcept {
-    if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1)
+    if (refs.load(std::memory_order_acquire) == 1 ||
+        refs.fetch_sub(1, std::memory_order_acq_rel) == 1)
       delete this;
   }
 
@@ -89,7 +107,7 @@ private:
     }
     nursery_core *owner = self->owner;
     self->cs.detach(); // the handle may outlive the scope's cancel state
-    self->done.arrive();
+    self->done.arrive_single();
     if (owner != nullptr)
       owner->live_.arrive(); // the scope may end right after this
     self->release();
