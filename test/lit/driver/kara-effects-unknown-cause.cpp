@@ -7,6 +7,8 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cwchar>
+#include <pthread.h>
 #include <spawn.h>
 #include <unistd.h>
 
@@ -53,5 +55,15 @@ int redirect(posix_spawn_file_actions_t *a) {
   return posix_spawn_file_actions_addopen(a, 1, "/dev/null", 0, 0);
 }
 // CHECK: redirect: known
+// Reached through libstdc++'s wrappers (std::wcsstr, __gthread_*).
+bool has(const wchar_t *s) {
+  return std::wcsstr(s, L"x") || std::wcspbrk(s, L"y") || std::wcsrchr(s, L'z') ||
+         std::wcschr(s, L'w') || std::mbrlen("a", 1, nullptr) > 0;
+}
+// CHECK: has: known
+int timed(pthread_mutex_t *m, const timespec *t) {
+  return pthread_mutex_timedlock(m, t);
+}
+// CHECK: timed: known
 
 // BAD: kara-effects: error: {{.*}}missing.json: cannot open the effects database
