@@ -11,7 +11,8 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/src"
 cp "$inputs"/chain*.cpp "$inputs"/chain.h "$work/src/"
 cat > "$work/src/CMakeLists.txt" <<CMAKE
-cmake_minimum_required(VERSION 3.20)
+# An old policy version (CMP0116 OLD), as many projects still ask for.
+cmake_minimum_required(VERSION 3.13)
 project(chain CXX)
 set(CMAKE_EXPORT_COMPILE_COMMANDS ON)
 include("$cmake_dir/KaraSummaries.cmake")

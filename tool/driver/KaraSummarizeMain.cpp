@@ -217,24 +217,29 @@ public:
     return J;
   }
 
-  /// Functions in system headers are resolved where they are called (their
-  /// bodies are in every unit that calls them) rather than linked.
-  bool inSystemHeader(const FunctionDecl *FD) const {
-    return SM.isInSystemHeader(SM.getFileLoc(FD->getLocation()));
+  /// Whether the definition Def is a function of the unit summary. Those in
+  /// system headers are not: their bodies are in every unit that calls them,
+  /// which resolves them itself.
+  bool isNode(const FunctionDecl *Def) const {
+    return !Def->isInvalidDecl() && !Def->isDependentContext() &&
+           !SM.isInSystemHeader(SM.getFileLoc(Def->getLocation()));
   }
 
-  nlohmann::json function(EffectAnalysis &Analysis, const FunctionDecl *FD) {
+  /// FD's entry; appends the callees kept symbolic to `Callees`.
+  nlohmann::json function(EffectAnalysis &Analysis, const FunctionDecl *FD,
+                          std::vector<const FunctionDecl *> &Callees) {
     EffectAnalysis::SymbolicBody Body =
         Analysis.symbolicBody(FD, [&](const FunctionDecl *Callee) {
           const FunctionDecl *Def = nullptr;
-          return !Callee->hasBody(Def) || !inSystemHeader(Def);
+          return !Callee->hasBody(Def) || isNode(Def);
         });
     nlohmann::json J;
     J["key"] = key(FD);
     J["name"] = EffectAnalysis::databaseName(FD);
     // Callers in other units name externally visible functions; template
-    // instantiations are in every unit that uses them.
-    J["export"] = FD->isExternallyVisible() && !FD->isTemplateInstantiation();
+    // instantiations and implicit members are in every unit that uses them.
+    J["export"] = FD->isExternallyVisible() && !FD->isTemplateInstantiation() &&
+                  !FD->isImplicit();
     J["from"] = llvm::sys::path::filename(
                     SM.getFilename(SM.getFileLoc(FD->getLocation())))
                     .str();
@@ -246,6 +251,7 @@ public:
     }
     nlohmann::json &Calls = J["calls"] = nlohmann::json::array();
     for (const EffectAnalysis::SymbolicCall &C : Body.Calls) {
+      Callees.push_back(C.Callee);
       nlohmann::json Call;
       Call["to"] = key(C.Callee);
       if (C.HasThis)
@@ -285,11 +291,21 @@ public:
     EffectAnalysis Analysis(Ctx, DB);
     UnitWriter Writer(Ctx, Unit);
     llvm::DenseSet<const FunctionDecl *> Seen;
-    for (const FunctionDecl *FD : EffectAnalysis::definedFunctions(Ctx)) {
-      if (FD->isInvalidDecl() || Writer.inSystemHeader(FD) ||
-          !Seen.insert(FD->getCanonicalDecl()).second)
-        continue;
-      Out["functions"].push_back(Writer.function(Analysis, FD));
+    std::vector<const FunctionDecl *> Work;
+    for (const FunctionDecl *FD : EffectAnalysis::definedFunctions(Ctx))
+      if (Writer.isNode(FD) && Seen.insert(FD->getCanonicalDecl()).second)
+        Work.push_back(FD);
+    // Implicit members (destructors, copy assignments) defined here because
+    // something calls them are summarized too: linked like the others.
+    for (std::size_t I = 0; I < Work.size(); ++I) {
+      std::vector<const FunctionDecl *> Callees;
+      Out["functions"].push_back(Writer.function(Analysis, Work[I], Callees));
+      for (const FunctionDecl *Callee : Callees) {
+        const FunctionDecl *Def = nullptr;
+        if (Callee->hasBody(Def) && Writer.isNode(Def) &&
+            Seen.insert(Def->getCanonicalDecl()).second)
+          Work.push_back(Def);
+      }
     }
   }
 

@@ -193,8 +193,9 @@ public:
     /// summaryOf sees them; effects on FD's own locals dropped.
     EffectSet Effects;
     std::vector<SymbolicCall> Calls;
-    /// FD is an annotated constructor: effects on `this` that calls bring
-    /// are the object under construction's, not observable (drop them).
+    /// FD is an annotated constructor: its body's effects on `this` (its
+    /// own and those calls bring) are the object under construction's, not
+    /// observable; `Effects` has none, the link step drops the calls' ones.
     bool DropThisFromCalls = false;
   };
   /// FD's body (FD has one here) in observed view with the calls to

@@ -1,0 +1,2 @@
+#include "holder.h"
+void assign(Holder &a, const Holder &b) { a = b; }

@@ -1,0 +1,7 @@
+#include "holder.h"
+int released;
+Resource &Resource::operator=(const Resource &o) {
+  id = o.id;
+  ++released;
+  return *this;
+}
