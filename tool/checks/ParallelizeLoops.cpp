@@ -65,7 +65,7 @@ std::string blockerText(const LoopBlocker &B) {
            "reached";
   case K::OuterPointer:
     return "the body uses " + varText(B.Var) +
-           ", a pointer, reference or closure declared outside the loop, "
+           ", a pointer, reference, view or closure declared outside the loop, "
            "which every iteration shares";
   case K::Unknown:
     return "the body has unknown effects";

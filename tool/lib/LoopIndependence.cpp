@@ -198,6 +198,14 @@ public:
 
 private:
   template <class S> bool nested(S *Stmt, bool IsLoop) {
+    // A nested range-for's hidden variables are the iteration's own.
+    if constexpr (std::is_same_v<S, CXXForRangeStmt>)
+      for (const clang::Stmt *D :
+           {Stmt->getRangeStmt(), Stmt->getBeginStmt(), Stmt->getEndStmt()})
+        if (const auto *DS = dyn_cast_or_null<DeclStmt>(D))
+          for (const Decl *X : DS->decls())
+            if (const auto *V = dyn_cast<VarDecl>(X))
+              Own.insert(V->getCanonicalDecl());
     (IsLoop ? LoopDepth : SwitchDepth)++;
     bool R = RecursiveASTVisitor::TraverseStmt(Stmt->getBody());
     (IsLoop ? LoopDepth : SwitchDepth)--;
@@ -542,6 +550,7 @@ LoopVerdict LoopAnalysis::analyze(const Stmt *Loop, const ThrowScope &Scope) {
     bool Outer =
         Var->hasLocalStorage() && !isa<ParmVarDecl>(Var) &&
         (T->isReferenceType() || T->isPointerType() || isPointerLikeClass(T) ||
+         storageOf(T) == Storage::View ||
          (T->getAsCXXRecordDecl() && T->getAsCXXRecordDecl()->isLambda()));
     if (Outer && !(RS && Shape.Range && refVar(Shape.Range) == Var))
       Blocked(LoopBlocker::Kind::OuterPointer, DRE, Var);
@@ -622,6 +631,12 @@ LoopVerdict LoopAnalysis::analyze(const Stmt *Loop, const ThrowScope &Scope) {
   }
 
   std::vector<Effect> Others; // effects on what no iteration owns
+  // Containers accessed only at the loop's index: one written and one read
+  // at the same index are the same element or distinct objects when they
+  // are owned objects of the same type; a pointer or view may be offset
+  // into the other, and an object of another type may contain it.
+  std::vector<const VarDecl *> WrittenContainers;
+  std::vector<std::pair<const VarDecl *, Effect>> ReadContainers;
   for (const EffectEntry &Entry : Entries) {
     const Effect &E = Entry.E;
     const Target &T = E.On;
@@ -641,8 +656,12 @@ LoopVerdict LoopAnalysis::analyze(const Stmt *Loop, const ThrowScope &Scope) {
         continue;
       }
       if (Var && IsDesignated(Var)) {
-        if (E.isWrite())
+        if (E.isWrite()) {
           NoteContainer(Var, T);
+          WrittenContainers.push_back(Var);
+        } else {
+          ReadContainers.push_back({Var, E});
+        }
         continue;
       }
       if (E.isWrite() && Var && OtherUse.count(Var) &&
@@ -665,11 +684,9 @@ LoopVerdict LoopAnalysis::analyze(const Stmt *Loop, const ThrowScope &Scope) {
         Blocked(LoopBlocker::Kind::CarriedDependence, nullptr, Var, E);
         continue;
       }
-      // A read of a variable of the function: distinct from a parameter's
-      // referent unless it may be aliased.
-      QualType VT = Var ? Var->getType() : QualType();
-      if (!Var || !(VT->isArithmeticType() || VT->isEnumeralType()))
-        Others.push_back(E);
+      // A read of a variable of the function (its stack frame): a
+      // parameter's referent cannot be it (a pointer parameter the function
+      // reseats designates `unknown`).
       continue;
     }
     if (T.TargetKind == Target::Kind::Param && Count && Context &&
@@ -677,8 +694,12 @@ LoopVerdict LoopAnalysis::analyze(const Stmt *Loop, const ThrowScope &Scope) {
       const ParmVarDecl *P = Context->getParamDecl(T.ParamIndex);
       const auto *PC = cast<VarDecl>(P->getCanonicalDecl());
       if (IsDesignated(PC) || IsDesignatedPointer(PC)) {
-        if (E.isWrite())
+        if (E.isWrite()) {
           NoteContainer(PC, T);
+          WrittenContainers.push_back(PC);
+        } else {
+          ReadContainers.push_back({PC, E});
+        }
         continue;
       }
     }
@@ -689,10 +710,32 @@ LoopVerdict LoopAnalysis::analyze(const Stmt *Loop, const ThrowScope &Scope) {
     if (T.TargetKind != Target::Kind::Resource || resourceIsVariable(T, Ctx))
       Others.push_back(E);
   }
+  for (auto &[D, E] : ReadContainers) {
+    if (llvm::is_contained(WrittenContainers, D))
+      continue;
+    QualType DT = D->getType().getNonReferenceType();
+    bool OwnedLocal = D->hasLocalStorage() && !isa<ParmVarDecl>(D) &&
+                      !D->getType()->isReferenceType() &&
+                      storageOf(DT) == Storage::Owned;
+    bool ByValueParam = isa<ParmVarDecl>(D) &&
+                        !D->getType()->isReferenceType() &&
+                        storageOf(DT) == Storage::Owned;
+    if (OwnedLocal || ByValueParam)
+      continue;
+    bool SameType = storageOf(DT) == Storage::Owned;
+    for (const VarDecl *W : WrittenContainers)
+      if (!Ctx.hasSameUnqualifiedType(W->getType().getNonReferenceType(), DT) ||
+          storageOf(W->getType()) != Storage::Owned)
+        SameType = false;
+    if (!SameType)
+      Others.push_back(E);
+  }
   if (External && !Others.empty())
     Blocked(LoopBlocker::Kind::MayAlias, nullptr, nullptr, Others.front());
   for (const DeclRefExpr *DRE : FirstOtherUse) {
     const auto *Var = cast<VarDecl>(DRE->getDecl())->getCanonicalDecl();
+    if (RS && refVar(Shape.Range) == Var)
+      continue; // RangeUse says why
     // Written through the effects analysis and used otherwise than as
     // `v[i]`: it may reallocate or touch another iteration's element.
     for (const EffectEntry &Entry : Entries)
@@ -721,9 +764,13 @@ LoopVerdict LoopAnalysis::analyze(const Stmt *Loop, const ThrowScope &Scope) {
       for (const EffectEntry &W : Entries)
         if (W.E.isWrite() && W.E.On.overlaps(T)) {
           // Element writes keep a container's size.
-          const auto *Var = T.TargetKind == Target::Kind::Local
-                                ? static_cast<const VarDecl *>(T.Object)
-                                : nullptr;
+          const VarDecl *Var = nullptr;
+          if (T.TargetKind == Target::Kind::Local)
+            Var = static_cast<const VarDecl *>(T.Object);
+          else if (T.TargetKind == Target::Kind::Param && Context &&
+                   T.ParamIndex < Context->getNumParams())
+            Var = cast<VarDecl>(
+                Context->getParamDecl(T.ParamIndex)->getCanonicalDecl());
           bool SizeOnly = false;
           if (const auto *MC = dyn_cast<CXXMemberCallExpr>(
                   Count->Last->IgnoreParenImpCasts()))
