@@ -1,7 +1,7 @@
 // Negative (issue 13 §1): loops whose iterations are not independent stay
 // as written, each with its reason (ExplainMissed).
 // E2E-EXPECT: unchanged
-// E2E-TIDY-ARGS: --config={CheckOptions: {kara-parallelize.ExplainMissed: true}}
+// E2E-TIDY-ARGS: '--config={CheckOptions: {kara-parallelize.ExplainMissed: true}}'
 // E2E-DIAG: 'break' leaves the loop
 // E2E-DIAG: 'out' is used otherwise than at the loop's own index
 // E2E-DIAG: the body writes\(counter\), which every iteration shares

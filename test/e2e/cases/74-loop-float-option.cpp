@@ -1,7 +1,7 @@
 // Positive (issue 13 §1): a floating-point reduction is rewritten only with
 // kara-parallelize.FloatReductions. The sums are of small integers in
 // double, which are exact, so the output is the same in any order.
-// E2E-TIDY-ARGS: --config={CheckOptions: {kara-parallelize.FloatReductions: true}}
+// E2E-TIDY-ARGS: '--config={CheckOptions: {kara-parallelize.FloatReductions: true}}'
 #include <cstdio>
 
 [[kara::pure]] double units(int i) noexcept { return static_cast<double>(i % 5); }

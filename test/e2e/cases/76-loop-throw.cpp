@@ -2,7 +2,7 @@
 // caller's: the sequential loop stops at the first throw, but a parallel
 // loop may already have written later elements, which the caller sees.
 // E2E-EXPECT: unchanged
-// E2E-TIDY-ARGS: --config={CheckOptions: {kara-parallelize.ExplainMissed: true}}
+// E2E-TIDY-ARGS: '--config={CheckOptions: {kara-parallelize.ExplainMissed: true}}'
 // E2E-DIAG: the body may throw: iterations after the one that throws
 #include <cstdio>
 #include <stdexcept>
