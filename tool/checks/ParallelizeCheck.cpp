@@ -348,8 +348,7 @@ void ParallelizeCheck::check(const MatchFinder::MatchResult &Result) {
     if (llvm::any_of(LoopRewrites, [&](SourceRange R) {
           return !SM.isBeforeInTranslationUnit(Block->getBeginLoc(),
                                                R.getBegin()) &&
-                 !SM.isBeforeInTranslationUnit(R.getEnd(),
-                                               Block->getEndLoc());
+                 !SM.isBeforeInTranslationUnit(R.getEnd(), Block->getEndLoc());
         }))
       continue;
     std::vector<Decision> Decisions =
