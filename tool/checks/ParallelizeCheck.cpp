@@ -17,8 +17,6 @@ using namespace clang::ast_matchers;
 
 namespace kara {
 
-namespace {
-
 std::string effectPhrase(const Effect &E) {
   const char *Verb = E.isWrite() ? "writes" : "reads";
   switch (E.On.TargetKind) {
@@ -36,6 +34,8 @@ std::string effectPhrase(const Effect &E) {
   }
   return E.str();
 }
+
+namespace {
 
 std::string describeDependence(const Dependence &D) {
   const char *Strict =
@@ -187,6 +187,7 @@ ParallelizeCheck::ParallelizeCheck(StringRef Name,
       StrictExceptionOrder(boolOption("StrictExceptionOrder", true)),
       ExplainMissed(boolOption("ExplainMissed", false)),
       AllocationMayThrow(boolOption("AllocationMayThrow", true)),
+      FloatReductions(boolOption("FloatReductions", false)),
       Inserter(Options.getLocalOrGlobal("IncludeStyle",
                                         tidy::utils::IncludeSorter::IS_LLVM),
                areDiagsSelfContained()) {}
@@ -196,6 +197,7 @@ void ParallelizeCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "StrictExceptionOrder", boolText(StrictExceptionOrder));
   Options.store(Opts, "ExplainMissed", boolText(ExplainMissed));
   Options.store(Opts, "AllocationMayThrow", boolText(AllocationMayThrow));
+  Options.store(Opts, "FloatReductions", boolText(FloatReductions));
   Options.store(Opts, "IncludeStyle", Inserter.getStyle());
 }
 
@@ -211,9 +213,9 @@ void ParallelizeCheck::registerMatchers(MatchFinder *Finder) {
 }
 
 namespace {
+/// kara::par and the runtime's parallel loops: their lambdas are planned.
 bool isParCall(const CallExpr *CE) {
-  const FunctionDecl *Callee = CE->getDirectCallee();
-  return Callee && Callee->getQualifiedNameAsString() == "kara::par";
+  return isKaraParallelCall(CE->getDirectCallee());
 }
 
 /// The compound statements of a function body, each with the function it
@@ -261,6 +263,15 @@ public:
     Blocks.push_back({CS, Context, TryBlock});
     return true;
   }
+  bool VisitForStmt(ForStmt *S) {
+    Loops.push_back({S, Context, TryBlock});
+    return true;
+  }
+  bool VisitCXXForRangeStmt(CXXForRangeStmt *S) {
+    Loops.push_back({S, Context, TryBlock});
+    return true;
+  }
+  std::vector<ParallelizeCheck::LoopSite> Loops;
   struct Found {
     const CompoundStmt *Block;
     const FunctionDecl *Context;
@@ -323,12 +334,23 @@ void ParallelizeCheck::check(const MatchFinder::MatchResult &Result) {
   Names.TraverseDecl(const_cast<FunctionDecl *>(FD));
   FunctionNames = std::move(Names.Names);
   Rewritten.clear();
+  LoopRewrites.clear();
+  if (!Instantiation) // loops in templates are not rewritten (docs)
+    planLoops(Collector.Loops, SM);
   // Innermost blocks first: a statement that contains a rewritten run is
   // not moved into a branch (one --fix gives the final text).
   for (auto It = Collector.Blocks.rbegin(); It != Collector.Blocks.rend();
        ++It) {
     const CompoundStmt *Block = It->Block;
     if (Block->size() < 2 || Block->getBeginLoc().isMacroID())
+      continue;
+    // Inside a loop rewritten into kara::for_each: a lambda's body that a
+    // second run does not plan either.
+    if (llvm::any_of(LoopRewrites, [&](SourceRange R) {
+          return !SM.isBeforeInTranslationUnit(Block->getBeginLoc(),
+                                               R.getBegin()) &&
+                 !SM.isBeforeInTranslationUnit(R.getEnd(), Block->getEndLoc());
+        }))
       continue;
     std::vector<Decision> Decisions =
         planBlock(Block, It->Context, It->TryBlock, Deps, SM, Instantiation);

@@ -11,6 +11,7 @@
 #include "KaraCheckContext.h"
 
 #include "kara/Analysis/Dependence.h"
+#include "kara/Analysis/LoopIndependence.h"
 
 #include "clang-tidy/utils/IncludeInserter.h"
 
@@ -53,6 +54,9 @@ struct MissedReason {
   std::string TypeName;
 };
 
+/// `reads(UserDB)`, `writes variable 'x'`, ... for notes.
+std::string effectPhrase(const Effect &E);
+
 class ParallelizeCheck : public KaraCheckBase {
 public:
   ParallelizeCheck(llvm::StringRef Name,
@@ -64,6 +68,13 @@ public:
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void
   check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+
+  /// A loop of the function being planned, with where it runs.
+  struct LoopSite {
+    const clang::Stmt *Loop;
+    const clang::FunctionDecl *Context;
+    const clang::Stmt *TryBlock;
+  };
 
 private:
   /// A rewrite of one run: the replaced range, its text, and what the
@@ -100,6 +111,15 @@ private:
   void report(const Decision &D, const clang::SourceManager &SM);
   void emit(const Rewrite &R, const clang::SourceManager &SM);
   void onEndOfTranslationUnit() override;
+
+  /// Loops (ParallelizeLoops.cpp): outermost first; a loop inside a
+  /// rewritten one is left alone, and so are the blocks inside it.
+  void planLoops(const std::vector<LoopSite> &Loops,
+                 const clang::SourceManager &SM);
+  void explainLoop(const LoopVerdict &V);
+  /// Ranges of the loops rewritten in the current function.
+  std::vector<clang::SourceRange> LoopRewrites;
+  bool FloatReductions;
   void explainDependences(const std::vector<StatementInfo> &Run,
                           const RunPlan &Plan, bool OnlyDeferred,
                           const clang::SourceManager &SM);

@@ -3,6 +3,7 @@
 #include "kara/Analysis/Dependence.h"
 
 #include "kara/Analysis/Annotations.h"
+#include "kara/Analysis/LoopIndependence.h"
 
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -27,9 +28,8 @@ static bool containsParCall(const Stmt *S) {
   if (!S)
     return false;
   if (const auto *CE = dyn_cast<CallExpr>(S))
-    if (const FunctionDecl *Callee = CE->getDirectCallee())
-      if (Callee->getQualifiedNameAsString() == "kara::par")
-        return true;
+    if (isKaraParallelCall(CE->getDirectCallee()))
+      return true; // par, or a parallel loop
   if (const auto *LE = dyn_cast<LambdaExpr>(S))
     return containsParCall(LE->getBody());
   for (const Stmt *Child : S->children())
@@ -71,7 +71,7 @@ public:
     noteCallee(Callee);
     // A par written by the rewrite (or by hand): its branches are already
     // planned, and moving it would re-plan them.
-    if (Callee && Callee->getQualifiedNameAsString() == "kara::par" && !Found)
+    if (isKaraParallelCall(Callee) && !Found)
       Found = Blocker{Blocker::Kind::ContainsPar, "kara::par"};
     return true;
   }

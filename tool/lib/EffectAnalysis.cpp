@@ -672,6 +672,8 @@ private:
 
   std::optional<Target> varTarget(const VarDecl *V, unsigned Depth) {
     V = V->getCanonicalDecl();
+    if (OwnObjects.count(V))
+      return Target::local(V, V->getNameAsString());
     if (V->hasGlobalStorage() && !V->isStaticLocal()) {
       if (isImmutableGlobal(V) || isRuntimeInternal(V))
         return std::nullopt;
@@ -1003,6 +1005,11 @@ private:
   EffectAnalysis::LocalInfo &Out;
   const CXXRecordDecl *Closure = nullptr;
   llvm::SmallPtrSet<const VarDecl *, 4> InProgress;
+
+public:
+  /// Variables taken as objects of their own (Local targets), whatever
+  /// their type: a loop's element variable, analysed per iteration.
+  llvm::SmallPtrSet<const VarDecl *, 2> OwnObjects;
   llvm::DenseMap<const VarDecl *, bool> ReassignedCache;
 };
 
@@ -1465,9 +1472,12 @@ FunctionSummary EffectAnalysis::bodyEffects(const FunctionDecl *FD) {
 }
 
 std::vector<EffectEntry>
-EffectAnalysis::statementEffects(const Stmt *S, const FunctionDecl *Context) {
+EffectAnalysis::statementEffects(const Stmt *S, const FunctionDecl *Context,
+                                 llvm::ArrayRef<const VarDecl *> OwnObjects) {
   LocalInfo Info;
   BodyCollector Collector(Context, DB, Info);
+  for (const VarDecl *V : OwnObjects)
+    Collector.OwnObjects.insert(V->getCanonicalDecl());
   Collector.visit(S);
   FunctionSummary Summary =
       combine(Context, Info, /*DropOwnLocals=*/false, View::Observed);

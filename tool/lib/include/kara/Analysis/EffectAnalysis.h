@@ -110,8 +110,11 @@ public:
   /// The effects of one statement that runs inside `Context`, with effects
   /// on Context's locals kept (for dependence between statements); callees
   /// as summaryOf sees them.
-  std::vector<EffectEntry> statementEffects(const clang::Stmt *S,
-                                            const clang::FunctionDecl *Context);
+  /// `OwnObjects` are taken as local objects of their own (`local 'x'`)
+  /// even if they are references: a loop's element, per iteration.
+  std::vector<EffectEntry>
+  statementEffects(const clang::Stmt *S, const clang::FunctionDecl *Context,
+                   llvm::ArrayRef<const clang::VarDecl *> OwnObjects = {});
 
   /// The effects of FD's body that its kara annotations do not cover, in the
   /// order of `bodyEffects(FD).Entries` (what kara-effect-contract reports).
