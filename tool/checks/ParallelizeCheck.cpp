@@ -2,6 +2,8 @@
 
 #include "ParallelizeCheck.h"
 
+#include "kara/Analysis/RuntimeApi.h"
+
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/TypeLoc.h"
@@ -211,8 +213,8 @@ void ParallelizeCheck::registerMatchers(MatchFinder *Finder) {
 
 namespace {
 bool isParCall(const CallExpr *CE) {
-  const FunctionDecl *Callee = CE->getDirectCallee();
-  return Callee && Callee->getQualifiedNameAsString() == "kara::par";
+  const runtime::EntryInfo *E = runtime::classify(CE);
+  return E && E->Id == runtime::Entry::Par;
 }
 
 /// The compound statements of a function body, each with the function it

@@ -2,6 +2,8 @@
 
 #include "kara/Analysis/Dependence.h"
 
+#include "kara/Analysis/RuntimeApi.h"
+
 #include "kara/Analysis/Annotations.h"
 
 #include "clang/AST/ExprCXX.h"
@@ -22,13 +24,19 @@ namespace {
 
 /// Finds what a statement contains: calls to annotated functions and
 /// constructs that forbid moving it into a branch.
+/// A call of kara::par (RuntimeApi.def).
+static bool isParEntry(const CallExpr *CE) {
+  const runtime::EntryInfo *E = runtime::classify(CE);
+  return E && E->Id == runtime::Entry::Par;
+}
+
 /// Whether S calls kara::par anywhere, lambda bodies included.
 static bool containsParCall(const Stmt *S) {
   if (!S)
     return false;
   if (const auto *CE = dyn_cast<CallExpr>(S))
     if (const FunctionDecl *Callee = CE->getDirectCallee())
-      if (Callee->getQualifiedNameAsString() == "kara::par")
+      if (isParEntry(CE))
         return true;
   if (const auto *LE = dyn_cast<LambdaExpr>(S))
     return containsParCall(LE->getBody());
@@ -71,7 +79,7 @@ public:
     noteCallee(Callee);
     // A par written by the rewrite (or by hand): its branches are already
     // planned, and moving it would re-plan them.
-    if (Callee && Callee->getQualifiedNameAsString() == "kara::par" && !Found)
+    if (Callee && isParEntry(CE) && !Found)
       Found = Blocker{Blocker::Kind::ContainsPar, "kara::par"};
     return true;
   }
