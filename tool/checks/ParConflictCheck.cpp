@@ -111,18 +111,30 @@ const CXXConstructExpr *stateConstruction(const CXXConstructExpr *Actor) {
     }
     return nullptr;
   };
-  const CXXConstructorDecl *Ctor = Actor->getConstructor();
+  // The definitions (instantiated member templates).
+  auto Definition = [](const CXXConstructorDecl *C) {
+    const FunctionDecl *Def = nullptr;
+    return C && C->hasBody(Def) ? dyn_cast<CXXConstructorDecl>(Def) : nullptr;
+  };
+  const CXXConstructorDecl *Ctor = Definition(Actor->getConstructor());
   if (!Ctor)
     return nullptr;
-  for (const CXXCtorInitializer *Init : Ctor->inits())
-    if (const CXXNewExpr *New = FirstNew(Init->getInit()))
-      if (const CXXConstructExpr *Core = New->getConstructExpr())
-        if (const CXXConstructorDecl *CoreCtor = Core->getConstructor())
-          for (const CXXCtorInitializer *CI : CoreCtor->inits())
-            if (CI->isMemberInitializer())
-              if (const auto *State = dyn_cast<CXXConstructExpr>(
-                      CI->getInit()->IgnoreImplicit()))
-                return State;
+  for (const CXXCtorInitializer *Init : Ctor->inits()) {
+    const CXXNewExpr *New = FirstNew(Init->getInit());
+    const auto *Core = New && New->getInitializer()
+                           ? dyn_cast<CXXConstructExpr>(
+                                 New->getInitializer()->IgnoreImplicit())
+                           : nullptr;
+    const CXXConstructorDecl *CoreCtor =
+        Core ? Definition(Core->getConstructor()) : nullptr;
+    if (!CoreCtor)
+      continue;
+    for (const CXXCtorInitializer *CI : CoreCtor->inits())
+      if (CI->isMemberInitializer())
+        if (const auto *State =
+                dyn_cast<CXXConstructExpr>(CI->getInit()->IgnoreImplicit()))
+          return State;
+  }
   return nullptr;
 }
 

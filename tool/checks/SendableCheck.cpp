@@ -287,7 +287,8 @@ void SendableCheck::checkResult(const CallExpr *Call,
     return;
   const FieldDecl *Member = returnedMember(Handler);
   diag(Call->getArg(0)->getBeginLoc(),
-       "the result of %0 is not sendable: %1; %select{it would let the "
+       "the result of a message (%0) is not sendable: %1; %select{it would "
+       "let the "
        "actor's state escape to the caller|the actor's state member %3 "
        "would escape to the caller}2, outside the actor's messages (return "
        "a copy)")

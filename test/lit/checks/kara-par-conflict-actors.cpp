@@ -7,6 +7,8 @@
 #include <kara/annotations.hpp>
 #include <kara/runtime.hpp>
 
+#include <vector>
+
 [[kara::writes(UserDB)]] void save_user(int id);
 
 struct Counter {
@@ -62,7 +64,42 @@ void channel_sends(kara::channel<int> &ch) {
   kara::par([&] { ch.send(1); }, [&] { ch.send(2); });
 }
 
+// The state's constructor copies what it is given.
+struct Copier {
+  std::vector<int> data;
+  explicit Copier(const std::vector<int> &d) : data(d) {}
+  void add(int d) { data.push_back(d); }
+};
+void copied_into_state() {
+  std::vector<int> v;
+  kara::actor<Copier> a(v);
+  a.send(&Copier::add, 1);
+  v.push_back(2);
+}
+
+// A reference handed to the state and never used again by the caller.
+struct Writer {
+  std::vector<int> &out;
+  explicit Writer(std::vector<int> &o) : out(o) {}
+  void put(int v) { out.push_back(v); }
+};
+void handed_over(std::vector<int> &v) {
+  kara::actor<Writer> w(v);
+  w.send(&Writer::put, 1);
+}
+
 // --- rejected ----------------------------------------------------------------
+
+// Caller data bound to a reference the actor's state keeps, then used by the
+// caller while the actor's messages use it too.
+int shared_with_actor() {
+  std::vector<int> v;
+  kara::actor<Writer> w(v);
+// CHECK-MESSAGES: :[[@LINE-1]]:25: warning: 'v' is shared with the actor: it is passed by reference to the constructor of 'Writer', which may keep it, and the caller uses it afterwards; the actor's messages would touch it while the caller does (a data race): pass a copy or a kara::unique and reach the data through messages [kara-par-conflict]
+  w.send(&Writer::put, 1);
+  return static_cast<int>(v.size());
+// CHECK-MESSAGES: :[[@LINE-1]]:27: note: the caller uses 'v' here
+}
 
 // A message does not make the rest of a branch safe.
 void message_and_race() {
@@ -73,10 +110,10 @@ void message_and_race() {
 // CHECK-MESSAGES: :[[@LINE-3]]:3: warning: kara::par branches 1 and 2 conflict on UserDB: branch 1 writes(UserDB), branch 2 writes(UserDB) [kara-par-conflict]
 // CHECK-MESSAGES: :[[@LINE-4]]:13: note: branch 1 of kara::par writes(UserDB)
 // CHECK-MESSAGES: :[[@LINE-5]]:45: note: calls 'save_user', which writes(UserDB)
-// CHECK-MESSAGES: :10:31: note: 'save_user' is declared writes(UserDB) here
+// CHECK-MESSAGES: :12:31: note: 'save_user' is declared writes(UserDB) here
 // CHECK-MESSAGES: :[[@LINE-6]]:13: note: branch 2 of kara::par writes(UserDB)
 // CHECK-MESSAGES: :[[@LINE-7]]:19: note: calls 'save_user', which writes(UserDB)
-// CHECK-MESSAGES: :10:31: note: 'save_user' is declared writes(UserDB) here
+// CHECK-MESSAGES: :12:31: note: 'save_user' is declared writes(UserDB) here
 
 // kara::detail::par_forced is a kara::par: kara-par-conflict checks it too
 // (it used to check only kara::par, while kara-sendable's race rule
@@ -87,7 +124,7 @@ void forced() {
 // CHECK-MESSAGES: :[[@LINE-2]]:3: warning: kara::par branches 1 and 2 conflict on UserDB: branch 1 writes(UserDB), branch 2 writes(UserDB) [kara-par-conflict]
 // CHECK-MESSAGES: :[[@LINE-3]]:28: note: branch 1 of kara::par writes(UserDB)
 // CHECK-MESSAGES: :[[@LINE-4]]:33: note: calls 'save_user', which writes(UserDB)
-// CHECK-MESSAGES: :10:31: note: 'save_user' is declared writes(UserDB) here
+// CHECK-MESSAGES: :12:31: note: 'save_user' is declared writes(UserDB) here
 // CHECK-MESSAGES: :[[@LINE-6]]:50: note: branch 2 of kara::par writes(UserDB)
 // CHECK-MESSAGES: :[[@LINE-7]]:55: note: calls 'save_user', which writes(UserDB)
-// CHECK-MESSAGES: :10:31: note: 'save_user' is declared writes(UserDB) here
+// CHECK-MESSAGES: :12:31: note: 'save_user' is declared writes(UserDB) here
