@@ -1,7 +1,10 @@
 // Issue 14 (Tool, Effects): a message send is an effect on the actor. Sends
 // to two distinct actors may run in parallel; two sends to one actor keep
 // their order (a write of the actor each), so the second pair stays as it
-// is. The actors' own state is none of the caller's effects.
+// is. The actors' own state is none of the caller's effects. A send's only
+// throw is allocation failure, hence AllocationMayThrow: false (otherwise
+// StrictExceptionOrder keeps every later send after it).
+// E2E-TIDY-ARGS: '--config={CheckOptions: {kara-parallelize.AllocationMayThrow: false}}'
 #include <kara/annotations.hpp>
 #include <kara/runtime.hpp>
 #include <cstdio>
