@@ -15,8 +15,8 @@
 #include "kara/Analysis/RuntimeApi.h"
 
 #include "clang/AST/ASTContext.h"
-#include "clang/Basic/SourceManager.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/Basic/SourceManager.h"
 
 using namespace clang;
 using namespace clang::ast_matchers;
@@ -52,11 +52,9 @@ bool bothSerialised(const FunctionSummary &L, const Effect &A,
          isSerialisedAccess(*RB, Analysis);
 }
 
-std::optional<std::pair<Effect, Effect>> pickConflict(const FunctionSummary &L,
-                                                      const FunctionSummary &R,
-                                                      bool Self,
-                                                      bool ReportUnknown,
-                                                      EffectAnalysis &Analysis) {
+std::optional<std::pair<Effect, Effect>>
+pickConflict(const FunctionSummary &L, const FunctionSummary &R, bool Self,
+             bool ReportUnknown, EffectAnalysis &Analysis) {
   std::optional<std::pair<Effect, Effect>> Unknown;
   for (const Effect &A : L.Effects)
     for (const Effect &B : R.Effects) {
@@ -181,22 +179,23 @@ void ParConflictCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
 void ParConflictCheck::registerMatchers(MatchFinder *Finder) {
   std::vector<std::string> Names = runtime::matcherNames(runtime::OpensSite);
   std::vector<StringRef> Refs(Names.begin(), Names.end());
-  Finder->addMatcher(
-      callExpr(callee(functionDecl(hasAnyName(Refs))),
-               forCallable(functionDecl().bind("context")))
-          .bind("call"),
-      this);
-  Finder->addMatcher(cxxConstructExpr(constructsActor(),
-                                      forCallable(functionDecl().bind("context")))
-                         .bind("actor"),
+  Finder->addMatcher(callExpr(callee(functionDecl(hasAnyName(Refs))),
+                              forCallable(functionDecl().bind("context")))
+                         .bind("call"),
                      this);
+  Finder->addMatcher(
+      cxxConstructExpr(constructsActor(),
+                       forCallable(functionDecl().bind("context")))
+          .bind("actor"),
+      this);
 }
 
 void ParConflictCheck::checkSharedWithActor(const CXXConstructExpr *CE,
                                             const FunctionDecl *Context,
                                             ASTContext &Ctx) {
   const CXXConstructExpr *State = stateConstruction(CE);
-  const CXXConstructorDecl *StateCtor = State ? State->getConstructor() : nullptr;
+  const CXXConstructorDecl *StateCtor =
+      State ? State->getConstructor() : nullptr;
   if (!StateCtor || !mayKeepReference(StateCtor->getParent()) ||
       !Context->hasBody())
     return;
@@ -217,8 +216,8 @@ void ParConflictCheck::checkSharedWithActor(const CXXConstructExpr *CE,
                *Context->getBody(), Ctx)) {
       const auto *R = N.getNodeAs<DeclRefExpr>("r");
       if (SM.isBeforeInTranslationUnit(CE->getEndLoc(), R->getLocation()) &&
-          (!Later ||
-           SM.isBeforeInTranslationUnit(R->getLocation(), Later->getLocation())))
+          (!Later || SM.isBeforeInTranslationUnit(R->getLocation(),
+                                                  Later->getLocation())))
         Later = R;
     }
     if (!Later)

@@ -64,8 +64,7 @@ std::string displayEntry(const runtime::EntryInfo &E) {
   std::string Name = E.Display.str();
   switch (E.Kind) {
   case runtime::EntryKind::NurserySpawn:
-    return "a task of kara::scope (n." + Name.substr(Name.rfind(':') + 1) +
-           ")";
+    return "a task of kara::scope (n." + Name.substr(Name.rfind(':') + 1) + ")";
   case runtime::EntryKind::ParLike:
     return "a branch of " + Name;
   case runtime::EntryKind::Map:
@@ -303,8 +302,7 @@ void SendableCheck::checkActorConstruction(const CXXConstructExpr *CE,
   const runtime::EntryInfo *Entry = runtime::classify(CE);
   if (!Entry || !Entry->has(runtime::CrossesBoundary))
     return;
-  checkSentValues(llvm::ArrayRef(CE->getArgs(), CE->getNumArgs()), *Entry,
-                  Ctx);
+  checkSentValues(llvm::ArrayRef(CE->getArgs(), CE->getNumArgs()), *Entry, Ctx);
 }
 
 static bool argIsTheLambda(const Expr *Arg, const LambdaExpr *LE) {

@@ -32,8 +32,7 @@ private:
   void checkSpawnCall(const clang::CallExpr *Call, clang::ASTContext &Ctx);
   void checkCaptures(const clang::LambdaExpr *LE, const clang::Expr *Arg,
                      const clang::CallExpr *Call,
-                     const runtime::EntryInfo &Entry,
-                     clang::ASTContext &Ctx);
+                     const runtime::EntryInfo &Entry, clang::ASTContext &Ctx);
   void checkRecover(const clang::CallExpr *Call, clang::ASTContext &Ctx);
   /// Values sent to a task, an actor, a channel or a promise are sendable.
   void checkSentValues(llvm::ArrayRef<const clang::Expr *> Args,
@@ -44,8 +43,7 @@ private:
   void checkActorConstruction(const clang::CXXConstructExpr *CE,
                               clang::ASTContext &Ctx);
   void checkThisEscape(const clang::LambdaExpr *LE, const clang::CallExpr *Call,
-                       const runtime::EntryInfo &Entry,
-                       clang::ASTContext &Ctx);
+                       const runtime::EntryInfo &Entry, clang::ASTContext &Ctx);
   void checkUseAfterMove(const clang::FunctionDecl *FD, clang::ASTContext &Ctx);
   void checkRaces(const clang::FunctionDecl *FD, clang::ASTContext &Ctx);
   void checkAliases(const struct SpawnSite &Site, clang::ASTContext &Ctx);

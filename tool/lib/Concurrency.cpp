@@ -409,8 +409,8 @@ private:
     if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
       if (const auto *V = dyn_cast<VarDecl>(DRE->getDecl())) {
         QualType T = V->getType();
-        if (ownerOf(V) == Own && (T->isPointerType() || T->isReferenceType() ||
-                                  T->isRecordType()))
+        if (ownerOf(V) == Own &&
+            (T->isPointerType() || T->isReferenceType() || T->isRecordType()))
           return true;
       }
     for (const Stmt *Child : S->children())

@@ -669,8 +669,8 @@ private:
                     runtime::ReceiverEffect::WritesReceiver;
       addAccess(Writes ? Effect::write(*On) : Effect::read(*On),
                 CE->getExprLoc(), Reason::Kind::Access,
-                (Writes ? "writes " : "reads ") + accessed(*On, Handle) +
-                    " (" + Entry.Display.str() + ")");
+                (Writes ? "writes " : "reads ") + accessed(*On, Handle) + " (" +
+                    Entry.Display.str() + ")");
       Out.Accesses.back().Why.Callee = CE->getDirectCallee();
     }
     for (const Expr *Arg : CE->arguments())

@@ -632,11 +632,11 @@ std::vector<UseAfterSend> findUsesAfterSend(const FunctionDecl *FD,
 
   const SourceManager &SM = Ctx.getSourceManager();
   for (const auto &[V, F] : Findings)
-    Result.push_back({V, F.Use, F.Move,
-                      F.Use == F.Move ||
-                          SM.isBeforeInTranslationUnit(F.Use->getLocation(),
-                                                       F.Move->getLocation()),
-                      Moves.lookup(F.Move)});
+    Result.push_back(
+        {V, F.Use, F.Move,
+         F.Use == F.Move || SM.isBeforeInTranslationUnit(F.Use->getLocation(),
+                                                         F.Move->getLocation()),
+         Moves.lookup(F.Move)});
   return Result;
 }
 

@@ -1,4 +1,5 @@
-//===- RuntimeApi.h - What the tool knows about the kara runtime -*- C++ -*-===//
+//===- RuntimeApi.h - What the tool knows about the kara runtime -*- C++
+//-*-===//
 //
 // The one description of <kara/runtime.hpp> that every check and analysis
 // asks: which calls start concurrent work, which of their arguments are
@@ -33,18 +34,18 @@ enum class Entry : std::uint8_t {
 
 /// How the tool models a call.
 enum class EntryKind : std::uint8_t {
-  ParLike,        ///< every argument a branch: par, race
-  Scope,          ///< kara::scope(body): the body's n.spawn calls are tasks
-  NurserySpawn,   ///< n.spawn / n.spawn_blocking inside a scope body
-  Spawn,          ///< kara::spawn / spawn_blocking: a joining handle
-  Map,            ///< the callable runs for many elements at once
-  InPlace,        ///< runs its callable here: blocking, with_timeout
-  Recover,        ///< kara::recover: runs here, builds a kara::unique
-  ActorMessage,   ///< a.send / a.ask / a.call
-  ActorConstruct, ///< kara::actor<T> a(args...)
+  ParLike,          ///< every argument a branch: par, race
+  Scope,            ///< kara::scope(body): the body's n.spawn calls are tasks
+  NurserySpawn,     ///< n.spawn / n.spawn_blocking inside a scope body
+  Spawn,            ///< kara::spawn / spawn_blocking: a joining handle
+  Map,              ///< the callable runs for many elements at once
+  InPlace,          ///< runs its callable here: blocking, with_timeout
+  Recover,          ///< kara::recover: runs here, builds a kara::unique
+  ActorMessage,     ///< a.send / a.ask / a.call
+  ActorConstruct,   ///< kara::actor<T> a(args...)
   ChannelConstruct, ///< kara::channel<T> ch(capacity)
-  ChannelOp,      ///< ch.send / recv / try_send / try_recv / close
-  Promise,        ///< p.set_value
+  ChannelOp,        ///< ch.send / recv / try_send / try_recv / close
+  Promise,          ///< p.set_value
 };
 
 /// The call's effect on its implicit object.
