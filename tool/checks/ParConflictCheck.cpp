@@ -12,9 +12,11 @@
 #include "ParConflictCheck.h"
 
 #include "kara/Analysis/Concurrency.h"
+#include "kara/Analysis/RuntimeApi.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/Basic/SourceManager.h"
 
 using namespace clang;
 using namespace clang::ast_matchers;
@@ -40,14 +42,24 @@ bool bothLocal(const Effect &L, const Effect &R) {
 
 /// The conflicting pair to report between two summaries: a conflict on a
 /// known target first, then one involving `unknown`.
-std::optional<std::pair<Effect, Effect>> pickConflict(const FunctionSummary &L,
-                                                      const FunctionSummary &R,
-                                                      bool Self,
-                                                      bool ReportUnknown) {
+/// Messages to one actor (operations on one channel) are ordered by the
+/// runtime: they conflict for reordering, never as a race (SPEC §8).
+bool bothSerialised(const FunctionSummary &L, const Effect &A,
+                    const FunctionSummary &R, const Effect &B,
+                    EffectAnalysis &Analysis) {
+  const Reason *RA = L.reasonFor(A), *RB = R.reasonFor(B);
+  return RA && RB && isSerialisedAccess(*RA, Analysis) &&
+         isSerialisedAccess(*RB, Analysis);
+}
+
+std::optional<std::pair<Effect, Effect>>
+pickConflict(const FunctionSummary &L, const FunctionSummary &R, bool Self,
+             bool ReportUnknown, EffectAnalysis &Analysis) {
   std::optional<std::pair<Effect, Effect>> Unknown;
   for (const Effect &A : L.Effects)
     for (const Effect &B : R.Effects) {
-      if (!A.conflictsWith(B) || bothLocal(A, B))
+      if (!A.conflictsWith(B) || bothLocal(A, B) ||
+          bothSerialised(L, A, R, B, Analysis))
         continue;
       if (A.On.isUnknown() || B.On.isUnknown()) {
         if (!Unknown)
@@ -70,7 +82,84 @@ std::string resourceName(const Effect &A, const Effect &B) {
 }
 
 bool isParLike(const SpawnSite &Site) {
-  return Site.What == "kara::par" || Site.What == "kara::race";
+  return Site.Entry && Site.Entry->Kind == runtime::EntryKind::ParLike;
+}
+
+AST_MATCHER(CXXConstructExpr, constructsActor) {
+  const runtime::EntryInfo *E = runtime::classify(&Node);
+  return E && E->Kind == runtime::EntryKind::ActorConstruct;
+}
+
+/// The constructor of T that `kara::actor<T> a(args...)` runs: the actor's
+/// constructor creates its core with `new core(args...)`, whose constructor
+/// initialises the `T` member from them. Null when that is not what the
+/// instantiation holds (an aggregate, a changed runtime).
+const CXXConstructExpr *stateConstruction(const CXXConstructExpr *Actor) {
+  auto FirstNew = [](const Stmt *S) -> const CXXNewExpr * {
+    std::vector<const Stmt *> Work{S};
+    while (!Work.empty()) {
+      const Stmt *Cur = Work.back();
+      Work.pop_back();
+      if (!Cur)
+        continue;
+      if (const auto *N = dyn_cast<CXXNewExpr>(Cur))
+        return N;
+      for (const Stmt *C : Cur->children())
+        Work.push_back(C);
+    }
+    return nullptr;
+  };
+  // The definitions (instantiated member templates).
+  auto Definition = [](const CXXConstructorDecl *C) {
+    const FunctionDecl *Def = nullptr;
+    return C && C->hasBody(Def) ? dyn_cast<CXXConstructorDecl>(Def) : nullptr;
+  };
+  const CXXConstructorDecl *Ctor = Definition(Actor->getConstructor());
+  if (!Ctor)
+    return nullptr;
+  for (const CXXCtorInitializer *Init : Ctor->inits()) {
+    const CXXNewExpr *New = FirstNew(Init->getInit());
+    const auto *Core = New && New->getInitializer()
+                           ? dyn_cast<CXXConstructExpr>(
+                                 New->getInitializer()->IgnoreImplicit())
+                           : nullptr;
+    const CXXConstructorDecl *CoreCtor =
+        Core ? Definition(Core->getConstructor()) : nullptr;
+    if (!CoreCtor)
+      continue;
+    for (const CXXCtorInitializer *CI : CoreCtor->inits())
+      if (CI->isMemberInitializer())
+        if (const auto *State =
+                dyn_cast<CXXConstructExpr>(CI->getInit()->IgnoreImplicit()))
+          return State;
+  }
+  return nullptr;
+}
+
+/// The caller's variable an argument bound to a parameter of type `PT`
+/// hands over: `v` for a reference parameter, `&v` for a pointer one.
+const VarDecl *handedOver(const Expr *Arg, QualType PT) {
+  Arg = Arg->IgnoreParenImpCasts();
+  if (PT->isPointerType())
+    if (const auto *UO = dyn_cast<UnaryOperator>(Arg);
+        UO && UO->getOpcode() == UO_AddrOf)
+      Arg = UO->getSubExpr()->IgnoreParenImpCasts();
+  const auto *DRE = dyn_cast<DeclRefExpr>(Arg);
+  return DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+}
+
+/// True if `RD` has a field that refers to storage it does not own: a
+/// reference or a pointer to data.
+bool mayKeepReference(const CXXRecordDecl *RD) {
+  if (!RD || !RD->hasDefinition())
+    return false;
+  for (const FieldDecl *F : RD->getDefinition()->fields()) {
+    QualType T = F->getType();
+    if (T->isReferenceType() ||
+        (T->isPointerType() && !T->getPointeeType()->isFunctionType()))
+      return true;
+  }
+  return false;
 }
 
 } // namespace
@@ -88,24 +177,78 @@ void ParConflictCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
 }
 
 void ParConflictCheck::registerMatchers(MatchFinder *Finder) {
+  std::vector<std::string> Names = runtime::matcherNames(runtime::OpensSite);
+  std::vector<StringRef> Refs(Names.begin(), Names.end());
+  Finder->addMatcher(callExpr(callee(functionDecl(hasAnyName(Refs))),
+                              forCallable(functionDecl().bind("context")))
+                         .bind("call"),
+                     this);
   Finder->addMatcher(
-      callExpr(
-          callee(functionDecl(hasAnyName(
-              "::kara::par", "::kara::race", "::kara::scope", "::kara::spawn",
-              "::kara::spawn_blocking", "::kara::map", "::kara::map_limited"))),
-          forCallable(functionDecl().bind("context")))
-          .bind("call"),
+      cxxConstructExpr(constructsActor(),
+                       forCallable(functionDecl().bind("context")))
+          .bind("actor"),
       this);
 }
 
+void ParConflictCheck::checkSharedWithActor(const CXXConstructExpr *CE,
+                                            const FunctionDecl *Context,
+                                            ASTContext &Ctx) {
+  const CXXConstructExpr *State = stateConstruction(CE);
+  const CXXConstructorDecl *StateCtor =
+      State ? State->getConstructor() : nullptr;
+  if (!StateCtor || !mayKeepReference(StateCtor->getParent()) ||
+      !Context->hasBody())
+    return;
+  const SourceManager &SM = Ctx.getSourceManager();
+  for (unsigned I = 0; I < CE->getNumArgs() && I < StateCtor->getNumParams();
+       ++I) {
+    QualType PT = StateCtor->getParamDecl(I)->getType();
+    if (!PT->isReferenceType() && !PT->isPointerType())
+      continue;
+    const VarDecl *V = handedOver(CE->getArg(I), PT);
+    if (!V || runtime::isThreadSafeType(V->getType()) ||
+        runtime::isRuntimeType(V->getType()))
+      continue;
+    // The caller's own use after the actor exists.
+    const DeclRefExpr *Later = nullptr;
+    for (const BoundNodes &N :
+         match(findAll(declRefExpr(to(varDecl(equalsNode(V)))).bind("r")),
+               *Context->getBody(), Ctx)) {
+      const auto *R = N.getNodeAs<DeclRefExpr>("r");
+      if (SM.isBeforeInTranslationUnit(CE->getEndLoc(), R->getLocation()) &&
+          (!Later || SM.isBeforeInTranslationUnit(R->getLocation(),
+                                                  Later->getLocation())))
+        Later = R;
+    }
+    if (!Later)
+      continue;
+    diag(CE->getArg(I)->getBeginLoc(),
+         "%0 is shared with the actor: it is passed by %select{reference|"
+         "pointer}1 to the constructor of %2, which may keep it, and the "
+         "caller uses it afterwards; the actor's messages would touch it "
+         "while the caller does (a data race): pass a copy or a kara::unique "
+         "and reach the data through messages")
+        << V << PT->isPointerType() << StateCtor->getParent();
+    diag(Later->getLocation(), "the caller uses %0 here", DiagnosticIDs::Note)
+        << V;
+  }
+}
+
 void ParConflictCheck::check(const MatchFinder::MatchResult &Result) {
+  if (const auto *CE = Result.Nodes.getNodeAs<CXXConstructExpr>("actor")) {
+    const auto *Context = Result.Nodes.getNodeAs<FunctionDecl>("context");
+    if (Context && !Context->isDependentContext() &&
+        !runtime::isRuntimeCode(Context))
+      checkSharedWithActor(CE, Context, *Result.Context);
+    return;
+  }
   const auto *Call = Result.Nodes.getNodeAs<CallExpr>("call");
   const auto *Context = Result.Nodes.getNodeAs<FunctionDecl>("context");
   if (!Call || !Context || Context->isDependentContext() ||
       Context->isInvalidDecl())
     return;
   // The runtime's own implementation is not user code.
-  if (EffectAnalysis::databaseName(Context).rfind("kara::", 0) == 0)
+  if (runtime::isRuntimeCode(Context))
     return;
   std::optional<SpawnSite> Site = spawnSiteFor(Call, Context, *Result.Context);
   if (!Site)
@@ -123,7 +266,7 @@ void ParConflictCheck::check(const MatchFinder::MatchResult &Result) {
     const ConcurrentSide &L = Site->Sides[I], &R = Site->Sides[J];
     const FunctionSummary &LS = SummaryOf(I), &RS = SummaryOf(J);
     std::optional<std::pair<Effect, Effect>> C =
-        pickConflict(LS, RS, I == J, ReportUnknown);
+        pickConflict(LS, RS, I == J, ReportUnknown, A);
     if (!C)
       continue;
     if (Reported++ == MaxReports)

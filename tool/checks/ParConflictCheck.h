@@ -21,6 +21,12 @@ public:
   check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
 
 private:
+  /// Caller data bound to a reference (or pointer) parameter of the
+  /// constructor of an actor's state, and used by the caller afterwards.
+  void checkSharedWithActor(const clang::CXXConstructExpr *CE,
+                            const clang::FunctionDecl *Context,
+                            clang::ASTContext &Ctx);
+
   bool ReportUnknown;
   unsigned MaxReports;
 };

@@ -2,6 +2,8 @@
 
 #include "ParallelizeCheck.h"
 
+#include "kara/Analysis/RuntimeApi.h"
+
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/TypeLoc.h"

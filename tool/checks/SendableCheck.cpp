@@ -19,6 +19,7 @@
 
 #include "kara/Analysis/Annotations.h"
 #include "kara/Analysis/Concurrency.h"
+#include "kara/Analysis/RuntimeApi.h"
 #include "kara/Analysis/Sendability.h"
 
 #include "clang/AST/ASTContext.h"
@@ -44,29 +45,33 @@ namespace {
 AST_MATCHER(CXXRecordDecl, isMarkedKaraSendable) {
   return isMarkedSendable(&Node);
 }
+/// Calls kara-sendable looks at: entries that cross a spawn boundary, and
+/// kara::recover.
 AST_MATCHER(CallExpr, crossesSpawnBoundary) {
-  return !spawnEntryName(&Node).empty();
+  const runtime::EntryInfo *E = runtime::classify(&Node);
+  return E && (E->has(runtime::CrossesBoundary) ||
+               E->Kind == runtime::EntryKind::Recover);
+}
+AST_MATCHER(CXXConstructExpr, constructsRuntimeHandle) {
+  const runtime::EntryInfo *E = runtime::classify(&Node);
+  return E && E->has(runtime::CrossesBoundary);
 }
 AST_MATCHER(FunctionDecl, isInDependentContext) {
   return Node.isDependentContext();
 }
 
-bool isSpawnOwned(llvm::StringRef Entry) {
-  return Entry == "kara::spawn" || Entry == "kara::spawn_blocking";
-}
-
-std::string displayEntry(llvm::StringRef Entry) {
-  if (Entry == "kara::nursery::spawn")
-    return "a task of kara::scope (n.spawn)";
-  if (Entry == "kara::nursery::spawn_blocking")
-    return "a task of kara::scope (n.spawn_blocking)";
-  if (Entry == "kara::par")
-    return "a branch of " + Entry.str();
-  if (Entry == "kara::race")
-    return "a branch of kara::race";
-  if (Entry == "kara::map" || Entry == "kara::map_limited")
-    return "the callable of " + Entry.str();
-  return "a task of " + Entry.str();
+std::string displayEntry(const runtime::EntryInfo &E) {
+  std::string Name = E.Display.str();
+  switch (E.Kind) {
+  case runtime::EntryKind::NurserySpawn:
+    return "a task of kara::scope (n." + Name.substr(Name.rfind(':') + 1) + ")";
+  case runtime::EntryKind::ParLike:
+    return "a branch of " + Name;
+  case runtime::EntryKind::Map:
+    return "the callable of " + Name;
+  default:
+    return "a task of " + Name;
+  }
 }
 
 } // namespace
@@ -81,7 +86,17 @@ void SendableCheck::registerMatchers(MatchFinder *Finder) {
                                    unless(isTemplateInstantiation()))
                          .bind("class"),
                      this);
-  Finder->addMatcher(callExpr(crossesSpawnBoundary()).bind("spawn"), this);
+  Finder->addMatcher(
+      callExpr(crossesSpawnBoundary(),
+               optionally(forCallable(functionDecl().bind("spawn-context"))))
+          .bind("spawn"),
+      this);
+  Finder->addMatcher(
+      cxxConstructExpr(
+          constructsRuntimeHandle(),
+          optionally(forCallable(functionDecl().bind("spawn-context"))))
+          .bind("construct"),
+      this);
   Finder->addMatcher(functionDecl(isDefinition(), hasBody(stmt()),
                                   unless(isInDependentContext()))
                          .bind("function"),
@@ -96,7 +111,17 @@ void SendableCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   }
   if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>("spawn")) {
-    checkSpawnCall(Call, Ctx);
+    // The runtime's own calls (par_forced inside race and map) are not user
+    // code.
+    const auto *Context = Result.Nodes.getNodeAs<FunctionDecl>("spawn-context");
+    if (!Context || !runtime::isRuntimeCode(Context))
+      checkSpawnCall(Call, Ctx);
+    return;
+  }
+  if (const auto *CE = Result.Nodes.getNodeAs<CXXConstructExpr>("construct")) {
+    const auto *Context = Result.Nodes.getNodeAs<FunctionDecl>("spawn-context");
+    if (!Context || !runtime::isRuntimeCode(Context))
+      checkActorConstruction(CE, Ctx);
     return;
   }
   const FunctionDecl *FD = Result.Nodes.getNodeAs<FunctionDecl>("function");
@@ -165,23 +190,119 @@ void SendableCheck::checkClass(const CXXRecordDecl *RD, ASTContext &Ctx) {
 //===----------------------------------------------------------------------===//
 
 void SendableCheck::checkSpawnCall(const CallExpr *Call, ASTContext &Ctx) {
-  std::string Entry = spawnEntryName(Call);
-  if (Entry.empty())
+  const runtime::EntryInfo *Entry = runtime::classify(Call);
+  if (!Entry)
     return;
-  if (Entry == "kara::recover") {
+  if (Entry->Kind == runtime::EntryKind::Recover) {
     checkRecover(Call, Ctx);
     return;
   }
-  unsigned Callables = spawnCallableArgs(Entry, Call);
-  for (unsigned I = 0; I < Callables; ++I) {
+  for (unsigned I = 0; I < Call->getNumArgs(); ++I) {
+    if (!Entry->isCallableArg(I))
+      continue;
     const Expr *Arg = Call->getArg(I);
     const LambdaExpr *LE = lambdaOf(Arg);
     if (!LE)
       continue;
-    checkCaptures(LE, Arg, Call, Entry, Ctx);
-    if (isSpawnOwned(Entry))
-      checkThisEscape(LE, Call, Entry, Ctx);
+    checkCaptures(LE, Arg, Call, *Entry, Ctx);
+    if (Entry->has(runtime::JoinsOnDestroy))
+      checkThisEscape(LE, Call, *Entry, Ctx);
   }
+  checkSentValues(llvm::ArrayRef(Call->getArgs(), Call->getNumArgs()), *Entry,
+                  Ctx);
+  if (Entry->has(runtime::ReturnsResult))
+    checkResult(Call, *Entry, Ctx);
+}
+
+/// What receives the values of an entry, for messages: "a message to an
+/// actor (send)", "a task of kara::spawn", ...
+static std::string receiverOf(const runtime::EntryInfo &E) {
+  switch (E.Kind) {
+  case runtime::EntryKind::ActorMessage:
+    return "a message to an actor (" + E.Display.str() + ")";
+  case runtime::EntryKind::ActorConstruct:
+    return "the construction of an actor";
+  case runtime::EntryKind::ChannelOp:
+    return "a channel (" + E.Display.str() + ")";
+  case runtime::EntryKind::Promise:
+    return "a promise (" + E.Display.str() + ")";
+  default:
+    return displayEntry(E);
+  }
+}
+
+void SendableCheck::checkSentValues(llvm::ArrayRef<const Expr *> Args,
+                                    const runtime::EntryInfo &Entry,
+                                    ASTContext &Ctx) {
+  for (unsigned I = 0; I < Args.size(); ++I) {
+    if (!Entry.isSentArg(I))
+      continue;
+    const Expr *Arg = Args[I];
+    QualType T = Arg->getType().getNonReferenceType().getUnqualifiedType();
+    if (T.isNull() || T->isDependentType() || isa<CXXDefaultArgExpr>(Arg))
+      continue;
+    std::optional<NotSendable> Why = whyNotSendable(T, Ctx);
+    if (!Why || !Reported.insert(Arg).second)
+      continue;
+    diag(Arg->getBeginLoc(),
+         "argument %0 of %1 is not sendable: %2; it would share data with "
+         "another task; send a sendable copy, move it in as a kara::unique, "
+         "or opt the type in")
+        << (I - Entry.FirstSent + 1) << receiverOf(Entry) << Why->str();
+  }
+}
+
+/// The member of `this` a handler returns (`return n;`, `return &n;`,
+/// `return this->n;`), if its body returns one.
+static const FieldDecl *returnedMember(const CXXMethodDecl *M) {
+  const auto *Body = M ? dyn_cast_or_null<CompoundStmt>(M->getBody()) : nullptr;
+  if (!Body)
+    return nullptr;
+  for (const Stmt *S : Body->body())
+    if (const auto *Ret = dyn_cast<ReturnStmt>(S)) {
+      const Expr *E = Ret->getRetValue();
+      E = E ? E->IgnoreParenImpCasts() : nullptr;
+      if (const auto *UO = dyn_cast_or_null<UnaryOperator>(E);
+          UO && UO->getOpcode() == UO_AddrOf)
+        E = UO->getSubExpr()->IgnoreParenImpCasts();
+      if (const auto *ME = dyn_cast_or_null<MemberExpr>(E))
+        if (isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()))
+          return dyn_cast<FieldDecl>(ME->getMemberDecl());
+    }
+  return nullptr;
+}
+
+void SendableCheck::checkResult(const CallExpr *Call,
+                                const runtime::EntryInfo &Entry,
+                                ASTContext &Ctx) {
+  const CXXMethodDecl *Handler = runtime::messageHandler(Call);
+  if (!Handler || Handler->isDependentContext())
+    return;
+  QualType R = Handler->getReturnType();
+  if (R->isVoidType() || R->isDependentType())
+    return;
+  std::optional<NotSendable> Why = whyNotSendable(R, Ctx);
+  if (!Why || !Reported.insert(Call).second)
+    return;
+  const FieldDecl *Member = returnedMember(Handler);
+  diag(Call->getArg(0)->getBeginLoc(),
+       "the result of a message (%0) is not sendable: %1; %select{it would "
+       "let the "
+       "actor's state escape to the caller|the actor's state member %3 "
+       "would escape to the caller}2, outside the actor's messages (return "
+       "a copy)")
+      << Entry.Display << Why->str() << (Member != nullptr) << Member;
+  diag(Handler->getLocation(), "the handler %0 is declared here",
+       DiagnosticIDs::Note)
+      << Handler;
+}
+
+void SendableCheck::checkActorConstruction(const CXXConstructExpr *CE,
+                                           ASTContext &Ctx) {
+  const runtime::EntryInfo *Entry = runtime::classify(CE);
+  if (!Entry || !Entry->has(runtime::CrossesBoundary))
+    return;
+  checkSentValues(llvm::ArrayRef(CE->getArgs(), CE->getNumArgs()), *Entry, Ctx);
 }
 
 static bool argIsTheLambda(const Expr *Arg, const LambdaExpr *LE) {
@@ -189,7 +310,8 @@ static bool argIsTheLambda(const Expr *Arg, const LambdaExpr *LE) {
 }
 
 void SendableCheck::checkCaptures(const LambdaExpr *LE, const Expr *Arg,
-                                  const CallExpr *Call, StringRef Entry,
+                                  const CallExpr *Call,
+                                  const runtime::EntryInfo &Entry,
                                   ASTContext &Ctx) {
   for (const LambdaCapture &C : LE->captures()) {
     if (!C.capturesVariable() || C.getCaptureKind() != LCK_ByCopy)
@@ -214,7 +336,7 @@ void SendableCheck::checkCaptures(const LambdaExpr *LE, const Expr *Arg,
     if (!argIsTheLambda(Arg, LE))
       diag(Arg->getBeginLoc(), "the lambda is passed to %0 here",
            DiagnosticIDs::Note)
-          << Entry;
+          << Entry.Display;
   }
 }
 
@@ -342,12 +464,11 @@ static bool destructorJoins(const CXXRecordDecl *RD, const FieldDecl *F) {
       const CXXMethodDecl *M = MC->getMethodDecl();
       if (!M || !M->getIdentifier())
         return true;
-      StringRef Name = M->getName();
-      if (Name == "join") {
+      if (runtime::isJoinMethod(M)) {
         Found = true; // joins handles, whatever holds them
         return false;
       }
-      if (Name == "reset" || Name == "clear" || Name == "cancel_and_wait")
+      if (runtime::isReleaseMethod(M))
         if (const auto *ME = dyn_cast<MemberExpr>(
                 MC->getImplicitObjectArgument()->IgnoreParenImpCasts()))
           if (ME->getMemberDecl() == F) {
@@ -363,7 +484,8 @@ static bool destructorJoins(const CXXRecordDecl *RD, const FieldDecl *F) {
 }
 
 void SendableCheck::checkThisEscape(const LambdaExpr *LE, const CallExpr *Call,
-                                    StringRef Entry, ASTContext &Ctx) {
+                                    const runtime::EntryInfo &Entry,
+                                    ASTContext &Ctx) {
   const LambdaCapture *ThisCapture = nullptr;
   for (const LambdaCapture &C : LE->captures())
     if (C.capturesThis() && C.getCaptureKind() != LCK_StarThis)
@@ -391,17 +513,41 @@ void SendableCheck::checkThisEscape(const LambdaExpr *LE, const CallExpr *Call,
 // Rule 3: use of a kara::unique after it was moved into a task
 //===----------------------------------------------------------------------===//
 
+/// What a kara::unique was moved into, for %select: a task, a message to an
+/// actor, a new actor, a channel, a promise.
+static unsigned sentInto(const runtime::EntryInfo *E) {
+  if (!E)
+    return 0;
+  switch (E->Kind) {
+  case runtime::EntryKind::ActorMessage:
+    return 1;
+  case runtime::EntryKind::ActorConstruct:
+    return 2;
+  case runtime::EntryKind::ChannelOp:
+    return 3;
+  case runtime::EntryKind::Promise:
+    return 4;
+  default:
+    return 0;
+  }
+}
+
 void SendableCheck::checkUseAfterMove(const FunctionDecl *FD, ASTContext &Ctx) {
   for (const UseAfterSend &U : findUsesAfterSend(FD, Ctx)) {
     diag(U.Use->getLocation(),
-         "%0 is used after it was moved into a task; it holds no value any "
+         "%0 is used after it was moved into %select{a task|a message to an "
+         "actor|a new actor|a channel|a promise}1; it holds no value any "
          "more (reassign it with kara::recover before using it again)")
-        << U.Var;
+        << U.Var << sentInto(U.Into);
     diag(U.Move->getLocation(),
          U.InEarlierIteration
-             ? "moved into a task here, in an earlier iteration of the loop"
-             : "moved into a task here",
-         DiagnosticIDs::Note);
+             ? "moved into %select{a task|a message to an actor|a new "
+               "actor|a channel|a promise}0 here, in an earlier iteration of "
+               "the loop"
+             : "moved into %select{a task|a message to an actor|a new "
+               "actor|a channel|a promise}0 here",
+         DiagnosticIDs::Note)
+        << sentInto(U.Into);
   }
 }
 

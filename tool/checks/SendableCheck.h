@@ -11,6 +11,7 @@
 #define KARA_CHECKS_SENDABLECHECK_H
 
 #include "KaraCheckContext.h"
+#include "kara/Analysis/RuntimeApi.h"
 
 #include "clang/AST/ExprCXX.h"
 
@@ -30,11 +31,19 @@ private:
   void checkClass(const clang::CXXRecordDecl *RD, clang::ASTContext &Ctx);
   void checkSpawnCall(const clang::CallExpr *Call, clang::ASTContext &Ctx);
   void checkCaptures(const clang::LambdaExpr *LE, const clang::Expr *Arg,
-                     const clang::CallExpr *Call, llvm::StringRef Entry,
-                     clang::ASTContext &Ctx);
+                     const clang::CallExpr *Call,
+                     const runtime::EntryInfo &Entry, clang::ASTContext &Ctx);
   void checkRecover(const clang::CallExpr *Call, clang::ASTContext &Ctx);
+  /// Values sent to a task, an actor, a channel or a promise are sendable.
+  void checkSentValues(llvm::ArrayRef<const clang::Expr *> Args,
+                       const runtime::EntryInfo &Entry, clang::ASTContext &Ctx);
+  /// The result of a.ask / a.call does not refer to the actor's state.
+  void checkResult(const clang::CallExpr *Call, const runtime::EntryInfo &Entry,
+                   clang::ASTContext &Ctx);
+  void checkActorConstruction(const clang::CXXConstructExpr *CE,
+                              clang::ASTContext &Ctx);
   void checkThisEscape(const clang::LambdaExpr *LE, const clang::CallExpr *Call,
-                       llvm::StringRef Entry, clang::ASTContext &Ctx);
+                       const runtime::EntryInfo &Entry, clang::ASTContext &Ctx);
   void checkUseAfterMove(const clang::FunctionDecl *FD, clang::ASTContext &Ctx);
   void checkRaces(const clang::FunctionDecl *FD, clang::ASTContext &Ctx);
   void checkAliases(const struct SpawnSite &Site, clang::ASTContext &Ctx);

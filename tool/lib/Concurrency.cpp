@@ -12,6 +12,8 @@
 
 #include "kara/Analysis/Concurrency.h"
 
+#include "kara/Analysis/RuntimeApi.h"
+
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
@@ -32,64 +34,30 @@ namespace kara {
 
 namespace {
 
-enum class EntryKind {
-  None,
-  ParLike,      // kara::par, kara::race: every argument a branch
-  Scope,        // kara::scope(body)
-  Spawn,        // kara::spawn, kara::spawn_blocking
-  NurserySpawn, // nursery::spawn, nursery::spawn_blocking
-  Map,          // kara::map, kara::map_limited
-  SyncRunner,   // kara::blocking, with_timeout, recover: runs callables here
-  OtherRuntime, // any other function of namespace kara (join, cancel...)
-};
+using runtime::EntryInfo;
+using runtime::EntryKind;
 
-const FunctionDecl *calleeOf(const CallExpr *CE) {
-  if (!CE)
-    return nullptr;
+/// The entry point `CE` calls, or null (runtime code that is no entry, and
+/// anything else).
+const EntryInfo *classify(const CallExpr *CE) { return runtime::classify(CE); }
+
+/// True if `CE` calls into the runtime (an entry point or any other
+/// function of namespace kara: join, cancel, ...).
+/// A call whose effects the analysis models itself (a message to an actor, an
+/// operation on a channel: an effect on the receiver) does not count.
+bool callsRuntime(const CallExpr *CE) {
+  if (const EntryInfo *E = classify(CE);
+      E && E->Receiver != runtime::ReceiverEffect::NoEffect)
+    return false;
+  const FunctionDecl *FD = nullptr;
   if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE))
-    if (const CXXMethodDecl *MD = MCE->getMethodDecl())
-      return MD;
-  return CE->getDirectCallee();
+    FD = MCE->getMethodDecl();
+  if (!FD)
+    FD = CE->getDirectCallee();
+  return FD && runtime::isRuntimeCode(FD);
 }
 
-bool inKaraNamespace(const Decl *D) {
-  const DeclContext *DC = D->getDeclContext();
-  const NamespaceDecl *Outer = nullptr;
-  for (; DC; DC = DC->getParent())
-    if (const auto *NS = dyn_cast<NamespaceDecl>(DC))
-      Outer = NS;
-  return Outer && Outer->getName() == "kara";
-}
-
-bool isRuntimeType(QualType T) {
-  T = T.getNonReferenceType();
-  while (const auto *AT = T->getAsArrayTypeUnsafe())
-    T = AT->getElementType();
-  const auto *RD = T->getAsCXXRecordDecl();
-  return RD && inKaraNamespace(RD);
-}
-
-EntryKind classify(const CallExpr *CE) {
-  const FunctionDecl *FD = calleeOf(CE);
-  if (!FD || !inKaraNamespace(FD))
-    return EntryKind::None;
-  std::string Name = EffectAnalysis::databaseName(FD);
-  if (Name == "kara::par" || Name == "kara::race" ||
-      Name == "kara::detail::par_forced")
-    return EntryKind::ParLike;
-  if (Name == "kara::scope")
-    return EntryKind::Scope;
-  if (Name == "kara::spawn" || Name == "kara::spawn_blocking")
-    return EntryKind::Spawn;
-  if (Name == "kara::nursery::spawn" || Name == "kara::nursery::spawn_blocking")
-    return EntryKind::NurserySpawn;
-  if (Name == "kara::map" || Name == "kara::map_limited")
-    return EntryKind::Map;
-  if (Name == "kara::blocking" || Name == "kara::with_timeout" ||
-      Name == "kara::recover")
-    return EntryKind::SyncRunner;
-  return EntryKind::OtherRuntime;
-}
+using runtime::isRuntimeType;
 
 const Expr *strip(const Expr *E) {
   for (unsigned I = 0; E && I < 32; ++I) {
@@ -173,7 +141,7 @@ bool containsRuntime(const Stmt *S, bool IntoLambdas = false) {
     return false;
   }
   if (const auto *CE = dyn_cast<CallExpr>(S))
-    if (classify(CE) != EntryKind::None)
+    if (callsRuntime(CE))
       return true;
   if (const auto *E = dyn_cast<Expr>(S))
     if ((isa<CXXConstructExpr>(E) || isa<CXXBindTemporaryExpr>(E)) &&
@@ -286,9 +254,8 @@ public:
         return;
       }
       if (const auto *CE = dyn_cast<CallExpr>(Stripped)) {
-        EntryKind K = classify(CE);
-        if (K != EntryKind::None) {
-          runtimeCall(CE, K, Ctx, Out, Depth);
+        if (callsRuntime(CE)) {
+          runtimeCall(CE, classify(CE), Ctx, Out, Depth);
           return;
         }
       }
@@ -442,8 +409,8 @@ private:
     if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
       if (const auto *V = dyn_cast<VarDecl>(DRE->getDecl())) {
         QualType T = V->getType();
-        if (ownerOf(V) == Own && (T->isPointerType() || T->isReferenceType() ||
-                                  T->isRecordType()))
+        if (ownerOf(V) == Own &&
+            (T->isPointerType() || T->isReferenceType() || T->isRecordType()))
           return true;
       }
     for (const Stmt *Child : S->children())
@@ -452,34 +419,31 @@ private:
     return false;
   }
 
-  void runtimeCall(const CallExpr *CE, EntryKind K, const FunctionDecl *Ctx,
-                   std::vector<EffectEntry> &Out, unsigned Depth) {
-    unsigned First = 0;
+  /// A call into the runtime: its arguments are evaluated here; the
+  /// callables an entry runs (`Entry` null: none) count as called here, except
+  /// a task that is a side of its own.
+  void runtimeCall(const CallExpr *CE, const EntryInfo *Entry,
+                   const FunctionDecl *Ctx, std::vector<EffectEntry> &Out,
+                   unsigned Depth) {
     if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE))
       statement(MCE->getImplicitObjectArgument(), Ctx, Out, Depth + 1);
-    else if (isa<CXXOperatorCallExpr>(CE))
-      First = 0;
     bool SeparateTask = Separate.count(CE) != 0;
-    for (unsigned I = First; I < CE->getNumArgs(); ++I) {
+    for (unsigned I = 0; I < CE->getNumArgs(); ++I) {
       const Expr *Arg = CE->getArg(I);
       bool IsCallable = false;
-      switch (K) {
-      case EntryKind::ParLike:
-        IsCallable = true;
-        break;
-      case EntryKind::Scope:
-      case EntryKind::Map:
-        IsCallable = I == 0;
-        break;
-      case EntryKind::Spawn:
-      case EntryKind::NurserySpawn:
-        IsCallable = I == 0 && !SeparateTask;
-        break;
-      case EntryKind::SyncRunner:
-        IsCallable = lambdaOf(Arg) || functionOf(Arg);
-        break;
-      default:
-        IsCallable = false;
+      if (Entry && Entry->isCallableArg(I)) {
+        switch (Entry->Kind) {
+        case EntryKind::Spawn:
+        case EntryKind::NurserySpawn:
+          IsCallable = !SeparateTask;
+          break;
+        case EntryKind::InPlace:
+        case EntryKind::Recover:
+          IsCallable = lambdaOf(Arg) || functionOf(Arg);
+          break;
+        default:
+          IsCallable = true;
+        }
       }
       // Evaluating the argument: the closure's by-copy captures, ...
       statement(Arg, Ctx, Out, Depth + 1);
@@ -533,7 +497,7 @@ const CXXMemberCallExpr *findJoin(const Stmt *S, const VarDecl *H) {
   if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(S)) {
     const CXXMethodDecl *MD = MCE->getMethodDecl();
     const VarDecl *V = refersToVar(MCE->getImplicitObjectArgument());
-    if (MD && MD->getName() == "join" && V &&
+    if (runtime::isJoinMethod(MD) && V &&
         V->getCanonicalDecl() == H->getCanonicalDecl())
       return MCE;
   }
@@ -729,24 +693,28 @@ const FunctionDecl *enclosingFunction(const Stmt *S, ASTContext &Ctx) {
 } // namespace
 
 bool isConcurrencyEntryPoint(const CallExpr *Call) {
-  switch (classify(Call)) {
-  case EntryKind::ParLike:
-  case EntryKind::Scope:
-  case EntryKind::Spawn:
-  case EntryKind::Map:
-    return true;
-  default:
-    return false;
-  }
+  const EntryInfo *E = classify(Call);
+  return E && E->has(runtime::OpensSite);
 }
 
 std::string concurrencyEntryPointName(const CallExpr *Call) {
   if (!isConcurrencyEntryPoint(Call))
     return "";
-  std::string Name = EffectAnalysis::databaseName(calleeOf(Call));
-  if (Name == "kara::detail::par_forced")
-    return "kara::par";
-  return Name;
+  return classify(Call)->Display.str();
+}
+
+bool isSerialisedAccess(const Reason &Why, EffectAnalysis &A) {
+  const Reason *R = &Why;
+  for (unsigned Depth = 0; R && Depth < 32; ++Depth) {
+    if (R->ReasonKind == Reason::Kind::Access) {
+      const EntryInfo *E = runtime::classifyCallee(R->Callee);
+      return E && E->has(runtime::Serialised);
+    }
+    if (R->ReasonKind != Reason::Kind::Call || !R->Callee || !R->CalleeEffect)
+      return false;
+    R = A.summaryOf(R->Callee).reasonFor(*R->CalleeEffect);
+  }
+  return false;
 }
 
 const LambdaExpr *lambdaOf(const Expr *E) {
@@ -790,17 +758,18 @@ static ConcurrentSide callableSide(ConcurrentSide::Kind Kind,
 std::optional<SpawnSite> spawnSiteFor(const CallExpr *Call,
                                       const FunctionDecl *Context,
                                       ASTContext &Ctx) {
-  EntryKind K = classify(Call);
   if (!Call || !Context || !isConcurrencyEntryPoint(Call) ||
       Context->isDependentContext())
     return std::nullopt;
+  const EntryInfo *Entry = classify(Call);
+  EntryKind K = Entry->Kind;
   SpawnSite Site;
   Site.Call = Call;
+  Site.Entry = Entry;
   Site.What = concurrencyEntryPointName(Call);
   auto Line = [&](SourceLocation L) { return lineOf(L, Ctx); };
 
   if (K == EntryKind::ParLike) {
-    bool Race = Site.What == "kara::race";
     for (unsigned I = 0; I < Call->getNumArgs(); ++I) {
       ConcurrentSide S =
           callableSide(ConcurrentSide::ParBranch, Call->getArg(I), Context);
@@ -812,7 +781,6 @@ std::optional<SpawnSite> spawnSiteFor(const CallExpr *Call,
     for (unsigned I = 0; I < Site.Sides.size(); ++I)
       for (unsigned J = I + 1; J < Site.Sides.size(); ++J)
         Site.ConcurrentPairs.push_back({I, J});
-    (void)Race;
     return Site;
   }
 
@@ -897,7 +865,8 @@ std::optional<SpawnSite> spawnSiteFor(const CallExpr *Call,
       if (!S)
         continue;
       if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(S))
-        if (classify(MCE) == EntryKind::NurserySpawn) {
+        if (const EntryInfo *E = classify(MCE);
+            E && E->Kind == EntryKind::NurserySpawn) {
           const VarDecl *On = refersToVar(MCE->getImplicitObjectArgument());
           if (On && On->getCanonicalDecl() == Nursery->getCanonicalDecl())
             Spawns.push_back(MCE);

@@ -2,6 +2,8 @@
 
 #include "kara/Analysis/Dependence.h"
 
+#include "kara/Analysis/RuntimeApi.h"
+
 #include "kara/Analysis/Annotations.h"
 #include "kara/Analysis/LoopIndependence.h"
 
@@ -23,6 +25,7 @@ namespace {
 
 /// Finds what a statement contains: calls to annotated functions and
 /// constructs that forbid moving it into a branch.
+
 /// Whether S calls kara::par anywhere, lambda bodies included.
 static bool containsParCall(const Stmt *S) {
   if (!S)

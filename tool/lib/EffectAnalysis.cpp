@@ -2,6 +2,8 @@
 
 #include "kara/Analysis/EffectAnalysis.h"
 
+#include "kara/Analysis/RuntimeApi.h"
+
 #include "kara/Analysis/Annotations.h"
 
 #include "clang/AST/DeclCXX.h"
@@ -120,17 +122,7 @@ bool isSelfContained(QualType T, unsigned &Budget) {
 /// counter, pool state): synchronised by the runtime itself, so its accesses
 /// are no effect of the user code that calls into the runtime.
 bool isRuntimeInternal(const VarDecl *V) {
-  bool InDetail = false;
-  const DeclContext *Outermost = nullptr;
-  for (const DeclContext *DC = V->getDeclContext(); DC && !DC->isTranslationUnit();
-       DC = DC->getParent())
-    if (const auto *NS = dyn_cast<NamespaceDecl>(DC)) {
-      if (NS->getName() == "detail")
-        InDetail = true;
-      Outermost = NS;
-    }
-  const auto *Top = dyn_cast_or_null<NamespaceDecl>(Outermost);
-  return InDetail && Top && Top->getName() == "kara";
+  return runtime::isRuntimeInternalVariable(V);
 }
 
 /// A class type whose objects refer to storage they do not own. Closure
@@ -617,6 +609,12 @@ private:
       ObjectExpr = CE->getArg(0);
       FirstArg = 1;
     }
+    if (const runtime::EntryInfo *Entry = runtime::classify(CE);
+        Entry && Entry->Receiver != runtime::ReceiverEffect::NoEffect &&
+        ObjectExpr) {
+      visitReceiverCall(CE, *Entry, ObjectExpr, ObjectIsPointer);
+      return;
+    }
     if (HasThis && ObjectExpr) {
       ThisArg = ObjectIsPointer ? pointee(ObjectExpr) : designate(ObjectExpr);
       if (ObjectIsPointer)
@@ -651,6 +649,32 @@ private:
       return;
     }
     addCalls(Callee, HasThis, ThisArg, Args, CE->getBeginLoc());
+  }
+
+  /// A message to an actor or an operation on a channel (RuntimeApi.def,
+  /// Receiver): an effect on the actor or channel the handle designates,
+  /// ordered by the runtime; the arguments are evaluated (copied) here, and
+  /// the handler runs on the actor, so its effects on the actor's state are
+  /// none of the caller's.
+  void visitReceiverCall(const CallExpr *CE, const runtime::EntryInfo &Entry,
+                         const Expr *Handle, bool HandleIsPointer) {
+    std::optional<Target> On =
+        HandleIsPointer ? Target::unknown() : pointee(Handle);
+    if (HandleIsPointer)
+      visit(Handle);
+    else
+      visitLValue(Handle);
+    if (On) {
+      bool Writes = runtime::receiverEffect(Entry, CE) ==
+                    runtime::ReceiverEffect::WritesReceiver;
+      addAccess(Writes ? Effect::write(*On) : Effect::read(*On),
+                CE->getExprLoc(), Reason::Kind::Access,
+                (Writes ? "writes " : "reads ") + accessed(*On, Handle) + " (" +
+                    Entry.Display.str() + ")");
+      Out.Accesses.back().Why.Callee = CE->getDirectCallee();
+    }
+    for (const Expr *Arg : CE->arguments())
+      visit(Arg);
   }
 
   void visitConstruct(const CXXConstructExpr *CE) {
@@ -742,6 +766,9 @@ private:
     // A local pointer: what it was initialised with, if never reassigned.
     if (isReassigned(V) || !V->getInit())
       return Target::unknown();
+    // A local that created its actor (or channel) is that actor's identity.
+    if (runtime::classifyExpr(V->getInit()->IgnoreImplicit()))
+      return varTarget(V, Depth);
     if (!InProgress.insert(V).second)
       return Target::unknown();
     std::optional<Target> Result = pointee(V->getInit(), Depth + 1);

@@ -5,6 +5,7 @@
 #include "kara/Analysis/Annotations.h"
 #include "kara/Analysis/Concurrency.h"
 #include "kara/Analysis/EffectAnalysis.h"
+#include "kara/Analysis/RuntimeApi.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclTemplate.h"
@@ -85,41 +86,6 @@ bool isKaraUnique(QualType T) {
   if (const auto *S = specialization(T))
     return templateName(S) == "kara::unique";
   return false;
-}
-
-bool isThreadSafeType(QualType T) {
-  if (T.isNull())
-    return false;
-  T = T.getNonReferenceType().getCanonicalType();
-  while (const auto *AT = dyn_cast<ArrayType>(T.getTypePtr()))
-    T = AT->getElementType().getCanonicalType();
-  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
-  if (!RD)
-    return false;
-  static const llvm::StringSet<> Names = {"std::atomic",
-                                          "std::atomic_ref",
-                                          "std::atomic_flag",
-                                          "std::mutex",
-                                          "std::recursive_mutex",
-                                          "std::timed_mutex",
-                                          "std::recursive_timed_mutex",
-                                          "std::shared_mutex",
-                                          "std::shared_timed_mutex",
-                                          "std::condition_variable",
-                                          "std::condition_variable_any",
-                                          "std::latch",
-                                          "std::barrier",
-                                          "std::counting_semaphore",
-                                          "std::binary_semaphore",
-                                          "std::stop_source",
-                                          "std::stop_token",
-                                          "std::once_flag",
-                                          "kara::nursery",
-                                          "kara::detail::cancel_state"};
-  if (const auto *S = dyn_cast<ClassTemplateSpecializationDecl>(RD))
-    if (Names.contains(templateName(S)))
-      return true;
-  return Names.contains(recordName(RD));
 }
 
 /// true/false if `RD` (a specialisation of kara::enable_sendable, or one of
@@ -212,6 +178,26 @@ SendableOptIn sendableOptIn(const CXXRecordDecl *RD, const ASTContext &Ctx) {
 
 namespace {
 
+enum class SendableRule { Always, First, FirstTwo, Every, ConstPointee };
+
+/// How SendableTypes.def judges the library template `Name`, if it is
+/// listed.
+std::optional<SendableRule> ruleFor(llvm::StringRef Name) {
+#define KARA_SENDABLE_TEMPLATE(QualifiedName, Rule, Sendable, NotSendable)     \
+  if (Name == QualifiedName)                                                   \
+    return SendableRule::Rule;
+#include "kara/Analysis/SendableTypes.def"
+  return std::nullopt;
+}
+
+bool isListedClass(llvm::StringRef Name) {
+#define KARA_SENDABLE_CLASS(QualifiedName)                                     \
+  if (Name == QualifiedName)                                                   \
+    return true;
+#include "kara/Analysis/SendableTypes.def"
+  return false;
+}
+
 class Judge {
 public:
   Judge(const ASTContext &Ctx, SendabilityOptions Opts)
@@ -270,28 +256,20 @@ private:
   std::optional<NotSendable> record(QualType T, const CXXRecordDecl *RD) {
     if (const auto *S = dyn_cast<ClassTemplateSpecializationDecl>(RD)) {
       std::string Name = templateName(S);
-      static const llvm::StringSet<> OneArg = {
-          "std::vector",       "std::deque",         "std::list",
-          "std::forward_list", "std::array",         "std::set",
-          "std::multiset",     "std::unordered_set", "std::unordered_multiset",
-          "std::optional",     "std::complex",       "std::valarray",
-          "std::queue",        "std::stack",         "std::priority_queue"};
-      static const llvm::StringSet<> TwoArgs = {
-          "std::map", "std::multimap", "std::unordered_map",
-          "std::unordered_multimap", "std::pair"};
-      static const llvm::StringSet<> AllArgs = {"std::tuple", "std::variant"};
-      static const llvm::StringSet<> Always = {
-          "std::basic_string",       "std::bitset",  "std::chrono::duration",
-          "std::chrono::time_point", "kara::unique", "std::atomic",
-          "std::integral_constant"};
-      if (Always.contains(Name))
-        return std::nullopt;
-      if (OneArg.contains(Name))
-        return args(S, 1);
-      if (TwoArgs.contains(Name))
-        return args(S, 2);
-      if (AllArgs.contains(Name))
-        return args(S, ~0U);
+      if (std::optional<SendableRule> Rule = ruleFor(Name)) {
+        switch (*Rule) {
+        case SendableRule::Always:
+          return std::nullopt;
+        case SendableRule::First:
+          return args(S, 1);
+        case SendableRule::FirstTwo:
+          return args(S, 2);
+        case SendableRule::Every:
+          return args(S, ~0U);
+        case SendableRule::ConstPointee:
+          break; // below, with its own wording
+        }
+      }
       if (Name == "std::shared_ptr" || Name == "std::weak_ptr") {
         const TemplateArgumentList &L = S->getTemplateArgs();
         if (L.size() >= 1 && L[0].getKind() == TemplateArgument::Type) {
@@ -322,7 +300,7 @@ private:
                                " (what it wraps may hold references)",
                            "", nullptr};
     }
-    if (isThreadSafeType(T))
+    if (runtime::isThreadSafeType(T))
       return std::nullopt;
     SendableOptIn OptIn = sendableOptIn(RD, Ctx);
     // [[kara::sendable]] on a class template is checked at the template,
@@ -334,9 +312,16 @@ private:
     if (TrustOptIn)
       return std::nullopt;
     // Other standard library types: their internals are not the user's
-    // business (and hold pointers); accept what is not listed above.
-    if (RD->isInStdNamespace())
-      return std::nullopt;
+    // business (and hold pointers). As in the runtime, only the listed ones
+    // (SendableTypes.def) are sendable.
+    if (RD->isInStdNamespace()) {
+      if (isListedClass(recordName(RD)))
+        return std::nullopt;
+      return NotSendable{"standard library type " + spell(T, Ctx) +
+                             " that kara does not know to be sendable (opt it "
+                             "in with kara::enable_sendable)",
+                         "", nullptr};
+    }
     if (!RD->hasDefinition())
       return std::nullopt; // incomplete: nothing to judge
     RD = RD->getDefinition();
@@ -361,7 +346,7 @@ private:
         std::string Where =
             "the lambda's capture of '" + V->getNameAsString() + "'";
         if (C.getCaptureKind() == LCK_ByRef) {
-          if (isThreadSafeType(V->getType()))
+          if (runtime::isThreadSafeType(V->getType()))
             continue;
           return NotSendable{"reference to " +
                                  spell(V->getType().getNonReferenceType(), Ctx),
@@ -412,32 +397,6 @@ std::optional<NotSendable> whyNotSendable(QualType T, const ASTContext &Ctx,
 //===----------------------------------------------------------------------===//
 // Spawn boundaries and kara::unique moves (kara-sendable rules 2 and 3)
 //===----------------------------------------------------------------------===//
-
-/// The runtime entry point `Call` calls, or empty.
-std::string spawnEntryName(const CallExpr *Call) {
-  const FunctionDecl *FD = Call ? Call->getDirectCallee() : nullptr;
-  if (!FD)
-    return "";
-  static const llvm::StringSet<> Names = {"kara::par",
-
-                                          "kara::race",
-                                          "kara::spawn",
-                                          "kara::spawn_blocking",
-                                          "kara::nursery::spawn",
-                                          "kara::nursery::spawn_blocking",
-                                          "kara::map",
-                                          "kara::map_limited",
-                                          "kara::recover"};
-  std::string Name = recordName(FD);
-  return Names.contains(Name) ? Name : "";
-}
-
-/// How many leading arguments of the entry point are callables run as tasks.
-unsigned spawnCallableArgs(llvm::StringRef Entry, const CallExpr *Call) {
-  if (Entry == "kara::par" || Entry == "kara::race")
-    return Call->getNumArgs();
-  return Call->getNumArgs() ? 1 : 0;
-}
 
 const Expr *skipWrappers(const Expr *E) {
   while (E) {
@@ -490,19 +449,24 @@ const DeclRefExpr *movedUnique(const Expr *E) {
 
 std::vector<SpawnArgument> spawnArguments(const Stmt *Body, ASTContext &Ctx) {
   std::vector<SpawnArgument> Out;
-  auto Matches = match(findAll(callExpr().bind("c")), *Body, Ctx);
+  auto Matches =
+      match(findAll(expr(anyOf(callExpr(), cxxConstructExpr())).bind("c")),
+            *Body, Ctx);
   for (const BoundNodes &N : Matches) {
-    const auto *Call = N.getNodeAs<CallExpr>("c");
-    std::string Entry = spawnEntryName(Call);
+    const auto *Call = N.getNodeAs<Expr>("c");
+    const runtime::EntryInfo *Entry = runtime::classifyExpr(Call);
     // kara::recover runs its callable right away: no spawn boundary.
-    if (Entry.empty() || Entry == "kara::recover")
+    if (!Entry || !Entry->has(runtime::CrossesBoundary))
       continue;
-    unsigned Callables = spawnCallableArgs(Entry, Call);
-    for (unsigned I = 0; I < Call->getNumArgs(); ++I) {
-      const Expr *Arg = Call->getArg(I);
-      Out.push_back(
-          {Call, Entry, Arg, I < Callables ? lambdaOf(Arg) : nullptr});
-    }
+    llvm::ArrayRef<const Expr *> Args;
+    if (const auto *CE = dyn_cast<CallExpr>(Call))
+      Args = llvm::ArrayRef(CE->getArgs(), CE->getNumArgs());
+    else
+      Args = llvm::ArrayRef(cast<CXXConstructExpr>(Call)->getArgs(),
+                            cast<CXXConstructExpr>(Call)->getNumArgs());
+    for (unsigned I = 0; I < Args.size(); ++I)
+      Out.push_back({Call, Entry, Args[I],
+                     Entry->isCallableArg(I) ? lambdaOf(Args[I]) : nullptr});
   }
   return Out;
 }
@@ -515,17 +479,17 @@ std::vector<UseAfterSend> findUsesAfterSend(const FunctionDecl *FD,
     return Result;
   // Moves into tasks: std::move(u) as an argument of a spawn call, or as
   // the initializer of a capture of a task lambda.
-  llvm::DenseSet<const DeclRefExpr *> Moves;
+  llvm::DenseMap<const DeclRefExpr *, const runtime::EntryInfo *> Moves;
   for (const SpawnArgument &U : spawnArguments(Body, Ctx)) {
     if (const DeclRefExpr *M = movedUnique(U.Arg))
-      Moves.insert(M);
+      Moves.try_emplace(M, U.Entry);
     if (U.Lambda)
       for (const LambdaCapture &C : U.Lambda->captures())
         if (C.capturesVariable())
           if (const auto *V = dyn_cast<VarDecl>(C.getCapturedVar());
               V && V->isInitCapture() && V->getInit())
             if (const DeclRefExpr *M = movedUnique(V->getInit()))
-              Moves.insert(M);
+              Moves.try_emplace(M, U.Entry);
   }
   llvm::DenseSet<const VarDecl *> Tracked;
   // A move inside a lambda of this body (a kara::scope body, a par branch)
@@ -534,7 +498,8 @@ std::vector<UseAfterSend> findUsesAfterSend(const FunctionDecl *FD,
   // placed at the lambda's creation.
   llvm::DenseMap<const Stmt *, llvm::SmallVector<const DeclRefExpr *, 2>>
       MovesAtLambda;
-  for (const DeclRefExpr *M : Moves) {
+  for (const auto &Move : Moves) {
+    const DeclRefExpr *M = Move.first;
     const auto *V = cast<VarDecl>(M->getDecl());
     Tracked.insert(V->getCanonicalDecl());
     if (V->getParentFunctionOrMethod() != FD)
@@ -667,10 +632,11 @@ std::vector<UseAfterSend> findUsesAfterSend(const FunctionDecl *FD,
 
   const SourceManager &SM = Ctx.getSourceManager();
   for (const auto &[V, F] : Findings)
-    Result.push_back({V, F.Use, F.Move,
-                      F.Use == F.Move ||
-                          SM.isBeforeInTranslationUnit(F.Use->getLocation(),
-                                                       F.Move->getLocation())});
+    Result.push_back(
+        {V, F.Use, F.Move,
+         F.Use == F.Move || SM.isBeforeInTranslationUnit(F.Use->getLocation(),
+                                                         F.Move->getLocation()),
+         Moves.lookup(F.Move)});
   return Result;
 }
 
@@ -948,13 +914,15 @@ std::vector<CapturedLocalRace> findCapturedLocalRaces(const SpawnSite &Site,
         continue;
       for (const EffectEntry &Y : EJ)
         if (Y.E.On.TargetKind == Target::Kind::Local && Y.E.On.Object == V &&
-            (writes(X) || writes(Y))) {
+            (writes(X) || writes(Y)) &&
+            // Messages to one actor never race with each other (SPEC §8).
+            !(isSerialisedAccess(X.Why, A) && isSerialisedAccess(Y.Why, A))) {
           Vars.push_back(V);
           break;
         }
     }
     for (const VarDecl *V : Vars) {
-      if (isThreadSafeType(V->getType()))
+      if (runtime::isThreadSafeType(V->getType()))
         continue;
       // The writer W and the other side O.
       unsigned W = I, O = J;

@@ -1,4 +1,6 @@
 // kara::sendable: values that may cross a spawn boundary (SPEC §6).
+// kara-tidy's list of the same types is tool/lib/include/kara/Analysis/
+// SendableTypes.def; test/unit/SendableTypesTest.cpp compares the two.
 #ifndef KARA_DETAIL_SENDABLE_HPP
 #define KARA_DETAIL_SENDABLE_HPP
 
@@ -15,7 +17,9 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <queue>
 #include <set>
+#include <stack>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -96,6 +100,14 @@ struct sendable_impl<std::unordered_map<K, V, H, E, A>> : all_sendable<K, V> {};
 template <class K, class V, class H, class E, class A>
 struct sendable_impl<std::unordered_multimap<K, V, H, E, A>>
     : all_sendable<K, V> {};
+// Container adapters: what they hold decides (their container is built from
+// the element type).
+template <class T, class C>
+struct sendable_impl<std::queue<T, C>> : all_sendable<T, C> {};
+template <class T, class C>
+struct sendable_impl<std::stack<T, C>> : all_sendable<T, C> {};
+template <class T, class C, class Cmp>
+struct sendable_impl<std::priority_queue<T, C, Cmp>> : all_sendable<T, C> {};
 template <class A, class B>
 struct sendable_impl<std::pair<A, B>> : all_sendable<A, B> {};
 template <class... T>
@@ -114,6 +126,10 @@ struct sendable_impl<std::chrono::time_point<C, D>> : std::true_type {};
 // Shared immutable data is fine; shared mutable data is what races.
 template <class T>
 struct sendable_impl<std::shared_ptr<T>>
+    : std::bool_constant<std::is_const_v<T> &&
+                         sendable_v<std::remove_const_t<T>>> {};
+template <class T>
+struct sendable_impl<std::weak_ptr<T>>
     : std::bool_constant<std::is_const_v<T> &&
                          sendable_v<std::remove_const_t<T>>> {};
 template <class T> struct sendable_impl<unique<T>> : std::true_type {};

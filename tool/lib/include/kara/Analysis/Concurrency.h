@@ -27,6 +27,7 @@
 #define KARA_ANALYSIS_CONCURRENCY_H
 
 #include "kara/Analysis/EffectAnalysis.h"
+#include "kara/Analysis/RuntimeApi.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
@@ -94,16 +95,18 @@ struct SpawnSite {
   /// The kara::par / race / scope / spawn / spawn_blocking / map /
   /// map_limited call.
   const clang::CallExpr *Call = nullptr;
-  /// "kara::par", "kara::scope", ...
+  /// "kara::par", "kara::scope", ... (the entry's Display name).
   std::string What;
+  /// The entry point called (RuntimeApi.def).
+  const runtime::EntryInfo *Entry = nullptr;
   std::vector<ConcurrentSide> Sides;
   /// Indices into Sides of pairs that may run at the same time, i <= j;
   /// (i, i) for a Repeated side.
   std::vector<std::pair<unsigned, unsigned>> ConcurrentPairs;
 };
 
-/// True if `Call` calls one of the kara runtime entry points above (by the
-/// qualified name of the callee template, namespace `kara`).
+/// True if `Call` calls a runtime entry point that opens a spawn site
+/// (RuntimeApi.def, flag OpensSite).
 bool isConcurrencyEntryPoint(const clang::CallExpr *Call);
 
 /// The name of the runtime entry point `Call` calls ("kara::par", ...), or
@@ -135,6 +138,12 @@ std::vector<EffectEntry> sideEffects(const ConcurrentSide &Side,
 /// explainEffect.
 FunctionSummary sideSummary(const ConcurrentSide &Side, EffectAnalysis &A,
                             const clang::FunctionDecl *Context);
+
+/// True if the effect `Why` explains is, at the end of its call chain, a
+/// message to an actor or an operation on a channel (RuntimeApi.def,
+/// Serialised): the runtime orders those on one receiver, so two of them
+/// never race with each other.
+bool isSerialisedAccess(const Reason &Why, EffectAnalysis &A);
 
 /// The lambda an expression is or names: looks through parentheses, casts,
 /// copies/moves, std::move/std::ref, and a reference to a local variable

@@ -21,6 +21,7 @@
 
 #include "kara/Analysis/Concurrency.h"
 #include "kara/Analysis/EffectAnalysis.h"
+#include "kara/Analysis/RuntimeApi.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
@@ -67,11 +68,6 @@ enum class SendableOptIn { None, Attribute, EnableSendable, MemberAlias };
 SendableOptIn sendableOptIn(const clang::CXXRecordDecl *RD,
                             const clang::ASTContext &Ctx);
 
-/// Objects built to be shared by concurrent tasks: std::atomic, mutexes,
-/// condition variables, latches, barriers, semaphores, stop tokens and
-/// `kara::nursery`. Touching one from several tasks is not a race.
-bool isThreadSafeType(clang::QualType T);
-
 /// `kara::unique<T>` (through typedefs and `auto`).
 bool isKaraUnique(clang::QualType T);
 
@@ -79,12 +75,6 @@ bool isKaraUnique(clang::QualType T);
 /// arguments: `std::vector`, `kara::unique`.
 std::string recordName(const clang::NamedDecl *D);
 
-/// The runtime entry point a call reaches (`kara::par`, `kara::spawn`,
-/// `kara::nursery::spawn`, `kara::map`, `kara::recover`, ...), or empty.
-std::string spawnEntryName(const clang::CallExpr *Call);
-/// How many leading arguments of that entry point are callables run as
-/// tasks (all for par and race, the first otherwise).
-unsigned spawnCallableArgs(llvm::StringRef Entry, const clang::CallExpr *Call);
 /// `E` without implicit nodes, parentheses, single-argument copies or
 /// functional casts around it.
 const clang::Expr *skipWrappers(const clang::Expr *E);
@@ -96,13 +86,15 @@ const clang::DeclRefExpr *movedUnique(const clang::Expr *E);
 
 /// One argument of a call that crosses a spawn boundary.
 struct SpawnArgument {
-  const clang::CallExpr *Call;
-  std::string Entry;
+  /// The call (or, for an actor, the construction).
+  const clang::Expr *Call;
+  const runtime::EntryInfo *Entry;
   const clang::Expr *Arg;
   const clang::LambdaExpr *Lambda; // the task lambda, if the argument is one
 };
-/// The arguments of every spawn-boundary call in `Body` (kara::recover runs
-/// its callable in place and is no spawn boundary).
+/// The arguments of every call in `Body` whose entry crosses a spawn
+/// boundary (RuntimeApi.def, CrossesBoundary): tasks, messages to actors,
+/// channel sends. kara::recover runs its callable in place and is none.
 std::vector<SpawnArgument> spawnArguments(const clang::Stmt *Body,
                                           clang::ASTContext &Ctx);
 
@@ -114,6 +106,8 @@ struct UseAfterSend {
   /// The move comes later in the source: it happened in an earlier
   /// iteration of a loop.
   bool InEarlierIteration;
+  /// What it was moved into: a task, a message, a channel.
+  const runtime::EntryInfo *Into;
 };
 /// Flow-sensitive over the CFG of `FD` (branches, loops): every kara::unique
 /// local that may be used after a move into a task, with its first use.
