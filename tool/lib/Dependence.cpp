@@ -406,17 +406,73 @@ StatementInfo DependenceAnalysis::describe(const Stmt *S,
 
 namespace {
 
-/// Collects every variable with static storage of a translation unit.
-class GlobalCollector : public RecursiveASTVisitor<GlobalCollector> {
+/// Static locals of a function body (named `Name`, or all when empty).
+class StaticLocalFinder : public RecursiveASTVisitor<StaticLocalFinder> {
 public:
-  bool shouldVisitTemplateInstantiations() const { return true; }
+  explicit StaticLocalFinder(llvm::StringRef Name) : Name(Name) {}
   bool VisitVarDecl(VarDecl *V) {
-    if (V->hasGlobalStorage() && !isa<ParmVarDecl>(V))
+    if (V->isStaticLocal() && (Name.empty() || V->getName() == Name))
       Found.push_back(V->getCanonicalDecl());
     return true;
   }
+  llvm::StringRef Name;
   std::vector<const VarDecl *> Found;
 };
+
+/// Every variable with static storage declared in DC (nested namespaces,
+/// linkage specifications and classes' static members included).
+void collectVariables(const DeclContext *DC,
+                      std::vector<const VarDecl *> &Out) {
+  for (const Decl *D : DC->decls()) {
+    if (const auto *V = dyn_cast<VarDecl>(D)) {
+      if (V->hasGlobalStorage())
+        Out.push_back(V->getCanonicalDecl());
+    } else if (const auto *Inner = dyn_cast<DeclContext>(D)) {
+      if (isa<NamespaceDecl, LinkageSpecDecl, CXXRecordDecl>(D))
+        collectVariables(Inner, Out);
+    }
+  }
+}
+
+/// The variables the resource path Path[I...] names inside DC, found by
+/// name lookup as EffectAnalysis::databaseName spells them.
+void resolveResource(const DeclContext *DC,
+                     const std::vector<std::string> &Path, unsigned I,
+                     const ASTContext &Ctx, std::vector<const VarDecl *> &Out,
+                     unsigned Depth = 0) {
+  if (Depth > 16)
+    return;
+  if (I == Path.size()) {
+    collectVariables(DC, Out);
+    return;
+  }
+  // databaseName skips inline namespaces and spells anonymous ones.
+  for (const Decl *D : DC->decls())
+    if (const auto *NS = dyn_cast<NamespaceDecl>(D))
+      if (NS->isInline() ||
+          (NS->isAnonymousNamespace() && Path[I] == "(anonymous)"))
+        resolveResource(NS, Path, NS->isInline() ? I : I + 1, Ctx, Out,
+                        Depth + 1);
+  const DeclContext *Primary = DC->getPrimaryContext();
+  DeclarationName Name(&Ctx.Idents.get(Path[I]));
+  for (const NamedDecl *ND : Primary->lookup(Name)) {
+    if (const auto *V = dyn_cast<VarDecl>(ND)) {
+      if (V->hasGlobalStorage())
+        Out.push_back(V->getCanonicalDecl()); // the rest is a member path
+    } else if (const auto *FD = dyn_cast<FunctionDecl>(ND)) {
+      // A static local: `f::counter`.
+      if (FD->hasBody()) {
+        StaticLocalFinder F(I + 1 < Path.size() ? llvm::StringRef(Path[I + 1])
+                                                : llvm::StringRef());
+        F.TraverseStmt(FD->getBody());
+        Out.insert(Out.end(), F.Found.begin(), F.Found.end());
+      }
+    } else if (const auto *Inner = dyn_cast<DeclContext>(ND)) {
+      if (isa<NamespaceDecl, CXXRecordDecl>(ND))
+        resolveResource(Inner, Path, I + 1, Ctx, Out, Depth + 1);
+    }
+  }
+}
 
 /// An object outside the function, named by a target: a global, `*this`,
 /// or what a reference or pointer parameter refers to. The function cannot
@@ -560,21 +616,11 @@ DependenceAnalysis::resourceVariables(const std::vector<std::string> &Path,
   auto It = ResourceCache.find(Path);
   if (It != ResourceCache.end())
     return It->second;
-  if (!GlobalsBuilt) {
-    GlobalsBuilt = true;
-    GlobalCollector C;
-    C.TraverseDecl(Ctx.getTranslationUnitDecl());
-    for (const VarDecl *V : C.Found)
-      Globals.emplace_back(
-          Target::resource(EffectAnalysis::databaseName(V)).Path, V);
-  }
   std::vector<const VarDecl *> &Vars = ResourceCache[Path];
-  for (const auto &[VarPath, V] : Globals) {
-    size_t N = std::min(VarPath.size(), Path.size());
-    if (std::equal(VarPath.begin(), VarPath.begin() + N, Path.begin()) &&
-        !llvm::is_contained(Vars, V))
-      Vars.push_back(V);
-  }
+  if (!Path.empty())
+    resolveResource(Ctx.getTranslationUnitDecl(), Path, 0, Ctx, Vars);
+  llvm::sort(Vars);
+  Vars.erase(std::unique(Vars.begin(), Vars.end()), Vars.end());
   return Vars;
 }
 
