@@ -105,6 +105,7 @@ def main():
     ap.add_argument("--ar", default="llvm-ar-19")
     args = ap.parse_args()
     args.keep = False
+    args.no_pch = False
     cfg = run_fuzz.configure(args)
     if args.seed is not None:
         text, std = gen.generate(args.seed)

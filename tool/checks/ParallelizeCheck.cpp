@@ -59,6 +59,11 @@ std::string describeDependence(const Dependence &D) {
            "', which that one declares";
   case Dependence::Kind::Pinned:
     return "";
+  case Dependence::Kind::MayAlias:
+    return "this statement " + effectPhrase(*D.LaterEffect) + " and that one " +
+           effectPhrase(*D.EarlierEffect) +
+           ", which may be the same object (a caller may pass one as the "
+           "other; nothing here shows they are distinct)";
   case Dependence::Kind::Conflict:
     break;
   }

@@ -407,6 +407,330 @@ StatementInfo DependenceAnalysis::describe(const Stmt *S,
   return Info;
 }
 
+namespace {
+
+/// Static locals of a function body (named `Name`, or all when empty).
+class StaticLocalFinder : public RecursiveASTVisitor<StaticLocalFinder> {
+public:
+  explicit StaticLocalFinder(llvm::StringRef Name) : Name(Name) {}
+  bool VisitVarDecl(VarDecl *V) {
+    if (V->isStaticLocal() && (Name.empty() || V->getName() == Name))
+      Found.push_back(V->getCanonicalDecl());
+    return true;
+  }
+  llvm::StringRef Name;
+  std::vector<const VarDecl *> Found;
+};
+
+/// Every variable with static storage declared in DC (nested namespaces,
+/// linkage specifications and classes' static members included).
+void collectVariables(const DeclContext *DC,
+                      std::vector<const VarDecl *> &Out) {
+  for (const Decl *D : DC->decls()) {
+    if (const auto *V = dyn_cast<VarDecl>(D)) {
+      if (V->hasGlobalStorage())
+        Out.push_back(V->getCanonicalDecl());
+    } else if (const auto *Inner = dyn_cast<DeclContext>(D)) {
+      if (isa<NamespaceDecl, LinkageSpecDecl, CXXRecordDecl>(D))
+        collectVariables(Inner, Out);
+    }
+  }
+}
+
+/// The variables the resource path Path[I...] names inside DC, found by
+/// name lookup as EffectAnalysis::databaseName spells them.
+void resolveResource(const DeclContext *DC,
+                     const std::vector<std::string> &Path, unsigned I,
+                     const ASTContext &Ctx, std::vector<const VarDecl *> &Out,
+                     unsigned Depth = 0) {
+  if (Depth > 16)
+    return;
+  if (I == Path.size()) {
+    collectVariables(DC, Out);
+    return;
+  }
+  // databaseName skips inline namespaces and spells anonymous ones.
+  for (const Decl *D : DC->decls())
+    if (const auto *NS = dyn_cast<NamespaceDecl>(D))
+      if (NS->isInline() ||
+          (NS->isAnonymousNamespace() && Path[I] == "(anonymous)"))
+        resolveResource(NS, Path, NS->isInline() ? I : I + 1, Ctx, Out,
+                        Depth + 1);
+  const DeclContext *Primary = DC->getPrimaryContext();
+  DeclarationName Name(&Ctx.Idents.get(Path[I]));
+  for (const NamedDecl *ND : Primary->lookup(Name)) {
+    if (const auto *V = dyn_cast<VarDecl>(ND)) {
+      if (V->hasGlobalStorage())
+        Out.push_back(V->getCanonicalDecl()); // the rest is a member path
+    } else if (const auto *FD = dyn_cast<FunctionDecl>(ND)) {
+      // A static local: `f::counter`.
+      if (FD->hasBody()) {
+        StaticLocalFinder F(I + 1 < Path.size() ? llvm::StringRef(Path[I + 1])
+                                                : llvm::StringRef());
+        F.TraverseStmt(FD->getBody());
+        Out.insert(Out.end(), F.Found.begin(), F.Found.end());
+      }
+    } else if (const auto *Inner = dyn_cast<DeclContext>(ND)) {
+      if (isa<NamespaceDecl, CXXRecordDecl>(ND))
+        resolveResource(Inner, Path, I + 1, Ctx, Out, Depth + 1);
+    }
+  }
+}
+
+/// An object outside the function, named by a target: a global, `*this`,
+/// or what a reference or pointer parameter refers to. The function cannot
+/// tell two of them apart (SPEC §2: a parameter names "the object that
+/// argument refers to at the call site", which may be a global, `*this` or
+/// another parameter's referent), except by type.
+struct OutsideObject {
+  enum class Kind { Global, Object } ObjectKind = Kind::Object;
+  /// Same key: one object, whose accesses are ordered by path already.
+  std::string Key;
+  /// Global: the variables' types. Object: the type of the referent.
+  std::vector<QualType> Types;
+  /// The type is not known (a template, `void *`, an incomplete class):
+  /// it may be anything.
+  bool AnyType = false;
+};
+
+bool isCharLike(QualType T) {
+  if (T->isAnyCharacterType() && !T->isWideCharType() && !T->isChar8Type() &&
+      !T->isChar16Type() && !T->isChar32Type())
+    return true;
+  if (const auto *ET = T->getAs<EnumType>())
+    return ET->getDecl()->getQualifiedNameAsString() == "std::byte";
+  return false;
+}
+
+/// True if a glvalue of type `Inner` may designate an object of type
+/// `Outer` (C++ [basic.lval]/11): the same type up to signedness, a base or
+/// a derived class, or a character type (which may access anything).
+bool related(QualType Outer, QualType Inner, const ASTContext &Ctx) {
+  Outer = Outer.getCanonicalType().getUnqualifiedType();
+  Inner = Inner.getCanonicalType().getUnqualifiedType();
+  if (Inner->isVoidType() || isCharLike(Inner))
+    return true;
+  if (Outer == Inner)
+    return true;
+  if (Outer->isIntegerType() && Inner->isIntegerType() &&
+      !Outer->isBooleanType() && !Inner->isBooleanType() &&
+      !Outer->isEnumeralType() && !Inner->isEnumeralType())
+    return Ctx.getCorrespondingUnsignedType(Outer) ==
+           Ctx.getCorrespondingUnsignedType(Inner);
+  const auto *A = Outer->getAsCXXRecordDecl();
+  const auto *B = Inner->getAsCXXRecordDecl();
+  if (A && B && A->hasDefinition() && B->hasDefinition())
+    return A->isDerivedFrom(B) || B->isDerivedFrom(A);
+  return false;
+}
+
+/// Standard classes that hold objects of types their template arguments do
+/// not name.
+bool erasesTypes(const CXXRecordDecl *RD) {
+  static const char *const Names[] = {
+      "function", "move_only_function", "any",         "shared_ptr",
+      "weak_ptr", "packaged_task",      "function_ref"};
+  for (const char *N : Names)
+    if (RD->getName() == N)
+      return true;
+  return false;
+}
+
+/// True if an object of type `Inner` may be `Outer` itself or live inside
+/// an object of type `Outer`: a member, a base, an array element, an element
+/// of a standard container (a type argument), or a pointee (through a
+/// pointer or reference member).
+bool reaches(QualType Outer, QualType Inner, const ASTContext &Ctx,
+             unsigned Depth, llvm::SmallPtrSetImpl<const Type *> &Seen) {
+  if (Outer.isNull() || Depth > 12)
+    return true;
+  Outer = Outer.getNonReferenceType().getCanonicalType().getUnqualifiedType();
+  if (Outer->isDependentType() || Inner->isDependentType())
+    return true;
+  if (related(Outer, Inner, Ctx))
+    return true;
+  if (!Seen.insert(Outer.getTypePtr()).second)
+    return false;
+  if (const ArrayType *AT = Ctx.getAsArrayType(Outer))
+    return reaches(AT->getElementType(), Inner, Ctx, Depth + 1, Seen);
+  if (Outer->isPointerType())
+    return reaches(Outer->getPointeeType(), Inner, Ctx, Depth + 1, Seen);
+  if (Outer->isVoidType())
+    return true;
+  const CXXRecordDecl *RD = Outer->getAsCXXRecordDecl();
+  if (!RD)
+    return Outer->isRecordType(); // a C struct without C++ data: be safe
+  if (!RD->hasDefinition())
+    return true;
+  RD = RD->getDefinition();
+  if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD))
+    for (const TemplateArgument &A : Spec->getTemplateArgs().asArray())
+      if (A.getKind() == TemplateArgument::Type &&
+          reaches(A.getAsType(), Inner, Ctx, Depth + 1, Seen))
+        return true;
+  if (RD->isInStdNamespace())
+    return erasesTypes(RD); // its members are the library's business
+  for (const CXXBaseSpecifier &B : RD->bases())
+    if (reaches(B.getType(), Inner, Ctx, Depth + 1, Seen))
+      return true;
+  for (const FieldDecl *F : RD->fields())
+    if (reaches(F->getType(), Inner, Ctx, Depth + 1, Seen))
+      return true;
+  return false;
+}
+
+bool reaches(QualType Outer, QualType Inner, const ASTContext &Ctx) {
+  llvm::SmallPtrSet<const Type *, 16> Seen;
+  return reaches(Outer, Inner, Ctx, 0, Seen);
+}
+
+/// The referent type of a reference or pointer parameter; null if it is
+/// not known (a pointer-like class, a template parameter).
+QualType referentType(const ValueDecl *P) {
+  QualType T = P->getType();
+  if (T->isReferenceType())
+    return T.getNonReferenceType();
+  if (T->isPointerType())
+    return T->getPointeeType();
+  return QualType();
+}
+
+/// The class `this` has inside `Context` (the enclosing class for a lambda
+/// that captures it), or null.
+const CXXRecordDecl *thisClass(const FunctionDecl *Context) {
+  const auto *MD = dyn_cast_or_null<CXXMethodDecl>(Context);
+  while (MD && MD->getParent()->isLambda())
+    MD = dyn_cast<CXXMethodDecl>(MD->getParent()->getDeclContext());
+  return MD && !MD->isStatic() ? MD->getParent() : nullptr;
+}
+
+std::string pathKey(const std::vector<std::string> &Path) {
+  std::string Key;
+  for (const std::string &P : Path)
+    Key += "::" + P;
+  return Key;
+}
+
+} // namespace
+
+const std::vector<const VarDecl *> &
+DependenceAnalysis::resourceVariables(const std::vector<std::string> &Path,
+                                      const ASTContext &Ctx) const {
+  auto It = ResourceCache.find(Path);
+  if (It != ResourceCache.end())
+    return It->second;
+  std::vector<const VarDecl *> &Vars = ResourceCache[Path];
+  if (!Path.empty())
+    resolveResource(Ctx.getTranslationUnitDecl(), Path, 0, Ctx, Vars);
+  llvm::sort(Vars);
+  Vars.erase(std::unique(Vars.begin(), Vars.end()), Vars.end());
+  return Vars;
+}
+
+std::optional<std::pair<Effect, Effect>>
+DependenceAnalysis::aliasConflict(const EffectSet &A, const EffectSet &B,
+                                  const FunctionDecl *Context) const {
+  if (!Context)
+    return std::nullopt;
+  const ASTContext &Ctx = Context->getASTContext();
+  auto Outside = [&](const Target &T) -> std::optional<OutsideObject> {
+    OutsideObject O;
+    const ValueDecl *P = nullptr;
+    switch (T.TargetKind) {
+    case Target::Kind::Resource: {
+      O.ObjectKind = OutsideObject::Kind::Global;
+      O.Key = "R" + pathKey(T.Path);
+      const auto &Vars = resourceVariables(T.Path, Ctx);
+      // An abstract resource (no variable of that name): state the code
+      // reaches only through the annotated functions, never as an object
+      // it could pass on (docs/checks/kara-parallelize.md).
+      if (Vars.empty())
+        return std::nullopt;
+      for (const VarDecl *V : Vars) {
+        if (V->getType()->isReferenceType())
+          O.AnyType = true;
+        O.Types.push_back(V->getType());
+      }
+      return O;
+    }
+    case Target::Kind::This: {
+      // In a lambda, `this` with a member path naming a by-copy capture is
+      // the closure's own copy, which nothing outside can reach.
+      const auto *MD = dyn_cast<CXXMethodDecl>(Context);
+      if (MD && MD->getParent()->isLambda() && !T.Path.empty())
+        for (const LambdaCapture &C : MD->getParent()->captures())
+          if (C.capturesVariable() && C.getCaptureKind() == LCK_ByCopy &&
+              C.getCapturedVar()->getName() == T.Path.front())
+            return std::nullopt;
+      O.Key = "T";
+      if (const CXXRecordDecl *RD = thisClass(Context))
+        O.Types.push_back(Ctx.getRecordType(RD));
+      else
+        O.AnyType = true;
+      return O;
+    }
+    case Target::Kind::Param:
+      if (T.ParamIndex < Context->getNumParams())
+        P = Context->getParamDecl(T.ParamIndex);
+      break;
+    case Target::Kind::Local: {
+      // An enclosing function's reference parameter used in a lambda (a
+      // branch the rewrite made): the same outside object as in the
+      // function itself, so a second --fix decides as the first did.
+      const auto *PV = static_cast<const VarDecl *>(T.Object);
+      if (PV && isa<ParmVarDecl>(PV) && PV->getType()->isReferenceType())
+        P = PV;
+      else
+        return std::nullopt;
+      break;
+    }
+    case Target::Kind::Unknown:
+      return std::nullopt; // conflicts with everything already
+    }
+    if (!P)
+      return std::nullopt;
+    O.Key = "P" +
+            std::to_string(reinterpret_cast<uintptr_t>(P->getCanonicalDecl()));
+    QualType RT = referentType(P);
+    if (RT.isNull() || RT->isDependentType() || RT->isVoidType() ||
+        RT->isIncompleteType())
+      O.AnyType = true;
+    else
+      O.Types.push_back(RT);
+    return O;
+  };
+  auto MayBeOne = [&](const OutsideObject &X, const OutsideObject &Y) {
+    if (X.Key == Y.Key)
+      return false; // one object: its paths decide (firstConflict)
+    if (X.ObjectKind == OutsideObject::Kind::Global &&
+        Y.ObjectKind == OutsideObject::Kind::Global)
+      return false; // two globals are two objects
+    if (X.AnyType || Y.AnyType)
+      return true;
+    for (QualType TX : X.Types)
+      for (QualType TY : Y.Types) {
+        // A global is a complete object: only the other may live inside it.
+        if (Y.ObjectKind == OutsideObject::Kind::Object && reaches(TX, TY, Ctx))
+          return true;
+        if (X.ObjectKind == OutsideObject::Kind::Object && reaches(TY, TX, Ctx))
+          return true;
+      }
+    return false;
+  };
+  for (const Effect &X : A)
+    for (const Effect &Y : B) {
+      if (!X.isWrite() && !Y.isWrite())
+        continue;
+      std::optional<OutsideObject> OX = Outside(X.On);
+      if (!OX)
+        continue;
+      std::optional<OutsideObject> OY = Outside(Y.On);
+      if (OY && MayBeOne(*OX, *OY))
+        return std::make_pair(X, Y);
+    }
+  return std::nullopt;
+}
+
 std::optional<Dependence>
 DependenceAnalysis::dependence(const StatementInfo &Earlier,
                                const StatementInfo &Later,
@@ -414,6 +738,13 @@ DependenceAnalysis::dependence(const StatementInfo &Earlier,
   Dependence D;
   if (auto Pair = Earlier.Effects.firstConflict(Later.Effects)) {
     D.DependenceKind = Dependence::Kind::Conflict;
+    D.EarlierEffect = Pair->first;
+    D.LaterEffect = Pair->second;
+    return D;
+  }
+  if (auto Pair =
+          aliasConflict(Earlier.Effects, Later.Effects, Scope.Context)) {
+    D.DependenceKind = Dependence::Kind::MayAlias;
     D.EarlierEffect = Pair->first;
     D.LaterEffect = Pair->second;
     return D;

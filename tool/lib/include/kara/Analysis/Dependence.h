@@ -23,6 +23,7 @@
 #include "clang/AST/Decl.h"
 #include "clang/AST/Stmt.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -97,9 +98,13 @@ struct Dependence {
     Exception, ///< the earlier may throw, the later writes
     ExceptionAfterWrite, ///< the earlier writes, the later may throw
     ThrowOrder,          ///< both may throw: which exception wins is ordered
-    Pinned, ///< the later one never moves into a branch (CapturedPointer)
+    Pinned,   ///< the later one never moves into a branch (CapturedPointer)
+    MayAlias, ///< their effects name objects that may be one (see below)
   } DependenceKind = Kind::Conflict;
   /// Conflict: the earlier and later statement's conflicting effects.
+  /// MayAlias: the same, on two names of outside objects (a global, `*this`,
+  /// a reference or pointer parameter's referent) that a caller may make
+  /// the same object, e.g. by passing the global as the parameter.
   /// Exception: the write of the later statement (in LaterEffect), which
   /// sequential code does not reach when the earlier one throws.
   /// ExceptionAfterWrite: the write of the earlier statement (in
@@ -217,8 +222,29 @@ private:
   std::optional<Effect> firstObservableWrite(const StatementInfo &Info,
                                              const ThrowScope &Scope) const;
 
+  /// For MayAlias: the effect pair of two outside objects that may be one
+  /// object, one of them written.
+  std::optional<std::pair<Effect, Effect>>
+  aliasConflict(const EffectSet &A, const EffectSet &B,
+                const clang::FunctionDecl *Context) const;
+  /// The variables a resource path names (a variable, a namespace's
+  /// variables, the variable a member path starts at); empty for an
+  /// abstract resource.
+  const std::vector<const clang::VarDecl *> &
+  resourceVariables(const std::vector<std::string> &Path,
+                    const clang::ASTContext &Ctx) const;
+
   EffectAnalysis &Effects;
   bool StrictExceptionOrder;
+  /// Every variable with static storage of the translation unit by its
+  /// resource path, built on first use.
+  mutable std::vector<
+      std::pair<std::vector<std::string>, const clang::VarDecl *>>
+      Globals;
+  mutable bool GlobalsBuilt = false;
+  mutable std::map<std::vector<std::string>,
+                   std::vector<const clang::VarDecl *>>
+      ResourceCache;
 };
 
 } // namespace kara
