@@ -79,18 +79,17 @@ void supervisor_state::note_restart(const std::string &id) {
   ++restarts_;
 }
 
-// Starts child i again; a start failure counts as another restart.
+// Starts child i again (the restart was counted); a start failure counts
+// as another restart.
 void supervisor_state::restart_at(std::size_t i) {
+  ++children_[i].restarts;
   for (;;) {
-    note_restart(children_[i].spec.id);
-    ++children_[i].restarts;
     try {
       start_at(i);
       return;
-    } catch (const restart_limit &) {
-      throw;
     } catch (...) {
     }
+    note_restart(children_[i].spec.id);
   }
 }
 
@@ -129,6 +128,8 @@ void supervisor_state::handle_info(down d) {
       stop_at(j);
     }
   }
+  // One restart per failure, however many children it restarts (OTP).
+  note_restart(c.spec.id);
   for (std::size_t j = first; j < last; ++j)
     if (again[j])
       restart_at(j);

@@ -377,13 +377,22 @@ private:
         f(t, reply_to<R>(std::move(reply), process(&pc)));
       } else if constexpr (std::is_void_v<R>) {
         f(t);
-        done = true;
-        reply.set_value();
+        reply_unless_exiting(pc);
       } else {
         R r = f(t);
-        done = true;
-        reply.set_value(std::move(r));
+        reply_unless_exiting(pc, std::move(r));
       }
+    }
+    // A handler cancelled by an exit request may have been cut short (a
+    // cancelled scope returns early): its result is not a reply.
+    template <class... V>
+    void reply_unless_exiting(detail::process_core &pc, V &&...v) {
+      if (pc.exiting()) {
+        drop(pc.reason());
+        return;
+      }
+      done = true;
+      reply.set_value(std::forward<V>(v)...);
     }
     void drop(const exit_reason &why) noexcept override {
       if (done)

@@ -166,6 +166,12 @@ public:
   std::size_t restarts() const;
   const process &pid() const noexcept { return s_.pid(); }
   operator const process &() const noexcept { return s_.pid(); }
+  /// The supervisor behind `p` (e.g. a child supervisor), else nullopt.
+  static std::optional<supervisor> from(const process &p) {
+    auto s = server<detail::supervisor_state>::from(p);
+    return s ? std::optional<supervisor>(supervisor(std::move(*s)))
+             : std::nullopt;
+  }
   /// Asks the supervisor to stop with `r` and waits until it and its
   /// children have ended; returns its exit reason (r, or an earlier one).
   exit_reason stop(exit_reason r = exit_reason::shutdown()) const;

@@ -70,12 +70,25 @@ auto start_task(const start_options &options, F f, A &&...args) {
       s, [f = std::move(f), p = std::move(p),
           tup = std::make_tuple(std::forward<A>(args)...)](
              detail::task_process_state &) mutable {
+        // Cancelled by an exit request, f may have returned early (a
+        // cancelled scope does): that is not its result.
+        auto exited = [&p] {
+          detail::process_core *me = self().core_();
+          if (!me->exiting())
+            return false;
+          p.set_exception(
+              std::make_exception_ptr(process_exited(me->reason())));
+          return true;
+        };
         try {
           if constexpr (std::is_void_v<R>) {
             std::apply(f, std::move(tup));
-            p.set_value();
+            if (!exited())
+              p.set_value();
           } else {
-            p.set_value(std::apply(f, std::move(tup)));
+            R r = std::apply(f, std::move(tup));
+            if (!exited())
+              p.set_value(std::move(r));
           }
         } catch (...) {
           process me = self();
