@@ -64,7 +64,9 @@ private:
   map_t cache_;
 };
 
-std::string shard_name(std::size_t i) { return "kv.shard." + std::to_string(i); }
+std::string shard_name(std::size_t i) {
+  return "kv.shard." + std::to_string(i);
+}
 
 std::optional<kara::server<Shard>> find_shard(std::size_t i) {
   auto p = kara::registry::find(shard_name(i));
@@ -181,9 +183,9 @@ int main(int argc, char **argv) {
   stop = true;
   for (auto &t : threads)
     t.join();
-  const double elapsed = std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - start)
-                             .count();
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
 
   long answered = 0, retries = 0, bad_reads = 0, lost = 0, keys = 0;
   for (auto &st : stats) {

@@ -197,9 +197,17 @@ process supervisor_state::which(std::string id) const {
   return i == npos ? process() : children_[i].proc;
 }
 
-void supervisor_state::terminate(const exit_reason &) {
-  for (std::size_t j = children_.size(); j-- > 0;)
-    stop_at(j);
+supervisor_state::~supervisor_state() {
+  // Waits for each child, so not under a cancelled state (e.g. the caller's
+  // when start() abandons a supervisor whose name was taken).
+  ctx_guard ctx(nullptr);
+  for (std::size_t j = children_.size(); j-- > 0;) {
+    try {
+      stop_at(j);
+    } catch (...) {
+      children_[j].proc.kill();
+    }
+  }
 }
 
 } // namespace detail

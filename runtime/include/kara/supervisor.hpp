@@ -105,7 +105,11 @@ public:
   process which(std::string id) const;
   std::size_t restarts() const noexcept { return restarts_; }
   void handle_info(down d);
-  void terminate(const exit_reason &r);
+  /// Stops the children in reverse start order, also after a kill (the
+  /// state is destroyed then too; terminate callbacks are skipped).
+  ~supervisor_state();
+  supervisor_state(const supervisor_state &) = delete;
+  supervisor_state &operator=(const supervisor_state &) = delete;
 
 private:
   struct child {
