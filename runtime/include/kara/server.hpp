@@ -492,26 +492,15 @@ public:
   /// Waits for `f(const S&)` (timeout as server::call). The result must be
   /// sendable; `f` must capture only sendable values (kara-sendable checks).
   template <class F> auto get(F f) const {
-    using R = std::invoke_result_t<F &, const S &>;
-    static_assert(std::is_void_v<R> || is_sendable_v<R>,
-                  "kara::agent::get: the result is not sendable");
-    return access::wait(
-        s_,
-        access::template ask<R>(
-            s_,
-            [f = std::move(f)](holder &h) mutable -> R { return f(h.value); }),
-        default_call_timeout);
+    return apply<const S &>(std::move(f));
   }
   /// Waits until `f(S&)` has run.
   template <class F> void update(F f) const {
-    access::wait(s_,
-                 access::template ask<void>(
-                     s_, [f = std::move(f)](holder &h) mutable { f(h.value); }),
-                 default_call_timeout);
+    apply<S &>([f = std::move(f)](S &s) mutable { f(s); });
   }
   /// `f(S&)` returns the reply: update and read in one step.
   template <class F> auto get_and_update(F f) const {
-    return get_mut(std::move(f));
+    return apply<S &>(std::move(f));
   }
   /// Queues `f(S&)` and returns at once.
   template <class F> void cast(F f) const {
@@ -525,8 +514,9 @@ public:
 
 private:
   explicit agent(server<holder> s) : s_(std::move(s)) {}
-  template <class F> auto get_mut(F f) const {
-    using R = std::invoke_result_t<F &, S &>;
+  // Runs f(Ref state) in the agent and waits for its result.
+  template <class Ref, class F> auto apply(F f) const {
+    using R = std::invoke_result_t<F &, Ref>;
     static_assert(std::is_void_v<R> || is_sendable_v<R>,
                   "kara::agent: the result is not sendable");
     return access::wait(
