@@ -126,6 +126,7 @@ TEST(Server, DeferredReply) {
   // Pending deferred replies fail with the exit reason when it stops.
   auto pending = s.ask(&S::wait_for_value);
   s.exit();
+  (void)wait_exit(s);
   EXPECT_THROW((void)pending.get(), kara::process_exited);
 }
 
@@ -323,6 +324,14 @@ TEST(Monitor, DownExactlyOnce) {
       [&] { return ws[0].call(&Watcher::get).count(late.id) == 1; }, 5000ms));
   for (auto &w : ws)
     w.exit();
+  for (auto &w : ws)
+    (void)wait_exit(w);
+}
+
+kara::start_options named(std::string name) {
+  kara::start_options o;
+  o.name = std::move(name);
+  return o;
 }
 
 TEST(Registry, NamesReleaseAndDuplicates) {
@@ -331,6 +340,7 @@ TEST(Registry, NamesReleaseAndDuplicates) {
   auto other = kara::start<Counter>(2);
   EXPECT_THROW(kara::registry::put("reg.counter", other), kara::name_taken);
   other.exit();
+  (void)wait_exit(other);
   auto found = kara::registry::find("reg.counter");
   ASSERT_TRUE(found.has_value());
   EXPECT_EQ(*found, a.pid());
@@ -344,13 +354,12 @@ TEST(Registry, NamesReleaseAndDuplicates) {
   (void)wait_exit(a);
   EXPECT_FALSE(kara::registry::find("reg.counter").has_value());
   EXPECT_THROW(kara::registry::put("reg.dead", a), std::invalid_argument);
-  auto b = kara::start<Counter>(kara::start_options{"reg.counter"}, 3);
+  auto b = kara::start<Counter>(named("reg.counter"), 3);
   EXPECT_EQ(kara::server<Counter>::from(*kara::registry::find("reg.counter"))
                 ->call(&Counter::get),
             3);
-  EXPECT_THROW(
-      (void)kara::start<Counter>(kara::start_options{"reg.counter"}, 4),
-      kara::name_taken);
+  EXPECT_THROW((void)kara::start<Counter>(named("reg.counter"), 4),
+               kara::name_taken);
   EXPECT_TRUE(kara::registry::erase("reg.counter"));
   EXPECT_FALSE(kara::registry::erase("reg.counter"));
   b.exit();
@@ -686,6 +695,7 @@ TEST(Event, FailingHandlerRemovedOthersUnaffected) {
   EXPECT_TRUE(ev.pid().alive());
   ev.exit();
   seen.exit();
+  (void)wait_exit(seen.pid());
   (void)wait_exit(ev.pid());
 }
 
