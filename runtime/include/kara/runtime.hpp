@@ -14,6 +14,9 @@
 //   select, as_completed, join_protected, kara::channel<T>, kara::mutex,
 //   shared_mutex, semaphore, condition_variable, barrier, latch, once,
 //   kara::sleep_for/sleep_until, kara::abort   (docs/actors.md)
+//   kara::process, link, monitor, exit_reason, registry, server<T>, start,
+//   agent, supervisor, worker, start_task, event_manager
+//                                               (docs/supervision.md)
 //
 // The headers compile as C++17 (concepts are C++20-only); link Kara::runtime.
 #ifndef KARA_RUNTIME_HPP
@@ -43,6 +46,13 @@
 #include "future.hpp"
 #include "sleep.hpp"
 #include "sync.hpp"
+
+#include "event.hpp"
+#include "process.hpp"
+#include "registry.hpp"
+#include "server.hpp"
+#include "supervisor.hpp"
+#include "task.hpp"
 
 // A translation unit built with ThreadSanitizer needs the runtime built with
 // it (libkara_runtime_tsan.a, docs/sanitizers.md): TSan cannot see the
