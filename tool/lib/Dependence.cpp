@@ -23,9 +23,6 @@ namespace kara {
 
 namespace {
 
-/// Finds what a statement contains: calls to annotated functions and
-/// constructs that forbid moving it into a branch.
-
 /// Whether S calls kara::par anywhere, lambda bodies included.
 static bool containsParCall(const Stmt *S) {
   if (!S)
@@ -41,6 +38,8 @@ static bool containsParCall(const Stmt *S) {
   return false;
 }
 
+/// Finds what a statement contains: calls to annotated functions and
+/// constructs that forbid moving it into a branch.
 class StatementScanner : public RecursiveASTVisitor<StatementScanner> {
 public:
   bool CallsAnnotated = false;
