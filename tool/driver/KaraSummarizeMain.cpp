@@ -60,6 +60,13 @@ static llvm::cl::list<std::string>
 
 [[maybe_unused]] static int AttributesAnchor = KaraAttributesAnchorSource;
 
+static llvm::cl::opt<bool> ClosedHierarchies(
+    "closed-hierarchies",
+    llvm::cl::desc("The class hierarchies are closed in each file: an "
+                   "unannotated virtual call has the effects of the "
+                   "overriders visible there (kara.ClosedHierarchies)"),
+    llvm::cl::cat(Category));
+
 namespace {
 
 /// What one pass learns: database entries by qualified name.
@@ -140,6 +147,7 @@ public:
   void HandleTranslationUnit(ASTContext &Ctx) override {
     const SourceManager &SM = Ctx.getSourceManager();
     EffectAnalysis Analysis(Ctx, DB);
+    Analysis.setClosedHierarchies(ClosedHierarchies);
     Analysis.setSummaryDatabase(Previous);
     std::string From =
         llvm::sys::path::filename(
