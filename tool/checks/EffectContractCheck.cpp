@@ -49,6 +49,7 @@ void EffectContractCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   EffectAnalysis &A = analysis(*Result.Context);
   const FunctionSummary &Declared = A.contractSummaryOf(FD);
+  reportWiderThanOverridden(A, FD);
   std::vector<EffectEntry> Undeclared = A.undeclaredEffects(FD);
   if (Undeclared.empty())
     return;
@@ -82,6 +83,24 @@ void EffectContractCheck::check(const MatchFinder::MatchResult &Result) {
           << ("'" + EffectAnalysis::displayName(On) + "'");
     else if (On && On->getLocation() != FD->getLocation())
       diag(On->getLocation(), "effects declared here", DiagnosticIDs::Note);
+  }
+}
+
+void EffectContractCheck::reportWiderThanOverridden(EffectAnalysis &A,
+                                                    const FunctionDecl *FD) {
+  unsigned Reported = 0;
+  for (const auto &[E, Base] : A.exceedsOverriddenContract(FD)) {
+    if (Reported++ == MaxReports)
+      break;
+    diag(FD->getLocation(),
+         "%0 declares %1, which the contract of the overridden %2 does not "
+         "cover: calls through the base rely on that contract; declared there "
+         "%3")
+        << FD << E.str() << ("'" + EffectAnalysis::displayName(Base) + "'")
+        << A.contractSummaryOf(Base).Effects.str();
+    if (const FunctionDecl *On = annotatedDeclaration(Base))
+      diag(On->getLocation(), "the overridden contract is declared here",
+           DiagnosticIDs::Note);
   }
 }
 

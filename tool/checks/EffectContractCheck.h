@@ -22,6 +22,10 @@ public:
   check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
 
 private:
+  /// An override whose own annotations declare more than an overridden
+  /// annotated method promises (issue 13 §2).
+  void reportWiderThanOverridden(EffectAnalysis &A,
+                                 const clang::FunctionDecl *FD);
   /// How many undeclared effects to report per function.
   unsigned MaxReports;
 };

@@ -203,6 +203,15 @@ KaraCheckBase::KaraCheckBase(llvm::StringRef Name,
   };
   DatabaseFiles = Global("kara.EffectsDatabases");
   SummaryFiles = Global("kara.SummaryDatabase");
+  std::string ClosedText = Global("kara.ClosedHierarchies");
+  ClosedHierarchies = llvm::StringRef(ClosedText).equals_insensitive("true") ||
+                      ClosedText == "1";
+  if (!ClosedText.empty() && !ClosedHierarchies &&
+      !llvm::StringRef(ClosedText).equals_insensitive("false") &&
+      ClosedText != "0")
+    configurationDiag("invalid configuration value '%0' for option "
+                      "'kara.ClosedHierarchies'; expected a bool")
+        << ClosedText;
   llvm::StringRef MainFile = Context->getCurrentFile();
   std::string DatabasePaths = resolvePaths(
       DatabaseFiles,
@@ -236,6 +245,8 @@ void KaraCheckBase::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
       tidy::ClangTidyOptions::ClangTidyValue(DatabaseFiles);
   Opts["kara.SummaryDatabase"] =
       tidy::ClangTidyOptions::ClangTidyValue(SummaryFiles);
+  Opts["kara.ClosedHierarchies"] =
+      tidy::ClangTidyOptions::ClangTidyValue(boolText(ClosedHierarchies));
 }
 
 void KaraCheckBase::onStartOfTranslationUnit() {
@@ -306,6 +317,7 @@ EffectAnalysis &KaraCheckBase::analysis(ASTContext &Ctx) {
   if (!Existing || &Existing->context() != &Ctx) {
     Existing = std::make_shared<EffectAnalysis>(Ctx, *Database);
     Existing->setSummaryDatabase(Summaries.get());
+    Existing->setClosedHierarchies(ClosedHierarchies);
     S.ByUnit[Key] = Existing;
   }
   Analysis = std::move(Existing);

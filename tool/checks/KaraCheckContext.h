@@ -63,6 +63,8 @@ private:
   std::string DatabaseFiles;
   /// kara.SummaryDatabase: kara-summarize output for cross-TU calls.
   std::string SummaryFiles;
+  /// kara.ClosedHierarchies: the unit sees every class of its hierarchies.
+  bool ClosedHierarchies = false;
   std::shared_ptr<const EffectsDatabase> Summaries;
   std::shared_ptr<const EffectsDatabase> Database;
   /// What to report when a database named in the options does not load.

@@ -5,6 +5,7 @@
 #include "ParConflictCheck.h"
 #include "ParallelizeCheck.h"
 #include "SendableCheck.h"
+#include "SuggestEffectsCheck.h"
 
 #include "kara/attributes/AttributeNames.h"
 
@@ -22,6 +23,7 @@ public:
     Factories.registerCheck<ParallelizeCheck>("kara-parallelize");
     Factories.registerCheck<ParConflictCheck>("kara-par-conflict");
     Factories.registerCheck<SendableCheck>("kara-sendable");
+    Factories.registerCheck<SuggestEffectsCheck>("kara-suggest-effects");
   }
 };
 

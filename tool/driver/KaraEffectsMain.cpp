@@ -48,6 +48,13 @@ static llvm::cl::opt<std::string> SummaryDb(
 
 [[maybe_unused]] static int AttributesAnchor = KaraAttributesAnchorSource;
 
+static llvm::cl::opt<bool> ClosedHierarchies(
+    "closed-hierarchies",
+    llvm::cl::desc("The class hierarchies are closed in each file: an "
+                   "unannotated virtual call has the effects of the "
+                   "overriders visible there (kara.ClosedHierarchies)"),
+    llvm::cl::cat(Category));
+
 namespace {
 
 const char *sourceName(SummarySource S) {
@@ -191,6 +198,7 @@ public:
   void HandleTranslationUnit(ASTContext &Ctx) override {
     const SourceManager &SM = Ctx.getSourceManager();
     EffectAnalysis Analysis(Ctx, DB);
+    Analysis.setClosedHierarchies(ClosedHierarchies);
     Analysis.setSummaryDatabase(Summaries);
     for (const FunctionDecl *FD : EffectAnalysis::definedFunctions(Ctx)) {
       SourceLocation Loc = SM.getFileLoc(FD->getLocation());

@@ -75,6 +75,13 @@ static llvm::cl::list<std::string>
     Databases("effects-db", llvm::cl::desc("An extra effects database (JSON)"),
               llvm::cl::cat(Category));
 
+static llvm::cl::opt<bool> ClosedHierarchies(
+    "closed-hierarchies",
+    llvm::cl::desc("The class hierarchies are closed in each file: an "
+                   "unannotated virtual call has the effects of the "
+                   "overriders visible there (kara.ClosedHierarchies)"),
+    llvm::cl::cat(Category));
+
 [[maybe_unused]] static int AttributesAnchor = KaraAttributesAnchorSource;
 
 static constexpr const char *UnitFormat = "kara-unit";
@@ -289,6 +296,7 @@ public:
     if (Out["errors"].get<bool>())
       return;
     EffectAnalysis Analysis(Ctx, DB);
+    Analysis.setClosedHierarchies(ClosedHierarchies);
     UnitWriter Writer(Ctx, Unit);
     llvm::DenseSet<const FunctionDecl *> Seen;
     std::vector<const FunctionDecl *> Work;

@@ -68,6 +68,11 @@ KARA_RULES = {
         "A kara attribute is malformed.",
         "A kara attribute names an unknown parameter, uses this outside a member, "
         "has an empty list, unbalanced tokens, or contradicts another."),
+    "kara-suggest-effects": (
+        "A function can be annotated with its inferred effects.",
+        "An unannotated function chosen by FunctionFilter has effects the "
+        "analysis can write as kara annotations; the fix inserts them on its "
+        "first declaration. A suggestion, not a defect."),
 }
 
 

@@ -385,8 +385,9 @@ StatementInfo DependenceAnalysis::describe(const Stmt *S,
     return A->getBeginLoc() < B->getBeginLoc();
   });
   for (const VarDecl *V : Info.Uses)
+    // A local owning a fresh object designates it in a branch too.
     if (V->hasLocalStorage() && isPointerLike(V->getType()) &&
-        !llvm::is_contained(Info.Declares, V)) {
+        !ownsFreshObject(V) && !llvm::is_contained(Info.Declares, V)) {
       Info.CapturedPointer = V;
       break;
     }

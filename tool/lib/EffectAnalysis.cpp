@@ -183,6 +183,211 @@ bool isImmutableGlobal(const VarDecl *V) {
 
 } // namespace
 
+//===----------------------------------------------------------------------===//
+// Owned memory (issue 13 §3)
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+bool isStdSmartPointer(QualType T) {
+  const auto *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+  const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(RD);
+  if (!Spec || !RD->isInStdNamespace())
+    return false;
+  StringRef Name = Spec->getSpecializedTemplate()->getName();
+  return Name == "unique_ptr" || Name == "shared_ptr";
+}
+
+/// A free function of the global namespace or of `std` called `Name`s.
+bool isLibraryFunction(const FunctionDecl *FD,
+                       llvm::ArrayRef<llvm::StringRef> Names) {
+  if (!FD || !FD->getIdentifier() || isa<CXXMethodDecl>(FD))
+    return false;
+  const DeclContext *DC = FD->getDeclContext()->getRedeclContext();
+  if (!DC->isTranslationUnit() && !FD->isInStdNamespace())
+    return false;
+  return llvm::is_contained(Names, FD->getName());
+}
+
+} // namespace
+
+bool isFreshAllocation(const Expr *E) {
+  for (unsigned Depth = 0; E && Depth < 16; ++Depth) {
+    E = E->IgnoreParens();
+    if (const auto *EWC = dyn_cast<ExprWithCleanups>(E)) {
+      E = EWC->getSubExpr();
+    } else if (const auto *BTE = dyn_cast<CXXBindTemporaryExpr>(E)) {
+      E = BTE->getSubExpr();
+    } else if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(E)) {
+      E = MTE->getSubExpr();
+    } else if (const auto *Cast = dyn_cast<CastExpr>(E)) {
+      // `(T *)malloc(n)`, derived-to-base, unique_ptr<Base> from <Derived>;
+      // never a load of another pointer.
+      if (Cast->getCastKind() == CK_LValueToRValue)
+        return false;
+      E = Cast->getSubExpr();
+    } else if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
+      // `std::unique_ptr<T> p(new T)`, a converting or moving construction
+      // from a fresh smart pointer.
+      if (CE->getNumArgs() != 1 || !isStdSmartPointer(CE->getType()))
+        return false;
+      E = CE->getArg(0);
+    } else {
+      break;
+    }
+  }
+  if (!E)
+    return false;
+  if (isa<CXXNewExpr>(E))
+    return true;
+  const auto *Call = dyn_cast<CallExpr>(E);
+  const FunctionDecl *FD = Call ? Call->getDirectCallee() : nullptr;
+  if (FD && FD->isInStdNamespace() &&
+      isLibraryFunction(FD, {"make_unique", "make_unique_for_overwrite",
+                             "make_shared", "make_shared_for_overwrite",
+                             "allocate_shared"}))
+    return true;
+  return isLibraryFunction(FD, {"malloc", "calloc", "aligned_alloc"});
+}
+
+namespace {
+
+/// Finds a use of an owning local V that lets its pointer escape: anything
+/// but dereferencing it (`*p`, `p->m`, `p[i]`, a smart pointer's `*`, `->`,
+/// `[]`), testing it against null, `delete p` / `free(p)`, `p = nullptr`,
+/// `up.reset()`, and capturing it by reference in a lambda (whose body is
+/// held to the same rules).
+class OwnerEscapeFinder : public RecursiveASTVisitor<OwnerEscapeFinder> {
+public:
+  explicit OwnerEscapeFinder(const VarDecl *V) : V(V) {}
+  bool escapesIn(const Stmt *Body) {
+    TraverseStmt(const_cast<Stmt *>(Body));
+    return Escapes;
+  }
+
+  bool VisitUnaryOperator(UnaryOperator *UO) {
+    if (UO->getOpcode() == UO_Deref || UO->getOpcode() == UO_LNot)
+      allow(UO->getSubExpr());
+    return true;
+  }
+  bool VisitMemberExpr(MemberExpr *ME) {
+    if (ME->isArrow())
+      allow(ME->getBase());
+    return true;
+  }
+  bool VisitArraySubscriptExpr(ArraySubscriptExpr *ASE) {
+    allow(ASE->getBase());
+    return true;
+  }
+  bool VisitCXXDeleteExpr(CXXDeleteExpr *DE) {
+    allow(DE->getArgument());
+    return true;
+  }
+  bool VisitImplicitCastExpr(ImplicitCastExpr *Cast) {
+    if (Cast->getCastKind() == CK_PointerToBoolean)
+      allow(Cast->getSubExpr());
+    return true;
+  }
+  bool VisitBinaryOperator(BinaryOperator *BO) {
+    bool NullRHS = isNull(BO->getRHS()), NullLHS = isNull(BO->getLHS());
+    if (BO->getOpcode() == BO_Assign && NullRHS)
+      allow(BO->getLHS());
+    if (BO->isEqualityOp() && (NullRHS || NullLHS))
+      allow(NullRHS ? BO->getLHS() : BO->getRHS());
+    return true;
+  }
+  bool VisitCallExpr(CallExpr *CE) {
+    if (CE->getNumArgs() == 1 &&
+        isLibraryFunction(CE->getDirectCallee(), {"free"}))
+      allow(CE->getArg(0));
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(CE);
+        Op && Op->getNumArgs() >= 1) {
+      OverloadedOperatorKind K = Op->getOperator();
+      if (K == OO_Star || K == OO_Arrow || K == OO_Subscript)
+        allow(Op->getArg(0));
+      if ((K == OO_EqualEqual || K == OO_ExclaimEqual) &&
+          Op->getNumArgs() == 2 &&
+          (isNull(Op->getArg(0)) || isNull(Op->getArg(1))))
+        allow(isNull(Op->getArg(1)) ? Op->getArg(0) : Op->getArg(1));
+    }
+    if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE)) {
+      const CXXMethodDecl *M = MCE->getMethodDecl();
+      bool Reset = M && M->getIdentifier() && M->getName() == "reset" &&
+                   MCE->getNumArgs() == 0;
+      bool ToBool =
+          M && isa<CXXConversionDecl>(M) && M->getReturnType()->isBooleanType();
+      if (Reset || ToBool)
+        allow(MCE->getImplicitObjectArgument());
+    }
+    return true;
+  }
+  bool VisitLambdaExpr(LambdaExpr *LE) {
+    auto Init = LE->capture_init_begin();
+    for (const LambdaCapture &C : LE->captures()) {
+      if (C.capturesVariable() && C.getCaptureKind() == LCK_ByRef &&
+          Init != LE->capture_init_end() && *Init)
+        allow(*Init);
+      ++Init;
+    }
+    return true;
+  }
+  bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+    if (DRE->getDecl()->getCanonicalDecl() == V && !Allowed.count(DRE))
+      Escapes = true;
+    return !Escapes;
+  }
+
+private:
+  bool isNull(const Expr *E) const {
+    return E->IgnoreParenImpCasts()->isNullPointerConstant(
+               V->getASTContext(), Expr::NPC_ValueDependentIsNotNull) !=
+           Expr::NPCK_NotNull;
+  }
+  void allow(const Expr *E) {
+    // Conversions that keep the pointer: loads, to void * (free), to a base
+    // (a smart pointer's operators are members of its bases).
+    for (unsigned Depth = 0; E && Depth < 8; ++Depth) {
+      E = E->IgnoreParens();
+      const auto *Cast = dyn_cast<ImplicitCastExpr>(E);
+      if (!Cast)
+        break;
+      CastKind K = Cast->getCastKind();
+      if (K != CK_LValueToRValue && K != CK_NoOp && K != CK_BitCast &&
+          K != CK_DerivedToBase && K != CK_UncheckedDerivedToBase)
+        break;
+      E = Cast->getSubExpr();
+    }
+    if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(E))
+      if (DRE->getDecl()->getCanonicalDecl() == V)
+        Allowed.insert(DRE);
+  }
+
+  const VarDecl *V;
+  llvm::SmallPtrSet<const DeclRefExpr *, 8> Allowed;
+  bool Escapes = false;
+};
+
+} // namespace
+
+bool ownsFreshObject(const VarDecl *V) {
+  if (!V)
+    return false;
+  V = V->getCanonicalDecl();
+  if (!V->hasLocalStorage() || isa<ParmVarDecl>(V) ||
+      isa<DecompositionDecl>(V) || V->getType()->isReferenceType())
+    return false;
+  if (!V->getType()->isPointerType() && !isStdSmartPointer(V->getType()))
+    return false;
+  const VarDecl *WithInit = V->getInitializingDeclaration();
+  if (!WithInit || !isFreshAllocation(WithInit->getInit()))
+    return false;
+  const FunctionDecl *Owner = owningFunction(V);
+  const FunctionDecl *Def = nullptr;
+  if (!Owner || !Owner->hasBody(Def) || !Def->getBody())
+    return false;
+  return !OwnerEscapeFinder(V).escapesIn(Def->getBody());
+}
+
 struct CallSite {
   const FunctionDecl *Callee = nullptr; // canonical; null when Indirect
   bool Indirect = false;
@@ -215,9 +420,9 @@ namespace {
 /// designate.
 class BodyCollector {
 public:
-  BodyCollector(const FunctionDecl *Fn, const EffectsDatabase &DB,
+  BodyCollector(const FunctionDecl *Fn, EffectAnalysis &A,
                 EffectAnalysis::LocalInfo &Out)
-      : Fn(canonical(Fn)), DB(DB), Out(Out) {
+      : Fn(canonical(Fn)), A(A), DB(A.database()), Out(Out) {
     if (const auto *MD = dyn_cast_or_null<CXXMethodDecl>(Fn))
       if (MD->getParent()->isLambda())
         Closure = MD->getParent();
@@ -467,7 +672,7 @@ public:
     if (const auto *CE = dyn_cast<CXXConstructExpr>(E))
       return visitConstruct(CE);
     if (const auto *DE = dyn_cast<CXXDeleteExpr>(E)) {
-      std::optional<Target> Object = pointee(DE->getArgument());
+      std::optional<Target> Object = deletedObject(DE->getArgument());
       addWrite(Object, DE);
       if (const CXXRecordDecl *RD =
               DE->getDestroyedType()->getAsCXXRecordDecl())
@@ -643,6 +848,13 @@ private:
     }
     if (Method && Method->isVirtual() && !isDevirtualized(CE, Method) &&
         !declaredEffects(Method)) {
+      // Issue 13 §2: a closed hierarchy runs one of its visible overriders.
+      if (std::optional<std::vector<const CXXMethodDecl *>> Overriders =
+              A.visibleOverriders(Method)) {
+        for (const CXXMethodDecl *M : *Overriders)
+          addCalls(M, HasThis, ThisArg, Args, CE->getBeginLoc());
+        return;
+      }
       addIndirect(CE->getBeginLoc(), "a virtual call to '" +
                                          EffectAnalysis::displayName(Method) +
                                          "' (its overriders are not known)");
@@ -761,7 +973,15 @@ private:
         return paramTarget(P);
       return Target::unknown();
     }
-    if (!V->hasLocalStorage() || Owner != Fn)
+    if (!V->hasLocalStorage())
+      return Target::unknown();
+    if (std::optional<Target> Owned = ownedPointee(V))
+      return Owned;
+    if (Owner != Fn)
+      return Target::unknown();
+    // Fresh memory whose pointer escaped: anyone may point there now.
+    if (const VarDecl *WithInit = V->getInitializingDeclaration();
+        WithInit && isFreshAllocation(WithInit->getInit()))
       return Target::unknown();
     // A local pointer: what it was initialised with, if never reassigned.
     if (isReassigned(V) || !V->getInit())
@@ -774,6 +994,36 @@ private:
     std::optional<Target> Result = pointee(V->getInit(), Depth + 1);
     InProgress.erase(V);
     return Result;
+  }
+
+  /// Issue 13 §3: what a local that owns a fresh object points to is the
+  /// local itself, in its function and in a lambda of it that captures it by
+  /// reference; nullopt if V owns nothing.
+  std::optional<Target> ownedPointee(const VarDecl *V) {
+    auto It = OwnedCache.find(V);
+    bool Owns = It != OwnedCache.end() ? It->second
+                                       : (OwnedCache[V] = ownsFreshObject(V));
+    if (!Owns)
+      return std::nullopt;
+    if (owningFunction(V) == Fn)
+      return Target::local(V, V->getNameAsString());
+    if (Closure)
+      for (const LambdaCapture &C : Closure->captures())
+        if (C.capturesVariable() && C.getCaptureKind() == LCK_ByRef &&
+            C.getCapturedVar()->getCanonicalDecl() == V)
+          return Target::local(V, V->getNameAsString());
+    return Target::unknown();
+  }
+
+  /// What `delete Arg` destroys. A pointer member that is deleted is storage
+  /// its object owns (issue 13 §3): `delete this->p` writes `this.p`, so a
+  /// destructor that deletes its members writes `this`, not `unknown`.
+  std::optional<Target> deletedObject(const Expr *Arg) {
+    const auto *ME = dyn_cast<MemberExpr>(Arg->IgnoreParenImpCasts());
+    const auto *Field = ME ? dyn_cast<FieldDecl>(ME->getMemberDecl()) : nullptr;
+    if (Field && Field->getType()->isPointerType())
+      return designate(ME);
+    return pointee(Arg);
   }
 
   /// True if the pointer variable may hold something else than its
@@ -1028,6 +1278,7 @@ private:
   }
 
   const FunctionDecl *Fn;
+  EffectAnalysis &A;
   const EffectsDatabase &DB;
   EffectAnalysis::LocalInfo &Out;
   const CXXRecordDecl *Closure = nullptr;
@@ -1038,6 +1289,7 @@ public:
   /// their type: a loop's element variable, analysed per iteration.
   llvm::SmallPtrSet<const VarDecl *, 2> OwnObjects;
   llvm::DenseMap<const VarDecl *, bool> ReassignedCache;
+  llvm::DenseMap<const VarDecl *, bool> OwnedCache;
 };
 
 /// Adds entries to a summary, keeping one reason per effect of the set.
@@ -1310,7 +1562,7 @@ const EffectAnalysis::LocalInfo &
 EffectAnalysis::localInfo(const FunctionDecl *FD) {
   return bodyInfo(LocalInfos, canonical(FD),
                   [&](const FunctionDecl *Def, LocalInfo &Info) {
-                    BodyCollector Collector(Def, DB, Info);
+                    BodyCollector Collector(Def, *this, Info);
                     // Initialisers of the object under construction.
                     if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Def))
                       for (const CXXCtorInitializer *Init : Ctor->inits())
@@ -1502,7 +1754,7 @@ std::vector<EffectEntry>
 EffectAnalysis::statementEffects(const Stmt *S, const FunctionDecl *Context,
                                  llvm::ArrayRef<const VarDecl *> OwnObjects) {
   LocalInfo Info;
-  BodyCollector Collector(Context, DB, Info);
+  BodyCollector Collector(Context, *this, Info);
   for (const VarDecl *V : OwnObjects)
     Collector.OwnObjects.insert(V->getCanonicalDecl());
   Collector.visit(S);
@@ -1570,6 +1822,76 @@ EffectAnalysis::SymbolicBody EffectAnalysis::symbolicBody(
 //===----------------------------------------------------------------------===//
 // Contracts
 //===----------------------------------------------------------------------===//
+
+std::optional<std::vector<const CXXMethodDecl *>>
+EffectAnalysis::visibleOverriders(const CXXMethodDecl *MD) {
+  MD = MD->getCanonicalDecl();
+  if (!ClosedHierarchies && MD->getParent()->isExternallyVisible())
+    return std::nullopt;
+  if (!OverriderIndex) {
+    // Every method with the canonical methods it overrides, transitively.
+    struct Indexer : RecursiveASTVisitor<Indexer> {
+      bool shouldVisitTemplateInstantiations() const { return true; }
+      bool VisitCXXMethodDecl(CXXMethodDecl *M) {
+        if (!M->isVirtual() || M->isDependentContext() ||
+            M != M->getCanonicalDecl())
+          return true;
+        llvm::SmallVector<const CXXMethodDecl *, 4> Work(
+            M->overridden_methods().begin(), M->overridden_methods().end());
+        llvm::SmallPtrSet<const CXXMethodDecl *, 4> Seen;
+        while (!Work.empty()) {
+          const CXXMethodDecl *O = Work.pop_back_val()->getCanonicalDecl();
+          if (!Seen.insert(O).second)
+            continue;
+          Index[O].push_back(M);
+          Work.append(O->overridden_methods().begin(),
+                      O->overridden_methods().end());
+        }
+        return true;
+      }
+      llvm::DenseMap<const CXXMethodDecl *, std::vector<const CXXMethodDecl *>>
+          Index;
+    } I;
+    I.TraverseDecl(Ctx.getTranslationUnitDecl());
+    OverriderIndex = std::move(I.Index);
+  }
+  std::vector<const CXXMethodDecl *> Result;
+  // A pure virtual function without a body is never the final overrider of
+  // an object that exists.
+  const FunctionDecl *Def = nullptr;
+  if (!MD->isPureVirtual() || MD->hasBody(Def))
+    Result.push_back(MD);
+  auto It = OverriderIndex->find(MD);
+  if (It != OverriderIndex->end())
+    for (const CXXMethodDecl *M : It->second) {
+      if (M->isPureVirtual() && !M->hasBody(Def))
+        continue;
+      Result.push_back(M);
+    }
+  return Result;
+}
+
+std::vector<std::pair<Effect, const CXXMethodDecl *>>
+EffectAnalysis::exceedsOverriddenContract(const FunctionDecl *FD) {
+  std::vector<std::pair<Effect, const CXXMethodDecl *>> Result;
+  const auto *MD = dyn_cast_or_null<CXXMethodDecl>(FD);
+  if (!MD || !MD->isVirtual() || !declaredEffects(MD))
+    return Result;
+  // Only the override's own annotations can differ from the base's.
+  const FunctionDecl *Holder = annotatedDeclaration(MD);
+  if (!Holder || Holder->getCanonicalDecl() != MD->getCanonicalDecl())
+    return Result;
+  const FunctionSummary &Own = contractSummaryOf(MD);
+  for (const CXXMethodDecl *Base : MD->overridden_methods()) {
+    if (!declaredEffects(Base))
+      continue;
+    const FunctionSummary &Promised = contractSummaryOf(Base);
+    for (const Effect &E : Own.Effects)
+      if (!Promised.Effects.covers(E))
+        Result.push_back({E, Base});
+  }
+  return Result;
+}
 
 std::vector<EffectEntry>
 EffectAnalysis::undeclaredEffects(const FunctionDecl *FD) {

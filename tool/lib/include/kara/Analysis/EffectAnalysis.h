@@ -24,6 +24,7 @@
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
+#include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/Stmt.h"
 
@@ -42,6 +43,18 @@ namespace kara {
 /// A class with an overloaded `operator*` or `operator->` (smart pointers,
 /// iterators): its objects point somewhere.
 bool isPointerLikeClass(clang::QualType T);
+
+/// `new T`, `malloc`/`calloc`/`aligned_alloc`, `std::make_unique`,
+/// `std::make_shared`, `std::allocate_shared`, possibly cast or wrapped in a
+/// smart pointer's construction: memory nobody else refers to yet.
+bool isFreshAllocation(const clang::Expr *E);
+
+/// True for a local pointer or std::unique_ptr/shared_ptr variable
+/// initialised with a fresh allocation whose value never escapes its
+/// function (issue 13 §3, docs/effects.md#owned-memory): the object it points
+/// to is designated as the variable itself (`local 'p'`), also inside
+/// lambdas that capture it by reference.
+bool ownsFreshObject(const clang::VarDecl *V);
 
 /// Why an effect is in a summary.
 struct Reason {
@@ -154,6 +167,27 @@ public:
   void setAllocationMayThrow(bool MayThrow) { AllocationMayThrow = MayThrow; }
   bool allocationMayThrow() const { return AllocationMayThrow; }
 
+  /// kara.ClosedHierarchies (issue 13 §2, default false): the class
+  /// hierarchies of the translation unit are closed, so that an unannotated
+  /// virtual call has the effects of the overriders visible here.
+  void setClosedHierarchies(bool Closed) { ClosedHierarchies = Closed; }
+  bool closedHierarchies() const { return ClosedHierarchies; }
+
+  /// The functions a virtual call of the unannotated MD may run, if every
+  /// one of them is visible in this translation unit: MD (unless pure) and
+  /// every method overriding it, directly or not. Known when MD's class has
+  /// internal linkage (no other unit can derive from it) or with
+  /// kara.ClosedHierarchies; nullopt otherwise.
+  std::optional<std::vector<const clang::CXXMethodDecl *>>
+  visibleOverriders(const clang::CXXMethodDecl *MD);
+
+  /// For an override with kara annotations of its own: the effects of its
+  /// contract that the contract of an overridden annotated method does not
+  /// cover (calls through the base rely on the base's contract), with that
+  /// method. Empty for other functions.
+  std::vector<std::pair<Effect, const clang::CXXMethodDecl *>>
+  exceedsOverriddenContract(const clang::FunctionDecl *FD);
+
   /// Effects implied by the parameter types of `FD` (SPEC §2).
   static EffectSet parameterTypeEffects(const clang::FunctionDecl *FD);
 
@@ -252,6 +286,12 @@ private:
   llvm::DenseMap<const clang::FunctionDecl *, ThrowKind> ThrowKinds;
   llvm::DenseMap<const clang::FunctionDecl *, bool> BrokenContracts;
   bool AllocationMayThrow = true;
+  bool ClosedHierarchies = false;
+  /// Every method of the unit, by the canonical methods it overrides;
+  /// built on first use.
+  std::optional<llvm::DenseMap<const clang::CXXMethodDecl *,
+                               std::vector<const clang::CXXMethodDecl *>>>
+      OverriderIndex;
 };
 
 } // namespace kara
