@@ -17,15 +17,26 @@ struct Tally {
   int get() const { return n; }
 };
 
-void distinct(kara::actor<Tally> a, kara::actor<Tally> b, int k) {
+void distinct(int k) {
+  kara::actor<Tally> a;
+  kara::actor<Tally> b;
   a.send(&Tally::add, price(k));
   b.send(&Tally::add, price(k + 1));
 }
 // CHECK-MESSAGES: :[[@LINE-3]]:3: warning: 2 statements can run in parallel as 2 branches of kara::par [kara-parallelize]
-// CHECK-FIXES: void distinct(kara::actor<Tally> a, kara::actor<Tally> b, int k) {
+// CHECK-FIXES: void distinct(int k) {
+// CHECK-FIXES-NEXT:   kara::actor<Tally> a;
+// CHECK-FIXES-NEXT:   kara::actor<Tally> b;
 // CHECK-FIXES-NEXT:   kara::par(
 // CHECK-FIXES-NEXT:       [&, k] { a.send(&Tally::add, price(k)); },
 // CHECK-FIXES-NEXT:       [&, k] { b.send(&Tally::add, price(k + 1)); });
+
+// Two handle parameters may be handles of one actor (a caller may pass the
+// same one twice): their sends keep their order.
+void maybe_one(kara::actor<Tally> a, kara::actor<Tally> b, int k) {
+  a.send(&Tally::add, price(k));
+  b.send(&Tally::add, price(k + 1));
+}
 
 // One actor: the second send must follow the first.
 void same(kara::actor<Tally> a, int k) {

@@ -10,6 +10,9 @@
 #include <map>
 #include <string>
 // CHECK-FIXES: #include <kara/runtime.hpp>
+// The include is far above the first rewrite: a diagnostic of its own.
+// CHECK-MESSAGES: :10:1: warning: kara::par needs <kara/runtime.hpp>: the include is added here for the rewrite at line {{[0-9]+}} [kara-parallelize]
+// CHECK-MESSAGES-EXPLAIN: :10:1: warning: kara::par needs <kara/runtime.hpp>: the include is added here for the rewrite at line {{[0-9]+}} [kara-parallelize]
 
 int g;
 double h;
