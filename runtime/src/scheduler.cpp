@@ -57,7 +57,9 @@ struct parker {
   std::mutex mutex;
   std::condition_variable cv;
   bool token = false;
-  bool outside = false; // belongs to a thread that is not a compute worker
+  // Belongs to a thread that is not a compute worker. Atomic: shutdown may
+  // wake a parker that a retired thread returned and another thread took.
+  std::atomic<bool> outside{false};
   parker *next_free = nullptr;
 };
 
@@ -94,7 +96,7 @@ parker *this_thread_parker() noexcept {
     } else {
       tls_parker.p = new parker;
     }
-    tls_parker.p->outside = !on_worker();
+    tls_parker.p->outside.store(!on_worker(), std::memory_order_relaxed);
   }
   return tls_parker.p;
 }
@@ -103,7 +105,7 @@ void unpark(parker *p) noexcept {
   // A worker waking a thread outside the pool (the end of a par, scope or
   // join that thread waits for) is about to look for work: count it idle
   // now, so that thread's next par finds it (no momentary zero in g_idle).
-  if (p->outside)
+  if (p->outside.load(std::memory_order_relaxed))
     advertise_early();
   {
     std::lock_guard<std::mutex> lock(p->mutex);
