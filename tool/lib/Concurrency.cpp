@@ -49,11 +49,7 @@ bool callsRuntime(const CallExpr *CE) {
   if (const EntryInfo *E = classify(CE);
       E && E->Receiver != runtime::ReceiverEffect::NoEffect)
     return false;
-  const FunctionDecl *FD = nullptr;
-  if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE))
-    FD = MCE->getMethodDecl();
-  if (!FD)
-    FD = CE->getDirectCallee();
+  const FunctionDecl *FD = CE->getDirectCallee();
   return FD && runtime::isRuntimeCode(FD);
 }
 

@@ -92,14 +92,9 @@ llvm::ArrayRef<EntryInfo> entries() { return Table; }
 const EntryInfo &info(Entry Id) { return Table[static_cast<unsigned>(Id)]; }
 
 const EntryInfo *classify(const CallExpr *Call) {
-  if (!Call)
-    return nullptr;
-  const FunctionDecl *FD = nullptr;
-  if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(Call))
-    FD = MCE->getMethodDecl();
-  if (!FD)
-    FD = Call->getDirectCallee();
-  return byName(FD);
+  // getDirectCallee also gives a member call's method (CallExpr looks
+  // through the MemberExpr).
+  return Call ? byName(Call->getDirectCallee()) : nullptr;
 }
 
 const EntryInfo *classifyCallee(const FunctionDecl *FD) { return byName(FD); }
