@@ -3,7 +3,10 @@
 (source "clang-tidy", code "kara-effect-contract"), including one that needs
 an annotation from a header in the precompiled preamble, and offers a quickfix code
 action for the kara-annotation fix-it. With --expect-none (negative control,
-run against Debian's plain clangd) no kara diagnostic may arrive."""
+run against Debian's plain clangd) no kara diagnostic may arrive. With
+--database-reload (tool.clangd.database-reload) an effects database named in
+.clang-tidy is edited while kara-clangd runs: the next parse must use the new
+entry (docs/drivers.md#kara-clangd)."""
 import argparse
 import json
 import os
@@ -20,6 +23,7 @@ p.add_argument("--clangd", required=True)
 p.add_argument("--sample", required=True)
 p.add_argument("--include", required=True)
 p.add_argument("--expect-none", action="store_true")
+p.add_argument("--database-reload", action="store_true")
 p.add_argument("--timeout", type=float, default=90)
 a = p.parse_args()
 
@@ -33,6 +37,25 @@ with open(os.path.join(work, ".clangd"), "w") as f:
     f.write("Diagnostics: {ClangTidy: {Add: ['kara-*'], FastCheckFilter: None}}\n")
 with open(os.path.join(work, "compile_flags.txt"), "w") as f:
     f.write("-std=c++20\n-I%s\n" % a.include)
+db = os.path.join(work, "effects.json")
+
+
+def write_db(resource, bump):
+    with open(db, "w") as f:
+        json.dump({"functions": {"lib::put": {"writes": [resource]}}}, f)
+    if bump:  # a new modification time even within one timestamp tick
+        st = os.stat(db)
+        os.utime(db, ns=(st.st_atime_ns, st.st_mtime_ns + bump * 10**9))
+
+
+if a.database_reload:
+    with open(src, "w") as f:
+        f.write("#include <kara/annotations.hpp>\n"
+                "namespace lib { void put(int v); }\n"
+                "[[kara::reads(Declared)]] void f() { lib::put(1); }\n")
+    with open(os.path.join(work, ".clang-tidy"), "w") as f:
+        f.write("CheckOptions:\n  kara.EffectsDatabases: effects.json\n")
+    write_db("FirstDB", 0)
 uri = "file://" + src
 log = open(os.path.join(work, "clangd.log"), "w")
 proc = subprocess.Popen([a.clangd, "--log=verbose", "-j=1", "--background-index=false",
@@ -120,7 +143,29 @@ def diags_of(m):
     return None
 
 
-if a.expect_none:
+def contract_messages(m):
+    return [d.get("message", "") for d in (diags_of(m) or [])
+            if d.get("code") == "kara-effect-contract"]
+
+
+if a.database_reload:
+    m = wait_for(lambda m: any("writes(FirstDB)" in x for x in contract_messages(m)),
+                 "a contract diagnostic naming the database's first entry")
+    # The same size and another effect: only the modification time changes.
+    write_db("OtherDB", 2)
+    text += "// edited\n"
+    send("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
+                                    "contentChanges": [{"text": text}]}, notify=True)
+    m = wait_for(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+                 and m["params"].get("version") == 2, "diagnostics of version 2")
+    found = contract_messages(m)
+    print(json.dumps(found, indent=1))
+    if not any("writes(OtherDB)" in x for x in found) or \
+            any("writes(FirstDB)" in x for x in found):
+        fail("after the database was edited, kara-clangd still reports its old "
+             "entry: %r" % found)
+    print("PASS: kara-clangd reads an edited effects database without a restart")
+elif a.expect_none:
     m = wait_for(lambda m: diags_of(m) is not None, "publishDiagnostics")
     ds = diags_of(m)
     print(json.dumps(ds, indent=1))

@@ -21,43 +21,6 @@ using namespace clang;
 
 namespace kara {
 
-std::shared_ptr<const EffectsDatabase>
-loadDatabases(const std::string &Files, std::string &Error, bool WithBuiltin) {
-  static std::mutex Lock;
-  static std::map<std::string, std::pair<std::shared_ptr<const EffectsDatabase>,
-                                         std::string>>
-      Cache;
-  std::lock_guard<std::mutex> Guard(Lock);
-  std::string Key = (WithBuiltin ? "builtin;" : "summaries;") + Files;
-  auto It = Cache.find(Key);
-  if (It == Cache.end()) {
-    auto Empty = [&] {
-      return WithBuiltin
-                 ? std::make_shared<EffectsDatabase>(EffectsDatabase::builtin())
-                 : std::make_shared<EffectsDatabase>();
-    };
-    auto DB = Empty();
-    std::string LoadError;
-    std::string Normalised = Files;
-    std::replace(Normalised.begin(), Normalised.end(), ',', ';');
-    llvm::SmallVector<llvm::StringRef, 4> Paths;
-    llvm::StringRef(Normalised).split(Paths, ';', -1, false);
-    for (llvm::StringRef Path : Paths) {
-      Path = Path.trim();
-      if (Path.empty())
-        continue;
-      if (!DB->addFile(Path.str(), LoadError))
-        break;
-    }
-    std::shared_ptr<const EffectsDatabase> Result = DB;
-    if (!LoadError.empty())
-      Result = Empty();
-    It = Cache.emplace(Key, std::make_pair(Result, LoadError)).first;
-  }
-  Error = It->second.second;
-  return It->second.first;
-}
-
 namespace {
 /// The analyses alive now, one per translation unit. clang-tidy and clangd
 /// create checks per unit; the checks own the analysis, this map only lets

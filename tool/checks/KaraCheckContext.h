@@ -8,6 +8,7 @@
 #ifndef KARA_CHECKS_KARACHECKCONTEXT_H
 #define KARA_CHECKS_KARACHECKCONTEXT_H
 
+#include "kara/Analysis/DatabaseFiles.h"
 #include "kara/Analysis/EffectAnalysis.h"
 
 #include "clang-tidy/ClangTidyCheck.h"
@@ -18,12 +19,6 @@
 #include <string>
 
 namespace kara {
-
-/// The files in `Files` (separated by `;` or `,`), on top of the built-in
-/// database when `WithBuiltin`. Loaded once per distinct list. On error
-/// returns the database without the files and sets `Error`.
-std::shared_ptr<const EffectsDatabase>
-loadDatabases(const std::string &Files, std::string &Error, bool WithBuiltin);
 
 /// True in kara-clangd: diagnostics go to an editor, which shows no source
 /// snippets but applies each diagnostic's fix-its as one code action.

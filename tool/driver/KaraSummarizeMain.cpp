@@ -709,40 +709,13 @@ private:
     }
   }
 
+  /// The entry of an inferred summary: exactly its effects, in the
+  /// database's spelling (EffectsDatabase::entryFor).
   static DatabaseEntry entry(const EffectSet &Effects,
                              const std::string &From) {
-    DatabaseEntry Entry;
+    DatabaseEntry Entry = EffectsDatabase::entryFor(Effects);
     Entry.Exact = true;
     Entry.From = From;
-    if (Effects.hasUnknown()) {
-      Entry.Unknown = true;
-      return Entry;
-    }
-    std::set<std::string> Reads, Writes;
-    for (const Effect &E : Effects) {
-      std::optional<std::string> Name;
-      switch (E.On.TargetKind) {
-      case Target::Kind::Resource:
-        Name = E.On.annotationSpelling();
-        break;
-      case Target::Kind::This:
-        Name = "this";
-        break;
-      case Target::Kind::Param:
-        Name = "$" + std::to_string(E.On.ParamIndex);
-        break;
-      case Target::Kind::Local:
-      case Target::Kind::Unknown:
-        break;
-      }
-      if (Name)
-        (E.isWrite() ? Writes : Reads).insert(*Name);
-    }
-    // A write covers a read of the same spelling.
-    for (const std::string &W : Writes)
-      Reads.erase(W);
-    Entry.Reads.assign(Reads.begin(), Reads.end());
-    Entry.Writes.assign(Writes.begin(), Writes.end());
     return Entry;
   }
 

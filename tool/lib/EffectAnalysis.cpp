@@ -1389,9 +1389,9 @@ EffectSet EffectAnalysis::parameterTypeEffects(const FunctionDecl *FD) {
     if (T->getPointeeType()->isFunctionType())
       continue;
     // An unnamed parameter prints as its database spelling, $N.
-    std::string Name =
-        P->getName().empty() ? "$" + std::to_string(I) : P->getNameAsString();
-    Target On = Target::param(I, Name);
+    Target On = Target::param(I, P->getNameAsString());
+    if (P->getName().empty())
+      On.Name = *EffectsDatabase::spelling(On);
     Set.add(T->getPointeeType().isConstQualified() ? Effect::read(On)
                                                    : Effect::write(On));
   }
@@ -1433,18 +1433,17 @@ static FunctionSummary summaryFromEntry(const FunctionDecl *FD,
   }
   EffectSet Explicit;
   auto Resolve = [&](const std::string &Text) -> std::optional<Target> {
-    if (Text == "this")
-      return Target::thisObject();
-    if (Text.size() > 1 && Text[0] == '$') {
-      unsigned Index = 0;
-      if (llvm::StringRef(Text).drop_front().getAsInteger(10, Index) ||
-          Index >= FD->getNumParams())
-        return std::nullopt;
-      const ParmVarDecl *P = FD->getParamDecl(Index);
-      return Target::param(Index,
-                           P->getName().empty() ? Text : P->getNameAsString());
-    }
-    return Target::resource(Text);
+    std::string Problem; // addJson rejected malformed spellings already
+    std::optional<Target> T = EffectsDatabase::parseSpelling(Text, Problem);
+    if (!T || T->TargetKind != Target::Kind::Param)
+      return T;
+    // A parameter the declaration does not have names nothing.
+    if (T->ParamIndex >= FD->getNumParams())
+      return std::nullopt;
+    const ParmVarDecl *P = FD->getParamDecl(T->ParamIndex);
+    if (!P->getName().empty())
+      T->Name = P->getNameAsString();
+    return T;
   };
   for (const std::string &R : Entry.Reads)
     if (std::optional<Target> T = Resolve(R))

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace kara {
@@ -29,13 +30,11 @@ bool readList(const nlohmann::json &Value, const char *Key,
       return false;
     }
     const std::string &Text = Item.get_ref<const std::string &>();
-    // `$N` names parameter N; anything else starting with `$` is a typo that
-    // would otherwise only surface when the entry is used.
-    if (Text[0] == '$' &&
-        (Text.size() < 2 || Text.size() > 10 ||
-         Text.find_first_not_of("0123456789", 1) != std::string::npos)) {
-      Error = std::string("'") + Key + "': '" + Text +
-              "' is not a parameter reference ($0, $1, ...)";
+    // Anything starting with `$` that is not `$N` is a typo that would
+    // otherwise only surface when the entry is used.
+    std::string Problem;
+    if (!EffectsDatabase::parseSpelling(Text, Problem)) {
+      Error = std::string("'") + Key + "': " + Problem;
       return false;
     }
     Out.push_back(Text);
@@ -201,6 +200,52 @@ EffectsDatabase::toJson(const std::map<std::string, DatabaseEntry> &Functions,
     Map[Name] = std::move(J);
   }
   return Doc.dump(1) + "\n";
+}
+
+std::optional<std::string> EffectsDatabase::spelling(const Target &T) {
+  switch (T.TargetKind) {
+  case Target::Kind::Resource:
+    return T.annotationSpelling();
+  case Target::Kind::This:
+    return std::string("this");
+  case Target::Kind::Param:
+    return "$" + std::to_string(T.ParamIndex);
+  case Target::Kind::Local:
+  case Target::Kind::Unknown:
+    break;
+  }
+  return std::nullopt;
+}
+
+std::optional<Target> EffectsDatabase::parseSpelling(const std::string &Text,
+                                                     std::string &Problem) {
+  if (Text == "this")
+    return Target::thisObject();
+  if (Text.empty() || Text[0] != '$')
+    return Target::resource(Text);
+  if (Text.size() < 2 || Text.size() > 10 ||
+      Text.find_first_not_of("0123456789", 1) != std::string::npos) {
+    Problem = "'" + Text + "' is not a parameter reference ($0, $1, ...)";
+    return std::nullopt;
+  }
+  return Target::param(unsigned(std::stoul(Text.substr(1))), Text);
+}
+
+DatabaseEntry EffectsDatabase::entryFor(const EffectSet &Effects) {
+  DatabaseEntry Entry;
+  if (Effects.hasUnknown()) {
+    Entry.Unknown = true;
+    return Entry;
+  }
+  std::set<std::string> Reads, Writes;
+  for (const Effect &E : Effects)
+    if (std::optional<std::string> Name = spelling(E.On))
+      (E.isWrite() ? Writes : Reads).insert(*Name);
+  for (const std::string &W : Writes)
+    Reads.erase(W);
+  Entry.Reads.assign(Reads.begin(), Reads.end());
+  Entry.Writes.assign(Writes.begin(), Writes.end());
+  return Entry;
 }
 
 const DatabaseEntry *

@@ -60,13 +60,22 @@ TEST(Dependence, ConflictNamesBothEffects) {
 }
 
 TEST(Dependence, ConflictOnALocal) {
-  Block B("int id = r + 1; save_user(id);");
-  std::optional<Dependence> D = B.between(0, 1);
+  Block B("int id = 0; id = r; save_user(id);");
+  std::optional<Dependence> D = B.between(1, 2);
   ASSERT_TRUE(D);
   EXPECT_EQ(D->DependenceKind, Dependence::Kind::Conflict);
-  ASSERT_TRUE(D->EarlierEffect);
-  EXPECT_EQ(D->EarlierEffect->On.TargetKind, Target::Kind::Local);
-  EXPECT_EQ(B.Infos[0].Declares.size(), 1u);
+  EXPECT_EQ(D->EarlierEffect, Effect::write(kara::test::localOf(B.U, "id")));
+  EXPECT_EQ(D->LaterEffect, Effect::read(kara::test::localOf(B.U, "id")));
+}
+
+TEST(Dependence, ADeclarationIsADefinitionForItsUses) {
+  Block B("int id = r + 1; save_user(id);");
+  EXPECT_EQ(B.Infos[0].Declares,
+            std::vector<const clang::VarDecl *>{B.U.var("id")});
+  std::optional<Dependence> D = B.between(0, 1);
+  ASSERT_TRUE(D);
+  EXPECT_EQ(D->DependenceKind, Dependence::Kind::DefUse);
+  EXPECT_EQ(D->Var, B.U.var("id"));
 }
 
 TEST(Dependence, DefUseOfAnUnevaluatedUse) {

@@ -51,8 +51,8 @@ TEST(Designation, MembersOfThis) {
             EffectSet({Effect::write(Target::thisObject({"m"}))}));
   EXPECT_EQ(U.stmtEffects("f", 1),
             EffectSet({Effect::write(Target::thisObject({"in", "k"}))}));
-  EXPECT_TRUE(U.stmtEffects("f", 2).covers(
-      Effect::read(Target::thisObject({"m"}))));
+  EXPECT_TRUE(
+      U.stmtEffects("f", 2).covers(Effect::read(Target::thisObject({"m"}))));
 }
 
 TEST(Designation, PointerAndReferenceMembersReferToUnknownObjects) {
@@ -133,8 +133,9 @@ TEST(Designation, StructuredBindings) {
     }
   )");
   // A reference binding designates the member of what it binds to.
-  EXPECT_EQ(U.stmtEffects("f", 1),
-            EffectSet({Effect::write(Target::resource("global_p").member("a"))}));
+  EXPECT_EQ(
+      U.stmtEffects("f", 1),
+      EffectSet({Effect::write(Target::resource("global_p").member("a"))}));
   // A copy: the binding names the member of the hidden local copy.
   EffectSet Copy = U.stmtEffects("f", 3);
   ASSERT_EQ(Copy.size(), 1u);

@@ -40,15 +40,16 @@ TEST(SpawnSite, ParBranches) {
   EXPECT_EQ(Site->Sides[1].Lambda, nullptr);
   EXPECT_EQ(Site->Sides[1].Function, U.fn("a"));
   // Every pair of branches, once.
-  EXPECT_EQ(Site->ConcurrentPairs,
-            (std::vector<std::pair<unsigned, unsigned>>{{0, 1}, {0, 2}, {1, 2}}));
+  EXPECT_EQ(Site->ConcurrentPairs, (std::vector<std::pair<unsigned, unsigned>>{
+                                       {0, 1}, {0, 2}, {1, 2}}));
 }
 
 TEST(SpawnSite, RaceIsParLike) {
   RuntimeUnit U(R"(
     int f() { return kara::race([] { return 1; }, [] { return 2; }); }
   )");
-  std::optional<SpawnSite> Site = spawnSiteFor(U.call("race"), U.fn("f"), U.ctx());
+  std::optional<SpawnSite> Site =
+      spawnSiteFor(U.call("race"), U.fn("f"), U.ctx());
   ASSERT_TRUE(Site);
   EXPECT_EQ(Site->Entry->Id, runtime::Entry::Race);
   EXPECT_EQ(Site->Sides.size(), 2u);
@@ -75,7 +76,8 @@ TEST(SpawnSite, ScopeTasksAndTheLoop) {
       });
     }
   )");
-  std::optional<SpawnSite> Site = spawnSiteFor(U.call("scope"), U.fn("f"), U.ctx());
+  std::optional<SpawnSite> Site =
+      spawnSiteFor(U.call("scope"), U.fn("f"), U.ctx());
   ASSERT_TRUE(Site);
   EXPECT_EQ(Site->Entry->Kind, runtime::EntryKind::Scope);
   unsigned Tasks = 0, Repeated = 0, Parents = 0;
@@ -112,7 +114,8 @@ TEST(SpawnSite, SpawnAndTheParentUntilTheJoin) {
       after();
     }
   )");
-  std::optional<SpawnSite> Site = spawnSiteFor(U.call("spawn"), U.fn("f"), U.ctx());
+  std::optional<SpawnSite> Site =
+      spawnSiteFor(U.call("spawn"), U.fn("f"), U.ctx());
   ASSERT_TRUE(Site);
   EXPECT_EQ(Site->Entry->Kind, runtime::EntryKind::Spawn);
   ASSERT_EQ(Site->Sides.size(), 2u);
@@ -133,7 +136,8 @@ TEST(SpawnSite, MapCallableIsRepeated) {
     int sink;
     void f(int (&values)[4]) { kara::map([](int v) { (void)v; }, values); }
   )");
-  std::optional<SpawnSite> Site = spawnSiteFor(U.call("map"), U.fn("f"), U.ctx());
+  std::optional<SpawnSite> Site =
+      spawnSiteFor(U.call("map"), U.fn("f"), U.ctx());
   ASSERT_TRUE(Site);
   ASSERT_EQ(Site->Sides.size(), 1u);
   EXPECT_EQ(Site->Sides[0].SideKind, ConcurrentSide::MapCallable);
@@ -165,11 +169,13 @@ TEST(SpawnSite, SideEffectsInTheParentsContext) {
       kara::par([&] { shared = 1; }, [copied]() mutable { copied = 2; g = 1; });
     }
   )");
-  std::optional<SpawnSite> Site = spawnSiteFor(U.call("par"), U.fn("f"), U.ctx());
+  std::optional<SpawnSite> Site =
+      spawnSiteFor(U.call("par"), U.fn("f"), U.ctx());
   ASSERT_TRUE(Site);
   auto Effects = [&](unsigned I) {
     EffectSet Set;
-    for (const EffectEntry &E : sideEffects(Site->Sides[I], *U.Analysis, U.fn("f")))
+    for (const EffectEntry &E :
+         sideEffects(Site->Sides[I], *U.Analysis, U.fn("f")))
       Set.add(E.E);
     return Set;
   };

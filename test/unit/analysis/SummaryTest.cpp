@@ -39,9 +39,11 @@ TEST(Summary, DatabaseEntryWithParameterAndThis) {
   const FunctionSummary &Put = U.Analysis->summaryOf(U.fn("put"));
   EXPECT_EQ(Put.Source, SummarySource::Database);
   EXPECT_EQ(Put.Origin, "test.json");
-  EXPECT_EQ(Put.Effects, EffectSet({Effect::write(Target::param(0, "dst")),
-                                    Effect::write(Target::resource("kara::io"))}));
-  const Reason *Why = Put.reasonFor(Effect::write(Target::resource("kara::io")));
+  EXPECT_EQ(Put.Effects,
+            EffectSet({Effect::write(Target::param(0, "dst")),
+                       Effect::write(Target::resource("kara::io"))}));
+  const Reason *Why =
+      Put.reasonFor(Effect::write(Target::resource("kara::io")));
   ASSERT_NE(Why, nullptr);
   EXPECT_EQ(Why->ReasonKind, Reason::Kind::Database);
   const FunctionSummary &Flush = U.Analysis->summaryOf(U.fn("flush"));
@@ -215,8 +217,8 @@ TEST(Summary, LambdaBodiesRunWhenCalledNotWhenCreated) {
       l();
     }
   )");
-  EXPECT_FALSE(U.stmtEffects("f", 0).covers(
-      Effect::write(Target::resource("g"))));
-  EXPECT_TRUE(U.stmtEffects("f", 1).covers(
-      Effect::write(Target::resource("g"))));
+  EXPECT_FALSE(
+      U.stmtEffects("f", 0).covers(Effect::write(Target::resource("g"))));
+  EXPECT_TRUE(
+      U.stmtEffects("f", 1).covers(Effect::write(Target::resource("g"))));
 }

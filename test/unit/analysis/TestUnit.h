@@ -76,7 +76,8 @@ public:
       EXPECT_TRUE(DB.addJson(Json, "test.json", Error)) << Error;
     }
     AST = clang::tooling::buildASTFromCodeWithArgs(
-        Prefix + Code, {"-std=c++20", "-fsyntax-only", "-Wno-unknown-attributes"},
+        Prefix + Code,
+        {"-std=c++20", "-fsyntax-only", "-Wno-unknown-attributes"},
         "input.cpp");
     EXPECT_TRUE(AST);
     EXPECT_FALSE(AST->getDiagnostics().hasErrorOccurred());
@@ -119,8 +120,8 @@ public:
   /// The Nth call (in traversal order) of a function named Callee.
   const clang::CallExpr *call(const std::string &Callee, unsigned Nth = 0) {
     using namespace clang::ast_matchers;
-    auto Found = match(
-        callExpr(callee(functionDecl(hasName(Callee)))).bind("c"), ctx());
+    auto Found =
+        match(callExpr(callee(functionDecl(hasName(Callee)))).bind("c"), ctx());
     EXPECT_LT(Nth, Found.size()) << Callee;
     return Nth < Found.size() ? Found[Nth].getNodeAs<clang::CallExpr>("c")
                               : nullptr;
@@ -129,8 +130,8 @@ public:
   /// The effects of the I-th statement of Name's body, in Name's context.
   EffectSet stmtEffects(const std::string &Name, unsigned I) {
     EffectSet Set;
-    for (const EffectEntry &E : Analysis->statementEffects(stmt(Name, I),
-                                                           fn(Name)))
+    for (const EffectEntry &E :
+         Analysis->statementEffects(stmt(Name, I), fn(Name)))
       Set.add(E.E);
     return Set;
   }

@@ -28,6 +28,8 @@
 #ifndef KARA_ANALYSIS_EFFECTSDATABASE_H
 #define KARA_ANALYSIS_EFFECTSDATABASE_H
 
+#include "kara/Analysis/Effect.h"
+
 #include <map>
 #include <optional>
 #include <string>
@@ -79,6 +81,21 @@ public:
   static std::string
   toJson(const std::map<std::string, DatabaseEntry> &Functions,
          const std::string &Comment);
+
+  /// How "reads"/"writes" spell a target: `this`, `$N` (parameter N) or a
+  /// resource path; nullopt for targets callers cannot name (locals,
+  /// unknown). The writer's half of the format.
+  static std::optional<std::string> spelling(const Target &T);
+  /// The target a spelling names (the reader's half): `this`, `$N` as
+  /// parameter N (named `$N`; the caller renames it after the declaration),
+  /// anything else a resource. Sets `Problem` and returns nullopt for a
+  /// malformed `$` reference.
+  static std::optional<Target> parseSpelling(const std::string &Text,
+                                             std::string &Problem);
+  /// The entry that states `Effects` (kara-summarize's inferred summaries):
+  /// unknown if any effect is, otherwise the spellings of the effects that
+  /// have one, a write covering a read of the same spelling.
+  static DatabaseEntry entryFor(const EffectSet &Effects);
 
 private:
   std::map<std::string, DatabaseEntry> Exact;
