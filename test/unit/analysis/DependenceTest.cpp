@@ -19,6 +19,7 @@ const char *Decls = R"(
   [[kara::pure]] void use_ptr(int *) noexcept;
   [[kara::writes(global)]] void set_global(int) noexcept;
   [[kara::pure]] void put(int &o, int v) noexcept;
+  [[kara::pure]] int compute(int) noexcept;
   int global;
 )";
 
@@ -60,7 +61,7 @@ TEST(Dependence, ConflictNamesBothEffects) {
 }
 
 TEST(Dependence, ConflictOnALocal) {
-  Block B("int id = 0; id = r; save_user(id);");
+  Block B("int id = 0; id = compute(r); save_user(id);");
   std::optional<Dependence> D = B.between(1, 2);
   ASSERT_TRUE(D);
   EXPECT_EQ(D->DependenceKind, Dependence::Kind::Conflict);
