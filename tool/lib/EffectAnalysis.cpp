@@ -44,7 +44,6 @@ Target withMembers(Target Base, const std::vector<std::string> &Members) {
   return Base;
 }
 
-
 /// Class templates of the standard library that own what their member
 /// functions return references, pointers and iterators into; streams, whose
 /// members return the stream itself.
@@ -1425,6 +1424,7 @@ static FunctionSummary summaryFromEntry(const FunctionDecl *FD,
                                         Reason Why) {
   SummaryBuilder B;
   Why.ReasonKind = Reason::Kind::Database;
+  Why.Entry = &Entry;
   if (Entry.Unknown) {
     B.add(Effect::unknown(), Why);
     FunctionSummary S = B.finish(SummarySource::Database);
@@ -1571,35 +1571,50 @@ EffectAnalysis::localInfo(const FunctionDecl *FD) {
                   });
 }
 
-/// Maps a callee's effect target into the caller at one call site.
-static std::optional<Target> mapToCaller(const Target &T, const CallSite &C,
-                                         const FunctionDecl *Caller) {
+std::optional<Target> EffectAnalysis::mapCalleeTarget(
+    const Target &T, bool HasThis, const std::optional<Target> &This,
+    llvm::ArrayRef<std::optional<Target>> Args,
+    llvm::function_ref<std::optional<Target>(const Target &)> Local) {
   switch (T.TargetKind) {
   case Target::Kind::Resource:
   case Target::Kind::Unknown:
     return T;
   case Target::Kind::This:
-    if (!C.HasThis || !C.ThisArg)
+    if (!HasThis || !This)
       return std::nullopt;
-    return withMembers(*C.ThisArg, T.Path);
+    return withMembers(*This, T.Path);
   case Target::Kind::Param:
-    if (T.ParamIndex >= C.Args.size() || !C.Args[T.ParamIndex])
+    if (T.ParamIndex >= Args.size() || !Args[T.ParamIndex])
       return std::nullopt;
-    return withMembers(*C.Args[T.ParamIndex], T.Path);
-  case Target::Kind::Local: {
-    // A variable of an enclosing function captured by a lambda: in that
-    // function a reference parameter is the caller's object.
-    const auto *V = static_cast<const VarDecl *>(T.Object);
-    if (const auto *P = dyn_cast<ParmVarDecl>(V))
-      if (owningFunction(P) == canonical(Caller) &&
-          P->getType()->isReferenceType())
-        return withMembers(
-            Target::param(P->getFunctionScopeIndex(), P->getNameAsString()),
-            T.Path);
-    return T;
-  }
+    return withMembers(*Args[T.ParamIndex], T.Path);
+  case Target::Kind::Local:
+    return Local(T);
   }
   return T;
+}
+
+Target EffectAnalysis::withMemberPath(Target Base,
+                                      const std::vector<std::string> &Members) {
+  return withMembers(std::move(Base), Members);
+}
+
+/// Maps a callee's effect target into the caller at one call site.
+static std::optional<Target> mapToCaller(const Target &T, const CallSite &C,
+                                         const FunctionDecl *Caller) {
+  return EffectAnalysis::mapCalleeTarget(
+      T, C.HasThis, C.ThisArg, C.Args,
+      [&](const Target &T) -> std::optional<Target> {
+        // A variable of an enclosing function captured by a lambda: in that
+        // function a reference parameter is the caller's object.
+        const auto *V = static_cast<const VarDecl *>(T.Object);
+        if (const auto *P = dyn_cast<ParmVarDecl>(V))
+          if (owningFunction(P) == canonical(Caller) &&
+              P->getType()->isReferenceType())
+            return withMembers(
+                Target::param(P->getFunctionScopeIndex(), P->getNameAsString()),
+                T.Path);
+        return T;
+      });
 }
 
 FunctionSummary EffectAnalysis::combine(const FunctionDecl *FD,
@@ -1767,9 +1782,19 @@ EffectAnalysis::statementEffects(const Stmt *S, const FunctionDecl *Context,
 // Symbolic bodies (kara-summarize --map)
 //===----------------------------------------------------------------------===//
 
-Target EffectAnalysis::withMemberPath(Target Base,
-                                      const std::vector<std::string> &Members) {
-  return withMembers(std::move(Base), Members);
+std::optional<std::string> EffectAnalysis::databaseSpelling(const Target &T) {
+  switch (T.TargetKind) {
+  case Target::Kind::Resource:
+    return T.annotationSpelling();
+  case Target::Kind::This:
+    return std::string("this");
+  case Target::Kind::Param:
+    return "$" + std::to_string(T.ParamIndex);
+  case Target::Kind::Local:
+  case Target::Kind::Unknown:
+    break;
+  }
+  return std::nullopt;
 }
 
 EffectAnalysis::SymbolicBody EffectAnalysis::symbolicBody(
@@ -1787,9 +1812,11 @@ EffectAnalysis::SymbolicBody EffectAnalysis::symbolicBody(
            (S->Source == SummarySource::Declared &&
             hasCheckableContract(Callee));
   };
+  SummaryBuilder Effects;
   if (hasCheckableContract(FD)) {
     if (std::optional<FunctionSummary> Declared = nonInferredSummary(FD))
-      Result.Effects.addAll(Declared->Effects);
+      for (const EffectEntry &E : Declared->Entries)
+        Effects.add(E.E, E.Why);
     Result.DropThisFromCalls = isa<CXXConstructorDecl>(FD);
   }
   auto Keep = [&](const Target &T) {
@@ -1801,21 +1828,32 @@ EffectAnalysis::SymbolicBody EffectAnalysis::symbolicBody(
   const LocalInfo &Info = localInfo(FD);
   for (const EffectEntry &A : Info.Accesses)
     if (Keep(A.E.On))
-      Result.Effects.add(A.E);
+      Effects.add(A.E, A.Why);
   for (const CallSite &C : Info.Calls) {
     if (C.Indirect) {
-      Result.Effects.add(Effect::unknown());
+      Reason R;
+      R.ReasonKind = Reason::Kind::Indirect;
+      R.Loc = C.Loc;
+      R.Detail = C.IndirectWhat;
+      Effects.add(Effect::unknown(), R);
       continue;
     }
     if (Linked(C.Callee)) {
-      Result.Calls.push_back({C.Callee, C.HasThis, C.ThisArg, C.Args});
+      Result.Calls.push_back({C.Callee, C.HasThis, C.ThisArg, C.Args, C.Loc});
       continue;
     }
     for (const EffectEntry &Entry : summaryOf(C.Callee).Entries)
       if (std::optional<Target> Mapped = mapToCaller(Entry.E.On, C, FD);
-          Mapped && Keep(*Mapped))
-        Result.Effects.add(Effect{Entry.E.Kind, *Mapped});
+          Mapped && Keep(*Mapped)) {
+        Reason R;
+        R.ReasonKind = Reason::Kind::Call;
+        R.Loc = C.Loc;
+        R.Callee = C.Callee;
+        R.CalleeEffect = Entry.E;
+        Effects.add(Effect{Entry.E.Kind, *Mapped}, R);
+      }
   }
+  Result.Effects = Effects.finish(SummarySource::Inferred).Entries;
   return Result;
 }
 
