@@ -1617,6 +1617,34 @@ static std::optional<Target> mapToCaller(const Target &T, const CallSite &C,
       });
 }
 
+/// The reason of the unknown effect of an indirect call.
+static Reason indirectReason(const CallSite &C) {
+  Reason R;
+  R.ReasonKind = Reason::Kind::Indirect;
+  R.Loc = C.Loc;
+  R.Detail = C.IndirectWhat;
+  return R;
+}
+
+/// Adds Callee's effects as they are at call C of Caller (those `Keep`
+/// accepts), each with the call as its reason.
+template <typename KeepFn>
+static void addCallEffects(SummaryBuilder &B, const FunctionSummary &Callee,
+                           const CallSite &C, const FunctionDecl *Caller,
+                           KeepFn Keep) {
+  for (const EffectEntry &Entry : Callee.Entries) {
+    std::optional<Target> Mapped = mapToCaller(Entry.E.On, C, Caller);
+    if (!Mapped || !Keep(*Mapped))
+      continue;
+    Reason R;
+    R.ReasonKind = Reason::Kind::Call;
+    R.Loc = C.Loc;
+    R.Callee = C.Callee;
+    R.CalleeEffect = Entry.E;
+    B.add(Effect{Entry.E.Kind, *Mapped}, R);
+  }
+}
+
 FunctionSummary EffectAnalysis::combine(const FunctionDecl *FD,
                                         const LocalInfo &Info,
                                         bool DropOwnLocals, View V) {
@@ -1632,11 +1660,7 @@ FunctionSummary EffectAnalysis::combine(const FunctionDecl *FD,
       B.add(A.E, A.Why);
   for (const CallSite &C : Info.Calls) {
     if (C.Indirect) {
-      Reason R;
-      R.ReasonKind = Reason::Kind::Indirect;
-      R.Loc = C.Loc;
-      R.Detail = C.IndirectWhat;
-      B.add(Effect::unknown(), R);
+      B.add(Effect::unknown(), indirectReason(C));
       continue;
     }
     const FunctionSummary *Callee = nullptr;
@@ -1645,17 +1669,7 @@ FunctionSummary EffectAnalysis::combine(const FunctionDecl *FD,
       Callee = &Done->second;
     else
       Callee = &summaryIn(V, C.Callee);
-    for (const EffectEntry &Entry : Callee->Entries) {
-      std::optional<Target> Mapped = mapToCaller(Entry.E.On, C, FD);
-      if (!Mapped || !Keep(*Mapped))
-        continue;
-      Reason R;
-      R.ReasonKind = Reason::Kind::Call;
-      R.Loc = C.Loc;
-      R.Callee = C.Callee;
-      R.CalleeEffect = Entry.E;
-      B.add(Effect{Entry.E.Kind, *Mapped}, R);
-    }
+    addCallEffects(B, *Callee, C, FD, Keep);
   }
   return B.finish(SummarySource::Inferred);
 }
@@ -1831,27 +1845,14 @@ EffectAnalysis::SymbolicBody EffectAnalysis::symbolicBody(
       Effects.add(A.E, A.Why);
   for (const CallSite &C : Info.Calls) {
     if (C.Indirect) {
-      Reason R;
-      R.ReasonKind = Reason::Kind::Indirect;
-      R.Loc = C.Loc;
-      R.Detail = C.IndirectWhat;
-      Effects.add(Effect::unknown(), R);
+      Effects.add(Effect::unknown(), indirectReason(C));
       continue;
     }
     if (Linked(C.Callee)) {
       Result.Calls.push_back({C.Callee, C.HasThis, C.ThisArg, C.Args, C.Loc});
       continue;
     }
-    for (const EffectEntry &Entry : summaryOf(C.Callee).Entries)
-      if (std::optional<Target> Mapped = mapToCaller(Entry.E.On, C, FD);
-          Mapped && Keep(*Mapped)) {
-        Reason R;
-        R.ReasonKind = Reason::Kind::Call;
-        R.Loc = C.Loc;
-        R.Callee = C.Callee;
-        R.CalleeEffect = Entry.E;
-        Effects.add(Effect{Entry.E.Kind, *Mapped}, R);
-      }
+    addCallEffects(Effects, summaryOf(C.Callee), C, FD, Keep);
   }
   Result.Effects = Effects.finish(SummarySource::Inferred).Entries;
   return Result;
