@@ -291,6 +291,26 @@ static std::string describeCallee(const FunctionDecl *FD) {
   return "'" + EffectAnalysis::displayName(FD) + "'";
 }
 
+/// The calls in other units that give a summary-database entry its effect
+/// (kara-summarize's "trace"): one note per hop, with its file and line in
+/// the text (those files need not be part of this unit).
+static void explainTrace(tidy::ClangTidyCheck &Check,
+                         const DatabaseEntry *Entry, const Effect &E) {
+  if (!Entry)
+    return;
+  std::optional<std::string> Spelling = EffectAnalysis::databaseSpelling(E.On);
+  std::string Key = E.On.isUnknown()
+                        ? std::string(DatabaseEntry::UnknownTraceKey)
+                    : Spelling ? DatabaseEntry::traceKey(E.isWrite(), *Spelling)
+                               : std::string();
+  auto It = Entry->Traces.find(Key);
+  if (It == Entry->Traces.end())
+    return;
+  for (const TraceHop &Hop : It->second)
+    Check.diag(SourceLocation(), "'%0' %1 at %2:%3", DiagnosticIDs::Note)
+        << Hop.In << Hop.What << Hop.File << Hop.Line;
+}
+
 void explainEffect(tidy::ClangTidyCheck &Check, EffectAnalysis &A,
                    const FunctionSummary &Summary, const Effect &E,
                    unsigned MaxDepth) {
@@ -322,6 +342,7 @@ void explainEffect(tidy::ClangTidyCheck &Check, EffectAnalysis &A,
           << (Looking.On.isUnknown() ? std::string("has unknown effects")
                                      : Looking.str())
           << Why->Detail;
+      explainTrace(Check, Why->Entry, Looking);
       return;
     case Reason::Kind::ParameterType:
       if (Looking.On.TargetKind == Target::Kind::This) {

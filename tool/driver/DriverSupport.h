@@ -37,6 +37,21 @@ inline void addKaraVersionPrinter(const char *Program) {
   });
 }
 
+/// --closed-hierarchies of kara-effects and kara-summarize (the
+/// kara.ClosedHierarchies option of the checks), defined once so that the
+/// two programs analyse alike. Call it during static initialisation, before
+/// the command line is parsed.
+inline llvm::cl::opt<bool> &
+closedHierarchiesOption(llvm::cl::OptionCategory &Category) {
+  static llvm::cl::opt<bool> Option(
+      "closed-hierarchies",
+      llvm::cl::desc("The class hierarchies are closed in each file: an "
+                     "unannotated virtual call has the effects of the "
+                     "overriders visible there (kara.ClosedHierarchies)"),
+      llvm::cl::cat(Category));
+  return Option;
+}
+
 /// Kara::annotations compiles GCC builds with -Wno-attributes=kara::, a flag
 /// no Clang knows: with -Werror in the database every Clang tool would stop
 /// at "unknown warning option". An analysis tool is not the compiler, so

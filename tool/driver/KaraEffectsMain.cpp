@@ -48,12 +48,8 @@ static llvm::cl::opt<std::string> SummaryDb(
 
 [[maybe_unused]] static int AttributesAnchor = KaraAttributesAnchorSource;
 
-static llvm::cl::opt<bool> ClosedHierarchies(
-    "closed-hierarchies",
-    llvm::cl::desc("The class hierarchies are closed in each file: an "
-                   "unannotated virtual call has the effects of the "
-                   "overriders visible there (kara.ClosedHierarchies)"),
-    llvm::cl::cat(Category));
+static llvm::cl::opt<bool> &ClosedHierarchies =
+    closedHierarchiesOption(Category);
 
 namespace {
 

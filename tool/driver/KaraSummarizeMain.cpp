@@ -47,6 +47,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 using namespace clang;
 using namespace kara;
@@ -75,17 +76,13 @@ static llvm::cl::list<std::string>
     Databases("effects-db", llvm::cl::desc("An extra effects database (JSON)"),
               llvm::cl::cat(Category));
 
-static llvm::cl::opt<bool> ClosedHierarchies(
-    "closed-hierarchies",
-    llvm::cl::desc("The class hierarchies are closed in each file: an "
-                   "unannotated virtual call has the effects of the "
-                   "overriders visible there (kara.ClosedHierarchies)"),
-    llvm::cl::cat(Category));
+static llvm::cl::opt<bool> &ClosedHierarchies =
+    closedHierarchiesOption(Category);
 
 [[maybe_unused]] static int AttributesAnchor = KaraAttributesAnchorSource;
 
 static constexpr const char *UnitFormat = "kara-unit";
-static constexpr int UnitVersion = 1;
+static constexpr int UnitVersion = 2;
 
 //===----------------------------------------------------------------------===//
 // Output files
@@ -140,11 +137,15 @@ static bool writeAtomically(const std::string &Path, const std::string &Text) {
 // {"kara-unit": 1, "unit": "/abs/a.cpp", "errors": false,
 //  "functions": [{"key": K, "name": "ns::f", "export": true,
 //                 "from": "a.cpp", "effects": [E...],
-//                 "calls": [{"to": K2, "this": T, "args": [T|null...]}],
+//                 "calls": [{"to": K2, "this": T, "args": [T|null...],
+//                            "at": [FILE, LINE]}],
 //                 "drop-this": true}]}
 //
-// E is ["r"|"w", T]. T is ["g", path...] (a resource), ["t", members...]
-// (this), ["p", index, name, members...] (a parameter), ["u"] (unknown), or
+// E is ["r"|"w", T, [FILE, LINE, WHAT]]: the effect and where the body has
+// it (an access, or a call resolved in the unit), for the database's
+// "trace". FILE is the path the compiler names the file by. T is ["g", path...]
+// (a resource), ["t", members...] (this), ["p", index, name, members...] (a
+// parameter), ["u"] (unknown), or
 // ["l", owner key, reference-parameter index or -1, name, members...] (a
 // local of another function: lambdas' captures). A key is the qualified name
 // with template arguments, '|', the canonical function type; functions
@@ -224,6 +225,45 @@ public:
     return J;
   }
 
+  /// [FILE, LINE] of a location in the unit.
+  nlohmann::json at(SourceLocation Loc) const {
+    PresumedLoc P = SM.getPresumedLoc(SM.getFileLoc(Loc));
+    if (P.isInvalid())
+      return nlohmann::json::array({"<unknown>", 0});
+    return nlohmann::json::array({P.getFilename(), P.getLine()});
+  }
+
+  /// [FILE, LINE, WHAT]: what brings an effect into a body, as a trace step.
+  nlohmann::json step(const Effect &E, const Reason &Why) const {
+    nlohmann::json J = at(Why.Loc);
+    std::string Effect = E.On.isUnknown() ? "has unknown effects" : E.str();
+    switch (Why.ReasonKind) {
+    case Reason::Kind::Access:
+      J.push_back(Why.Detail);
+      break;
+    case Reason::Kind::InlineAsm:
+      J.push_back("uses inline assembly, which has unknown effects");
+      break;
+    case Reason::Kind::Indirect:
+      J.push_back("makes " + Why.Detail + ", which has unknown effects");
+      break;
+    case Reason::Kind::Call:
+      J.push_back("calls '" + EffectAnalysis::displayName(Why.Callee) +
+                  "', which " +
+                  (Why.CalleeEffect && !Why.CalleeEffect->On.isUnknown()
+                       ? Why.CalleeEffect->str()
+                       : std::string("has unknown effects")));
+      break;
+    case Reason::Kind::Declared:
+      J.push_back("is declared " + Effect);
+      break;
+    default:
+      J.push_back(Effect);
+      break;
+    }
+    return J;
+  }
+
   /// Whether the definition Def is a function of the unit summary. Those in
   /// system headers are not: their bodies are in every unit that calls them,
   /// which resolves them itself.
@@ -251,10 +291,11 @@ public:
                     SM.getFilename(SM.getFileLoc(FD->getLocation())))
                     .str();
     nlohmann::json &Effects = J["effects"] = nlohmann::json::array();
-    for (const Effect &E : Body.Effects) {
-      nlohmann::json T = target(E.On, FD);
+    for (const EffectEntry &E : Body.Effects) {
+      nlohmann::json T = target(E.E.On, FD);
       if (!T.is_null())
-        Effects.push_back({E.isWrite() ? "w" : "r", std::move(T)});
+        Effects.push_back(
+            {E.E.isWrite() ? "w" : "r", std::move(T), step(E.E, E.Why)});
     }
     nlohmann::json &Calls = J["calls"] = nlohmann::json::array();
     for (const EffectAnalysis::SymbolicCall &C : Body.Calls) {
@@ -266,6 +307,7 @@ public:
       nlohmann::json &Args = Call["args"] = nlohmann::json::array();
       for (const std::optional<Target> &A : C.Args)
         Args.push_back(A ? target(*A, FD) : nullptr);
+      Call["at"] = at(C.Loc);
       Calls.push_back(std::move(Call));
     }
     if (Body.DropThisFromCalls)
@@ -413,12 +455,30 @@ struct Call {
   bool HasThis = false;
   std::optional<Target> This;
   std::vector<std::optional<Target>> Args;
+  std::string CalleeKey, File; // for traces
+  unsigned Line = 0;
+};
+
+/// Why a node has one effect of its solution: the shortest chain of calls
+/// down to an access (ties broken by the text of the step, so that the
+/// choice does not depend on the order of the inputs).
+struct Witness {
+  unsigned Depth = 0;
+  std::string Order;        // the tie-breaker
+  std::size_t Step = 0;     // local step, or call index when Call is set
+  bool Call = false;        // the effect comes from call Step ...
+  std::optional<Effect> Of; // ... as this effect of the callee (unresolved
+                            // calls have none: unknown)
+  bool operator<(const Witness &O) const {
+    return std::tie(Depth, Order) < std::tie(O.Depth, O.Order);
+  }
 };
 
 struct Node {
   std::string Key, Name, From;
   bool Export = false, DropThis = false;
   EffectSet Local;
+  std::vector<std::pair<Effect, TraceHop>> LocalSteps;    // one per access
   std::vector<std::pair<std::string, Call>> PendingCalls; // by callee key
   std::vector<Call> Calls;
   std::set<std::size_t> BodyHashes; // identical copies (inline functions)
@@ -464,7 +524,13 @@ public:
           if (Kind != "r" && Kind != "w")
             throw std::runtime_error("an effect is neither \"r\" nor \"w\"");
           Target T = target(E.at(1));
-          N.Local.add(Kind == "w" ? Effect::write(T) : Effect::read(T));
+          Effect Eff = Kind == "w" ? Effect::write(T) : Effect::read(T);
+          N.Local.add(Eff);
+          const nlohmann::json &Step = E.at(2);
+          N.LocalSteps.emplace_back(Eff, TraceHop{N.Name,
+                                                  Step.at(2).get<std::string>(),
+                                                  Step.at(0).get<std::string>(),
+                                                  Step.at(1).get<unsigned>()});
         }
         for (const nlohmann::json &C : F.at("calls")) {
           Call Site;
@@ -476,8 +542,10 @@ public:
           for (const nlohmann::json &A : C.at("args"))
             Site.Args.push_back(A.is_null() ? std::nullopt
                                             : std::optional(target(A)));
-          N.PendingCalls.emplace_back(C.at("to").get<std::string>(),
-                                      std::move(Site));
+          Site.CalleeKey = C.at("to").get<std::string>();
+          Site.File = C.at("at").at(0).get<std::string>();
+          Site.Line = C.at("at").at(1).get<unsigned>();
+          N.PendingCalls.emplace_back(Site.CalleeKey, std::move(Site));
         }
         N.BodyHashes.insert(std::hash<std::string>()(F.at("effects").dump() +
                                                      F.at("calls").dump()));
@@ -504,8 +572,11 @@ public:
       N.PendingCalls.clear();
     }
     Effects.assign(Nodes.size(), EffectSet());
-    for (const std::vector<std::size_t> &Component : components())
+    Witnesses.assign(Nodes.size(), {});
+    for (const std::vector<std::size_t> &Component : components()) {
       solveComponent(Component);
+      explainComponent(Component);
+    }
     std::map<std::string, DatabaseEntry> Result;
     // Nodes in key order: the output does not depend on the input order.
     std::map<std::string, std::size_t> Sorted;
@@ -514,7 +585,7 @@ public:
     for (const auto &[Key, I] : Sorted) {
       if (!Nodes[I].Export)
         continue;
-      DatabaseEntry Entry = entry(Effects[I], Nodes[I].From);
+      DatabaseEntry Entry = entry(I);
       auto [It, Inserted] = Result.emplace(Nodes[I].Name, Entry);
       if (!Inserted)
         unite(It->second, Entry);
@@ -583,6 +654,8 @@ private:
       return;
     Old.BodyHashes.insert(*N.BodyHashes.begin());
     Old.Local.addAll(N.Local);
+    for (auto &S : N.LocalSteps)
+      Old.LocalSteps.push_back(std::move(S));
     Old.DropThis = Old.DropThis && N.DropThis;
     for (auto &C : N.PendingCalls)
       Old.PendingCalls.push_back(std::move(C));
@@ -646,29 +719,110 @@ private:
   /// caller sees), as EffectAnalysis maps it.
   std::optional<Target> mapToCaller(const Target &T, const Call &C,
                                     const Node &Caller) const {
-    switch (T.TargetKind) {
-    case Target::Kind::Resource:
-    case Target::Kind::Unknown:
-      return T;
-    case Target::Kind::This:
-      if (!C.HasThis || !C.This)
-        return std::nullopt;
-      return EffectAnalysis::withMemberPath(*C.This, T.Path);
-    case Target::Kind::Param:
-      if (T.ParamIndex >= C.Args.size() || !C.Args[T.ParamIndex])
-        return std::nullopt;
-      return EffectAnalysis::withMemberPath(*C.Args[T.ParamIndex], T.Path);
-    case Target::Kind::Local: {
-      const auto *L = static_cast<const LocalId *>(T.Object);
-      if (L->Owner != Caller.Key)
-        return T;
-      if (L->RefParam < 0)
-        return std::nullopt; // the caller's own local
-      return EffectAnalysis::withMemberPath(
-          Target::param(unsigned(L->RefParam), L->Name), T.Path);
+    return EffectAnalysis::mapCalleeTarget(
+        T, C.HasThis, C.This, C.Args,
+        [&](const Target &T) -> std::optional<Target> {
+          const auto *L = static_cast<const LocalId *>(T.Object);
+          if (L->Owner != Caller.Key)
+            return T;
+          if (L->RefParam < 0)
+            return std::nullopt; // the caller's own local
+          // A reference parameter of the caller captured by a lambda.
+          return EffectAnalysis::withMemberPath(
+              Target::param(unsigned(L->RefParam), L->Name), T.Path);
+        });
+  }
+
+  /// The name a call's callee goes by in a trace: its node's, or its key's
+  /// up to the type for a function no unit defines.
+  std::string calleeName(const Call &C) const {
+    if (C.To != Unresolved)
+      return Nodes[C.To].Name;
+    llvm::StringRef Key(C.CalleeKey);
+    if (Key.count('|') > 1) // internal linkage: the unit first
+      Key = Key.split('|').second;
+    return Key.split('|').first.str();
+  }
+
+  /// The witnesses of the effects of a solved component, its callees'
+  /// known: shortest chains first, relaxed until stable.
+  void explainComponent(const std::vector<std::size_t> &Component) {
+    auto Better = [](std::map<Effect, Witness> &Map, const Effect &E,
+                     Witness W) {
+      auto It = Map.find(E);
+      if (It != Map.end() && !(W < It->second))
+        return false;
+      Map[E] = std::move(W);
+      return true;
+    };
+    for (bool Changed = true; Changed;) {
+      Changed = false;
+      for (std::size_t I : Component) {
+        const Node &N = Nodes[I];
+        std::map<Effect, Witness> &Mine = Witnesses[I];
+        auto Has = [&](const Effect &E) {
+          return llvm::is_contained(Effects[I].effects(), E);
+        };
+        for (std::size_t S = 0; S < N.LocalSteps.size(); ++S) {
+          const auto &[E, Hop] = N.LocalSteps[S];
+          if (Has(E))
+            Changed |= Better(
+                Mine, E,
+                {0, Hop.File + ':' + std::to_string(Hop.Line) + ' ' + Hop.What,
+                 S, false, std::nullopt});
+        }
+        for (std::size_t CI = 0; CI < N.Calls.size(); ++CI) {
+          const Call &C = N.Calls[CI];
+          std::string At =
+              C.File + ':' + std::to_string(C.Line) + ' ' + C.CalleeKey + ' ';
+          if (C.To == Unresolved) {
+            Changed |= Better(Mine, Effect::unknown(),
+                              {0, At, CI, true, std::nullopt});
+            continue;
+          }
+          // A copy: a recursive call's witnesses change while we look.
+          std::map<Effect, Witness> Theirs = Witnesses[C.To];
+          for (const auto &[E, W] : Theirs) {
+            std::optional<Target> Mapped = mapToCaller(E.On, C, N);
+            if (!Mapped ||
+                (N.DropThis && Mapped->TargetKind == Target::Kind::This))
+              continue;
+            Effect Here{E.Kind, *Mapped};
+            if (Has(Here))
+              Changed |=
+                  Better(Mine, Here, {W.Depth + 1, At + E.str(), CI, true, E});
+          }
+        }
+      }
     }
+  }
+
+  /// The trace of effect E of node I: the calls down to where it happens.
+  std::vector<TraceHop> trace(std::size_t I, Effect E) const {
+    std::vector<TraceHop> Hops;
+    while (Hops.size() < MaxTraceSteps) {
+      auto It = Witnesses[I].find(E);
+      if (It == Witnesses[I].end())
+        break;
+      const Witness &W = It->second;
+      const Node &N = Nodes[I];
+      if (!W.Call) {
+        Hops.push_back(N.LocalSteps[W.Step].second);
+        break;
+      }
+      const Call &C = N.Calls[W.Step];
+      std::string Callee = "'" + calleeName(C) + "'";
+      Hops.push_back(
+          {N.Name,
+           W.Of ? "calls " + Callee
+                : "calls " + Callee + " (defined in no summarized unit)",
+           C.File, C.Line});
+      if (!W.Of)
+        break;
+      I = C.To;
+      E = *W.Of;
     }
-    return T;
+    return Hops;
   }
 
   EffectSet evaluate(std::size_t I) const {
@@ -709,22 +863,50 @@ private:
     }
   }
 
-  /// The entry of an inferred summary: exactly its effects, in the
-  /// database's spelling (EffectsDatabase::entryFor).
-  static DatabaseEntry entry(const EffectSet &Effects,
-                             const std::string &From) {
+  /// Node I's database entry (EffectsDatabase::entryFor: exactly its
+  /// effects, in the database's spelling), with the trace of each effect it
+  /// lists.
+  DatabaseEntry entry(std::size_t I) const {
+    const EffectSet &Effects = this->Effects[I];
     DatabaseEntry Entry = EffectsDatabase::entryFor(Effects);
     Entry.Exact = true;
-    Entry.From = From;
+    Entry.From = Nodes[I].From;
+    // Per key, the effect with the best witness.
+    std::map<std::string, std::pair<const Witness *, Effect>> Best;
+    auto Offer = [&](const std::string &Key, const Effect &E) {
+      auto W = Witnesses[I].find(E);
+      if (W == Witnesses[I].end())
+        return;
+      auto It = Best.find(Key);
+      if (It == Best.end() || W->second < *It->second.first)
+        Best.insert_or_assign(Key, std::pair(&W->second, E));
+    };
+    if (Effects.hasUnknown()) {
+      Offer(DatabaseEntry::UnknownTraceKey, Effect::unknown());
+    } else {
+      std::set<std::string> Writes(Entry.Writes.begin(), Entry.Writes.end());
+      for (const Effect &E : Effects)
+        if (std::optional<std::string> Name = EffectsDatabase::spelling(E.On);
+            Name && (E.isWrite() || !Writes.count(*Name)))
+          Offer(DatabaseEntry::traceKey(E.isWrite(), *Name), E);
+    }
+    for (const auto &[Key, Choice] : Best)
+      Entry.Traces[Key] = trace(I, Choice.second);
     return Entry;
   }
 
   /// Overloads (or functions of the same name) share one entry.
   static void unite(DatabaseEntry &Old, const DatabaseEntry &New) {
+    // The first overload's trace of an effect both have (in key order).
+    for (const auto &[Key, Hops] : New.Traces)
+      Old.Traces.emplace(Key, Hops);
     if (Old.Unknown || New.Unknown) {
       Old.Unknown = true;
       Old.Reads.clear();
       Old.Writes.clear();
+      std::erase_if(Old.Traces, [](const auto &KV) {
+        return KV.first != DatabaseEntry::UnknownTraceKey;
+      });
       return;
     }
     for (auto [Mine, Theirs] :
@@ -740,6 +922,9 @@ private:
   std::vector<Node> Nodes;
   std::map<std::string, std::size_t> Index;
   std::vector<EffectSet> Effects;
+  std::vector<std::map<Effect, Witness>> Witnesses;
+  /// Longer chains are cut (the notes end there): bounds the database.
+  static constexpr std::size_t MaxTraceSteps = 32;
   std::deque<LocalId> Locals;
   std::map<std::string, LocalId *> LocalIndex;
 };

@@ -43,6 +43,9 @@ DIAGNOSTIC = re.compile(
     r"^(?:(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): )?"
     r"(?P<level>warning|error|note|remark|fatal error): (?P<message>.*?)"
     r"(?: \[(?P<rule>[^\]\s]+)\])?$")
+# A note of a hop in another translation unit (kara-effect-contract's chains
+# through the summary database): no location of its own, "at FILE:LINE" last.
+HOP_AT = re.compile(r" at (?P<file>[^\s:][^:]*):(?P<line>\d+)$")
 SOURCE_SUFFIX = re.compile(r"\.(c|cc|cp|cpp|cxx|c\+\+|C|m|mm|cu)$")
 
 # SPEC §3: what each kara check reports.
@@ -187,6 +190,10 @@ def convert(lines, base_dir, docs, anchor, exit_code, command_line):
         if not m:
             continue
         where = [location(m["file"], m["line"], m["col"], base_dir)] if m["file"] else []
+        if m["level"] == "note" and not where:
+            hop = HOP_AT.search(m["message"])
+            if hop:
+                where = [location(hop["file"], hop["line"], None, base_dir)]
         if m["level"] == "note":
             if current is not None and where:
                 related = current.setdefault("relatedLocations", [])

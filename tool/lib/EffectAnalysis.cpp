@@ -44,7 +44,6 @@ Target withMembers(Target Base, const std::vector<std::string> &Members) {
   return Base;
 }
 
-
 /// Class templates of the standard library that own what their member
 /// functions return references, pointers and iterators into; streams, whose
 /// members return the stream itself.
@@ -1425,6 +1424,7 @@ static FunctionSummary summaryFromEntry(const FunctionDecl *FD,
                                         Reason Why) {
   SummaryBuilder B;
   Why.ReasonKind = Reason::Kind::Database;
+  Why.Entry = &Entry;
   if (Entry.Unknown) {
     B.add(Effect::unknown(), Why);
     FunctionSummary S = B.finish(SummarySource::Database);
@@ -1570,35 +1570,78 @@ EffectAnalysis::localInfo(const FunctionDecl *FD) {
                   });
 }
 
-/// Maps a callee's effect target into the caller at one call site.
-static std::optional<Target> mapToCaller(const Target &T, const CallSite &C,
-                                         const FunctionDecl *Caller) {
+std::optional<Target> EffectAnalysis::mapCalleeTarget(
+    const Target &T, bool HasThis, const std::optional<Target> &This,
+    llvm::ArrayRef<std::optional<Target>> Args,
+    llvm::function_ref<std::optional<Target>(const Target &)> Local) {
   switch (T.TargetKind) {
   case Target::Kind::Resource:
   case Target::Kind::Unknown:
     return T;
   case Target::Kind::This:
-    if (!C.HasThis || !C.ThisArg)
+    if (!HasThis || !This)
       return std::nullopt;
-    return withMembers(*C.ThisArg, T.Path);
+    return withMembers(*This, T.Path);
   case Target::Kind::Param:
-    if (T.ParamIndex >= C.Args.size() || !C.Args[T.ParamIndex])
+    if (T.ParamIndex >= Args.size() || !Args[T.ParamIndex])
       return std::nullopt;
-    return withMembers(*C.Args[T.ParamIndex], T.Path);
-  case Target::Kind::Local: {
-    // A variable of an enclosing function captured by a lambda: in that
-    // function a reference parameter is the caller's object.
-    const auto *V = static_cast<const VarDecl *>(T.Object);
-    if (const auto *P = dyn_cast<ParmVarDecl>(V))
-      if (owningFunction(P) == canonical(Caller) &&
-          P->getType()->isReferenceType())
-        return withMembers(
-            Target::param(P->getFunctionScopeIndex(), P->getNameAsString()),
-            T.Path);
-    return T;
-  }
+    return withMembers(*Args[T.ParamIndex], T.Path);
+  case Target::Kind::Local:
+    return Local(T);
   }
   return T;
+}
+
+Target EffectAnalysis::withMemberPath(Target Base,
+                                      const std::vector<std::string> &Members) {
+  return withMembers(std::move(Base), Members);
+}
+
+/// Maps a callee's effect target into the caller at one call site.
+static std::optional<Target> mapToCaller(const Target &T, const CallSite &C,
+                                         const FunctionDecl *Caller) {
+  return EffectAnalysis::mapCalleeTarget(
+      T, C.HasThis, C.ThisArg, C.Args,
+      [&](const Target &T) -> std::optional<Target> {
+        // A variable of an enclosing function captured by a lambda: in that
+        // function a reference parameter is the caller's object.
+        const auto *V = static_cast<const VarDecl *>(T.Object);
+        if (const auto *P = dyn_cast<ParmVarDecl>(V))
+          if (owningFunction(P) == canonical(Caller) &&
+              P->getType()->isReferenceType())
+            return withMembers(
+                Target::param(P->getFunctionScopeIndex(), P->getNameAsString()),
+                T.Path);
+        return T;
+      });
+}
+
+/// The reason of the unknown effect of an indirect call.
+static Reason indirectReason(const CallSite &C) {
+  Reason R;
+  R.ReasonKind = Reason::Kind::Indirect;
+  R.Loc = C.Loc;
+  R.Detail = C.IndirectWhat;
+  return R;
+}
+
+/// Adds Callee's effects as they are at call C of Caller (those `Keep`
+/// accepts), each with the call as its reason.
+template <typename KeepFn>
+static void addCallEffects(SummaryBuilder &B, const FunctionSummary &Callee,
+                           const CallSite &C, const FunctionDecl *Caller,
+                           KeepFn Keep) {
+  for (const EffectEntry &Entry : Callee.Entries) {
+    std::optional<Target> Mapped = mapToCaller(Entry.E.On, C, Caller);
+    if (!Mapped || !Keep(*Mapped))
+      continue;
+    Reason R;
+    R.ReasonKind = Reason::Kind::Call;
+    R.Loc = C.Loc;
+    R.Callee = C.Callee;
+    R.CalleeEffect = Entry.E;
+    B.add(Effect{Entry.E.Kind, *Mapped}, R);
+  }
 }
 
 FunctionSummary EffectAnalysis::combine(const FunctionDecl *FD,
@@ -1616,11 +1659,7 @@ FunctionSummary EffectAnalysis::combine(const FunctionDecl *FD,
       B.add(A.E, A.Why);
   for (const CallSite &C : Info.Calls) {
     if (C.Indirect) {
-      Reason R;
-      R.ReasonKind = Reason::Kind::Indirect;
-      R.Loc = C.Loc;
-      R.Detail = C.IndirectWhat;
-      B.add(Effect::unknown(), R);
+      B.add(Effect::unknown(), indirectReason(C));
       continue;
     }
     const FunctionSummary *Callee = nullptr;
@@ -1629,17 +1668,7 @@ FunctionSummary EffectAnalysis::combine(const FunctionDecl *FD,
       Callee = &Done->second;
     else
       Callee = &summaryIn(V, C.Callee);
-    for (const EffectEntry &Entry : Callee->Entries) {
-      std::optional<Target> Mapped = mapToCaller(Entry.E.On, C, FD);
-      if (!Mapped || !Keep(*Mapped))
-        continue;
-      Reason R;
-      R.ReasonKind = Reason::Kind::Call;
-      R.Loc = C.Loc;
-      R.Callee = C.Callee;
-      R.CalleeEffect = Entry.E;
-      B.add(Effect{Entry.E.Kind, *Mapped}, R);
-    }
+    addCallEffects(B, *Callee, C, FD, Keep);
   }
   return B.finish(SummarySource::Inferred);
 }
@@ -1766,9 +1795,19 @@ EffectAnalysis::statementEffects(const Stmt *S, const FunctionDecl *Context,
 // Symbolic bodies (kara-summarize --map)
 //===----------------------------------------------------------------------===//
 
-Target EffectAnalysis::withMemberPath(Target Base,
-                                      const std::vector<std::string> &Members) {
-  return withMembers(std::move(Base), Members);
+std::optional<std::string> EffectAnalysis::databaseSpelling(const Target &T) {
+  switch (T.TargetKind) {
+  case Target::Kind::Resource:
+    return T.annotationSpelling();
+  case Target::Kind::This:
+    return std::string("this");
+  case Target::Kind::Param:
+    return "$" + std::to_string(T.ParamIndex);
+  case Target::Kind::Local:
+  case Target::Kind::Unknown:
+    break;
+  }
+  return std::nullopt;
 }
 
 EffectAnalysis::SymbolicBody EffectAnalysis::symbolicBody(
@@ -1786,9 +1825,11 @@ EffectAnalysis::SymbolicBody EffectAnalysis::symbolicBody(
            (S->Source == SummarySource::Declared &&
             hasCheckableContract(Callee));
   };
+  SummaryBuilder Effects;
   if (hasCheckableContract(FD)) {
     if (std::optional<FunctionSummary> Declared = nonInferredSummary(FD))
-      Result.Effects.addAll(Declared->Effects);
+      for (const EffectEntry &E : Declared->Entries)
+        Effects.add(E.E, E.Why);
     Result.DropThisFromCalls = isa<CXXConstructorDecl>(FD);
   }
   auto Keep = [&](const Target &T) {
@@ -1800,21 +1841,19 @@ EffectAnalysis::SymbolicBody EffectAnalysis::symbolicBody(
   const LocalInfo &Info = localInfo(FD);
   for (const EffectEntry &A : Info.Accesses)
     if (Keep(A.E.On))
-      Result.Effects.add(A.E);
+      Effects.add(A.E, A.Why);
   for (const CallSite &C : Info.Calls) {
     if (C.Indirect) {
-      Result.Effects.add(Effect::unknown());
+      Effects.add(Effect::unknown(), indirectReason(C));
       continue;
     }
     if (Linked(C.Callee)) {
-      Result.Calls.push_back({C.Callee, C.HasThis, C.ThisArg, C.Args});
+      Result.Calls.push_back({C.Callee, C.HasThis, C.ThisArg, C.Args, C.Loc});
       continue;
     }
-    for (const EffectEntry &Entry : summaryOf(C.Callee).Entries)
-      if (std::optional<Target> Mapped = mapToCaller(Entry.E.On, C, FD);
-          Mapped && Keep(*Mapped))
-        Result.Effects.add(Effect{Entry.E.Kind, *Mapped});
+    addCallEffects(Effects, summaryOf(C.Callee), C, FD, Keep);
   }
+  Result.Effects = Effects.finish(SummarySource::Inferred).Entries;
   return Result;
 }
 

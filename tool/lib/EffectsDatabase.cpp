@@ -41,6 +41,49 @@ bool readList(const nlohmann::json &Value, const char *Key,
   }
   return true;
 }
+/// "at": "FILE:LINE" (the file may hold colons itself).
+bool splitAt(const std::string &At, std::string &File, unsigned &Line) {
+  std::size_t Colon = At.rfind(':');
+  if (Colon == std::string::npos || Colon == 0 || Colon + 1 == At.size() ||
+      At.find_first_not_of("0123456789", Colon + 1) != std::string::npos ||
+      At.size() - Colon > 10)
+    return false;
+  File = At.substr(0, Colon);
+  Line = unsigned(std::stoul(At.substr(Colon + 1)));
+  return true;
+}
+
+bool readTraces(const nlohmann::json &Value,
+                std::map<std::string, std::vector<TraceHop>> &Out,
+                std::string &Error) {
+  if (!Value.is_object()) {
+    Error = "'trace' must be an object of lists";
+    return false;
+  }
+  for (auto It = Value.begin(); It != Value.end(); ++It) {
+    std::string Where = "'trace' of '" + It.key() + "': ";
+    if (!It.value().is_array()) {
+      Error = Where + "must be a list of steps";
+      return false;
+    }
+    std::vector<TraceHop> &Hops = Out[It.key()];
+    for (const nlohmann::json &Step : It.value()) {
+      TraceHop Hop;
+      if (!Step.is_object() || !Step.contains("in") || !Step.contains("what") ||
+          !Step.contains("at") || !Step.at("in").is_string() ||
+          !Step.at("what").is_string() || !Step.at("at").is_string() ||
+          !splitAt(Step.at("at").get<std::string>(), Hop.File, Hop.Line)) {
+        Error = Where + "a step must be {\"in\": F, \"what\": W, \"at\": "
+                        "\"FILE:LINE\"}";
+        return false;
+      }
+      Hop.In = Step.at("in").get<std::string>();
+      Hop.What = Step.at("what").get<std::string>();
+      Hops.push_back(std::move(Hop));
+    }
+  }
+  return true;
+}
 } // namespace
 
 const EffectsDatabase &EffectsDatabase::builtin() {
@@ -90,10 +133,10 @@ bool EffectsDatabase::addJson(const std::string &Text,
         if (Field.key() != "reads" && Field.key() != "writes" &&
             Field.key() != "pure" && Field.key() != "unknown" &&
             Field.key() != "exact" && Field.key() != "from" &&
-            Field.key() != "nothrow") {
+            Field.key() != "nothrow" && Field.key() != "trace") {
           Error = Where + "unknown field '" + Field.key() +
-                  "' (expected reads, writes, pure, unknown, exact, nothrow "
-                  "or from)";
+                  "' (expected reads, writes, pure, unknown, exact, nothrow, "
+                  "from or trace)";
           return false;
         }
       DatabaseEntry Entry;
@@ -118,6 +161,11 @@ bool EffectsDatabase::addJson(const std::string &Text,
           return false;
         }
         Entry.From = Value.at("from").get<std::string>();
+      }
+      if (Value.contains("trace") &&
+          !readTraces(Value.at("trace"), Entry.Traces, ListError)) {
+        Error = Where + ListError;
+        return false;
       }
       bool Pure = Value.value("pure", false);
       if (Pure &&
@@ -174,13 +222,14 @@ bool EffectsDatabase::addFile(const std::string &Path, std::string &Error) {
 std::string
 EffectsDatabase::toJson(const std::map<std::string, DatabaseEntry> &Functions,
                         const std::string &Comment) {
-  nlohmann::json Doc;
-  Doc["kara-effects"] = 1;
+  // Fields in a fixed order (alphabetical, "trace" last: the effects first).
+  nlohmann::ordered_json Doc;
   if (!Comment.empty())
     Doc["comment"] = Comment;
-  nlohmann::json &Map = Doc["functions"] = nlohmann::json::object();
+  nlohmann::ordered_json &Map = Doc["functions"] =
+      nlohmann::ordered_json::object();
   for (const auto &[Name, Entry] : Functions) {
-    nlohmann::json J = nlohmann::json::object();
+    nlohmann::ordered_json J = nlohmann::ordered_json::object();
     if (Entry.Exact)
       J["exact"] = true;
     if (!Entry.From.empty())
@@ -190,15 +239,28 @@ EffectsDatabase::toJson(const std::map<std::string, DatabaseEntry> &Functions,
     if (Entry.Unknown) {
       J["unknown"] = true;
     } else {
+      if (Entry.Reads.empty() && Entry.Writes.empty())
+        J["pure"] = true;
       if (!Entry.Reads.empty())
         J["reads"] = Entry.Reads;
       if (!Entry.Writes.empty())
         J["writes"] = Entry.Writes;
-      if (Entry.Reads.empty() && Entry.Writes.empty())
-        J["pure"] = true;
+    }
+    if (!Entry.Traces.empty()) {
+      nlohmann::ordered_json &Traces = J["trace"] =
+          nlohmann::ordered_json::object();
+      for (const auto &[Key, Hops] : Entry.Traces) {
+        nlohmann::ordered_json &Steps = Traces[Key] =
+            nlohmann::ordered_json::array();
+        for (const TraceHop &Hop : Hops)
+          Steps.push_back({{"in", Hop.In},
+                           {"what", Hop.What},
+                           {"at", Hop.File + ":" + std::to_string(Hop.Line)}});
+      }
     }
     Map[Name] = std::move(J);
   }
+  Doc["kara-effects"] = 1;
   return Doc.dump(1) + "\n";
 }
 

@@ -77,6 +77,8 @@ struct Reason {
   std::optional<Effect> CalleeEffect;
   /// Human-readable detail: what was accessed, the database file, ...
   std::string Detail;
+  /// Database: the entry (its "trace" continues the chain in other units).
+  const DatabaseEntry *Entry = nullptr;
 };
 
 struct EffectEntry {
@@ -201,6 +203,11 @@ public:
   static std::vector<const clang::FunctionDecl *>
   definedFunctions(clang::ASTContext &Ctx);
 
+  /// How an effects database spells a target in "reads"/"writes": a
+  /// resource's name, `this`, `$N` (members dropped: coarser is sound);
+  /// nullopt for locals and unknown.
+  static std::optional<std::string> databaseSpelling(const Target &T);
+
   /// A short description of a function for notes: `'ns::f'`.
   static std::string displayName(const clang::FunctionDecl *FD);
 
@@ -223,12 +230,15 @@ public:
     bool HasThis = false;
     std::optional<Target> This;
     std::vector<std::optional<Target>> Args;
+    clang::SourceLocation Loc; // of the call, for note chains across units
   };
   struct SymbolicBody {
     /// What the body does itself, with calls to non-linked callees
     /// (contracts, database entries, builtins, `Linkable` false) resolved as
-    /// summaryOf sees them; effects on FD's own locals dropped.
-    EffectSet Effects;
+    /// summaryOf sees them; effects on FD's own locals dropped. One entry
+    /// per effect (normalised like an EffectSet), with the first access or
+    /// call that brings it.
+    std::vector<EffectEntry> Effects;
     std::vector<SymbolicCall> Calls;
     /// FD is an annotated constructor: its body's effects on `this` (its
     /// own and those calls bring) are the object under construction's, not
@@ -242,8 +252,19 @@ public:
   SymbolicBody
   symbolicBody(const clang::FunctionDecl *FD,
                llvm::function_ref<bool(const clang::FunctionDecl *)> Linkable);
+  /// How a callee's effect target maps into the caller at one call whose
+  /// object is `This` (if HasThis) and arguments `Args` (null where they
+  /// designate nothing callers see): resources and unknown stay, `this` and
+  /// parameters become the object and arguments with the callee's member
+  /// path (cut at the analysis's depth); `Local` maps locals of other
+  /// functions. nullopt: nothing the caller sees. The analysis and the link
+  /// step of kara-summarize map alike through it.
+  static std::optional<Target> mapCalleeTarget(
+      const Target &T, bool HasThis, const std::optional<Target> &This,
+      llvm::ArrayRef<std::optional<Target>> Args,
+      llvm::function_ref<std::optional<Target>(const Target &)> Local);
   /// Target::member applied along `Members`, cut at the depth the analysis
-  /// uses (coarser is sound): how a callee's target maps into a caller.
+  /// uses (coarser is sound).
   static Target withMemberPath(Target Base,
                                const std::vector<std::string> &Members);
 

@@ -22,7 +22,15 @@
 // are added on top, unless the entry says "exact": true. "from" names the
 // source file a summary was inferred from (kara-summarize writes both).
 // "nothrow": true says the function cannot throw. "variables" renames a
-// global variable's resource.
+// global variable's resource. "trace" (kara-summarize writes it) says, per
+// effect, through which calls across units the function has it:
+//
+//   "trace": {"writes sink": [{"in": "f1", "what": "calls 'f2'",
+//                              "at": "a.cpp:12"}, ...,
+//                             {"in": "f7", "what": "writes sink",
+//                              "at": "g.cpp:4"}]}
+//
+// keyed "reads X", "writes X" (X as in the lists) or "unknown".
 //
 //===----------------------------------------------------------------------===//
 #ifndef KARA_ANALYSIS_EFFECTSDATABASE_H
@@ -36,6 +44,19 @@
 #include <vector>
 
 namespace kara {
+
+/// One step of a "trace": in function `In`, at File:Line, `What` happens (a
+/// call to the next step's function, or the access itself).
+struct TraceHop {
+  std::string In;
+  std::string What;
+  std::string File;
+  unsigned Line = 0;
+
+  bool operator==(const TraceHop &O) const {
+    return In == O.In && What == O.What && File == O.File && Line == O.Line;
+  }
+};
 
 struct DatabaseEntry {
   bool Unknown = false;
@@ -53,6 +74,15 @@ struct DatabaseEntry {
   std::string From;
   /// The file the entry came from, for explanations.
   std::string Origin;
+  /// "trace": why the entry has an effect, by traceKey of the effect.
+  std::map<std::string, std::vector<TraceHop>> Traces;
+
+  /// The key of an effect in "trace": `writes X`, `reads X` (X spelled as in
+  /// the lists: a resource, `this`, `$N`) or `unknown`.
+  static std::string traceKey(bool Write, const std::string &Spelling) {
+    return (Write ? "writes " : "reads ") + Spelling;
+  }
+  static constexpr const char *UnknownTraceKey = "unknown";
 };
 
 class EffectsDatabase {
