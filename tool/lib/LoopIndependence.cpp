@@ -595,12 +595,21 @@ LoopVerdict LoopAnalysis::analyze(const Stmt *Loop, const ThrowScope &Scope) {
   // be (or be inside) another object the body reads.
   bool External = false;
   bool ObservableWrite = false;
+  // The outside objects whose elements the loop writes (a parameter's
+  // referent, `*this`); Unresolved when one cannot be named.
+  std::vector<Target> OutsideWrites;
+  bool Unresolved = false;
   auto NoteContainer = [&](const VarDecl *C, const Target &T) {
     bool Owned = T.TargetKind == Target::Kind::Local && C &&
                  !C->getType()->isReferenceType() &&
                  storageOf(C->getType()) == Storage::Owned;
-    if (!Owned)
+    if (!Owned) {
       External = true;
+      if (T.TargetKind == Target::Kind::Param)
+        OutsideWrites.push_back(T.root());
+      else
+        Unresolved = true;
+    }
     if (!Owned ||
         DependenceAnalysis::observableAfterThrow(Effect::write(T), Scope))
       ObservableWrite = true;
@@ -618,6 +627,23 @@ LoopVerdict LoopAnalysis::analyze(const Stmt *Loop, const ThrowScope &Scope) {
     } else {
       External = true;
       ObservableWrite = true;
+      // The range's root object, as the effects of naming it say
+      // (`ps` is param 'ps', `shapes` in a method is this.shapes).
+      std::vector<EffectEntry> RangeEffects =
+          Effects.statementEffects(Shape.Range, Context);
+      bool Named = false;
+      for (const EffectEntry &RE : RangeEffects) {
+        const Target &T = RE.E.On;
+        if (T.TargetKind == Target::Kind::Param ||
+            T.TargetKind == Target::Kind::This) {
+          OutsideWrites.push_back(T);
+          Named = true;
+        } else {
+          Unresolved = true;
+        }
+      }
+      if (!Named)
+        Unresolved = true;
     }
     // Only writes through a reference element reach the range.
     bool ElementWritten = false;
@@ -730,8 +756,25 @@ LoopVerdict LoopAnalysis::analyze(const Stmt *Loop, const ThrowScope &Scope) {
     if (!SameType)
       Others.push_back(E);
   }
-  if (External && !Others.empty())
-    Blocked(LoopBlocker::Kind::MayAlias, nullptr, nullptr, Others.front());
+  // An object the body reads may be the written container or contain it
+  // (or lie inside it) unless the types show otherwise: the rule kara::par
+  // uses for outside objects (DependenceAnalysis::aliasConflict), and one
+  // object's accesses overlap by member path.
+  if (External) {
+    DependenceAnalysis Deps(Effects, StrictExceptionOrder);
+    for (const Effect &R : Others) {
+      bool May = Unresolved || OutsideWrites.empty();
+      for (const Target &W : OutsideWrites)
+        if (W.overlaps(R.On) ||
+            Deps.aliasConflict(EffectSet{Effect::write(W)}, EffectSet{R},
+                               Context))
+          May = true;
+      if (May) {
+        Blocked(LoopBlocker::Kind::MayAlias, nullptr, nullptr, R);
+        break;
+      }
+    }
+  }
   for (const DeclRefExpr *DRE : FirstOtherUse) {
     const auto *Var = cast<VarDecl>(DRE->getDecl())->getCanonicalDecl();
     if (RS && refVar(Shape.Range) == Var)
