@@ -344,17 +344,41 @@ bool isIO(const Target &T) {
 
 /// The reduction a body is, if it is one: `acc += e;`, `acc *= e;`,
 /// `acc = acc + e;`, `acc = acc * e;`, `acc = std::min(acc, e);`, `max`.
+const Stmt *single(const Stmt *S) {
+  if (const auto *CS = dyn_cast<CompoundStmt>(S))
+    return CS->size() == 1 ? CS->body_front() : nullptr;
+  return S;
+}
+
 void matchReduction(const Stmt *Body, LoopShape &Shape) {
-  if (const auto *CS = dyn_cast<CompoundStmt>(Body)) {
-    if (CS->size() != 1)
+  Body = single(Body);
+  if (!Body)
+    return;
+  // `if (guard) acc += e;`: one `if` without else, init or variable.
+  const Expr *Guard = nullptr;
+  if (const auto *If = dyn_cast<IfStmt>(Body)) {
+    if (If->getElse() || If->getInit() || If->getConditionVariable() ||
+        If->isConsteval() || If->isConstexpr())
       return;
-    Body = CS->body_front();
+    Guard = If->getCond();
+    Body = single(If->getThen());
+    if (!Body)
+      return;
   }
   const auto *E = dyn_cast<Expr>(Body);
   if (!E)
     return;
   E = E->IgnoreImplicit()->IgnoreParens();
   using Op = LoopShape::ReduceOp;
+  if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+    if (UO->isIncrementOp() && refVar(UO->getSubExpr())) {
+      Shape.Op = Op::Plus;
+      Shape.Increment = true;
+      Shape.Accumulator = refVar(UO->getSubExpr());
+      Shape.Guard = Guard;
+    }
+    return;
+  }
   const auto *BO = dyn_cast<BinaryOperator>(E);
   if (!BO)
     return;
@@ -384,8 +408,13 @@ void matchReduction(const Stmt *Body, LoopShape &Shape) {
     Shape.Op = BO->getOpcode() == BO_AddAssign ? Op::Plus : Op::Times;
     Shape.Contribution = BO->getRHS();
   }
-  if (Shape.isReduction())
+  if (Shape.isReduction()) {
     Shape.Accumulator = Acc;
+    Shape.Guard = Guard;
+    if (Guard && Shape.Op != Op::Plus && Shape.Op != Op::Times)
+      Shape = LoopShape{Shape.ShapeKind, Shape.Loop, Shape.Body, Shape.Var,
+                        Shape.First, Shape.Last, Shape.Range};
+  }
 }
 
 } // namespace
@@ -495,7 +524,9 @@ LoopVerdict LoopAnalysis::analyze(const Stmt *Loop, const ThrowScope &Scope) {
   Shape.Continues = Scan.Continues;
 
   matchReduction(Shape.Body, Shape);
-  const Stmt *Work = Shape.Body;
+  // What the iterations evaluate: the body, or a reduction's guard and
+  // contribution.
+  std::vector<const Stmt *> Work = {Shape.Body};
   if (Shape.isReduction()) {
     const VarDecl *Acc = Shape.Accumulator;
     QualType AT = Acc->getType();
@@ -504,17 +535,25 @@ LoopVerdict LoopAnalysis::analyze(const Stmt *Loop, const ThrowScope &Scope) {
     bool Usable = Acc->hasLocalStorage() && !Scan.Own.count(Acc) &&
                   !AT->isReferenceType() && !AT.isVolatileQualified() &&
                   (Integer || AT->isRealFloatingType());
-    QualType CT = Shape.Contribution->IgnoreImpCasts()->getType();
-    if (Integer && !(CT->isIntegerType() && !CT->isBooleanType()))
-      Usable = false; // `acc += 2.5` truncates after each addition
+    if (Shape.Contribution) {
+      QualType CT = Shape.Contribution->IgnoreImpCasts()->getType();
+      if (Integer && !(CT->isIntegerType() && !CT->isBooleanType()))
+        Usable = false; // `acc += 2.5` truncates after each addition
+    }
     if (!Usable) {
       Shape.Op = LoopShape::ReduceOp::None;
       Shape.Accumulator = nullptr;
       Shape.Contribution = nullptr;
+      Shape.Guard = nullptr;
+      Shape.Increment = false;
     } else {
       if (!Integer && !FloatReductions)
         Blocked(LoopBlocker::Kind::FloatReduction, Shape.Body, Acc);
-      Work = Shape.Contribution;
+      Work.clear();
+      for (const Stmt *W : {static_cast<const Stmt *>(Shape.Guard),
+                            static_cast<const Stmt *>(Shape.Contribution)})
+        if (W)
+          Work.push_back(W);
     }
   }
 
@@ -523,8 +562,10 @@ LoopVerdict LoopAnalysis::analyze(const Stmt *Loop, const ThrowScope &Scope) {
   std::vector<const VarDecl *> OwnObjects;
   if (RS)
     OwnObjects.push_back(Shape.Var->getCanonicalDecl());
-  std::vector<EffectEntry> Entries =
-      Effects.statementEffects(Work, Context, OwnObjects);
+  std::vector<EffectEntry> Entries;
+  for (const Stmt *W : Work)
+    llvm::append_range(Entries,
+                       Effects.statementEffects(W, Context, OwnObjects));
   llvm::SmallPtrSet<const VarDecl *, 16> Own = Scan.Own;
   Own.insert(Shape.Var->getCanonicalDecl());
 
@@ -532,11 +573,12 @@ LoopVerdict LoopAnalysis::analyze(const Stmt *Loop, const ThrowScope &Scope) {
   llvm::SmallPtrSet<const VarDecl *, 8> OtherUse;
   std::vector<const DeclRefExpr *> FirstOtherUse;
   for (const DeclRefExpr *DRE : Scan.Refs) {
-    if (Shape.isReduction() &&
-        (SM.isBeforeInTranslationUnit(DRE->getBeginLoc(),
-                                      Shape.Contribution->getBeginLoc()) ||
-         SM.isBeforeInTranslationUnit(Shape.Contribution->getEndLoc(),
-                                      DRE->getBeginLoc())))
+    if (Shape.isReduction() && llvm::none_of(Work, [&](const Stmt *W) {
+          return !SM.isBeforeInTranslationUnit(DRE->getBeginLoc(),
+                                               W->getBeginLoc()) &&
+                 !SM.isBeforeInTranslationUnit(W->getEndLoc(),
+                                               DRE->getBeginLoc());
+        }))
       continue; // the accumulator's own uses
     const auto *Var = cast<VarDecl>(DRE->getDecl())->getCanonicalDecl();
     if (Own.count(Var))
@@ -829,7 +871,8 @@ LoopVerdict LoopAnalysis::analyze(const Stmt *Loop, const ThrowScope &Scope) {
   // for_each rethrows the lowest index's exception, but iterations above it
   // may have run: their writes must not be observable after the throw.
   if (StrictExceptionOrder) {
-    bool Throws = Effects.mayThrow(Work, Context);
+    bool Throws = llvm::any_of(
+        Work, [&](const Stmt *W) { return Effects.mayThrow(W, Context); });
     if (RS && !Shape.Var->getType()->isReferenceType() &&
         Effects.mayThrow(RS->getLoopVarStmt(), Context))
       Throws = true;

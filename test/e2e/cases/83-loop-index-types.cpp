@@ -8,7 +8,7 @@
 [[kara::pure]] double f(double x) noexcept { return x * x + 1; }
 [[kara::pure]] int g(int x) noexcept { return x % 7; }
 
-void apply(std::vector<double> &out, const std::vector<double> &in) {
+void apply_f(std::vector<double> &out, const std::vector<double> &in) {
   for (size_t i = 0; i < in.size(); ++i)
     out[i] = f(in[i]);
 }
@@ -27,7 +27,7 @@ int main() {
   std::vector<double> in(30), out(30);
   for (int i = 0; i < 30; ++i)
     in[i] = i * 0.5;
-  apply(out, in);
+  apply_f(out, in);
   std::vector<int> labels(20);
   label(labels, 20);
   std::vector<unsigned> v(10, 1);

@@ -1,6 +1,6 @@
-// Positive (issue 13 §1): reductions as users write them: an int count
-// (`if (p) ++count;`), a long total over records, a max; the double sum is
-// kept without FloatReductions (checked in 73/74).
+// Positive (issue 13 §1): reductions as users write them: a long total over
+// records, an int count (`if (p) ++count;`: each iteration contributes 1
+// or 0), a max over an index.
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -35,4 +35,7 @@ int main() {
 }
 // CHECK: total = kara::reduce(
 // CHECK: count = kara::reduce(
+// CHECK-NEXT:     orders, count,
+// CHECK-NEXT:     [](int l, int r) -> int { return l + r; },
+// CHECK-NEXT:     [&](Order const &o) -> int { return (big(o)) ? (1) : 0; });
 // CHECK: best = kara::reduce_index<int>(
