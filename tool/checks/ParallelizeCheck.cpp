@@ -328,9 +328,8 @@ void ParallelizeCheck::check(const MatchFinder::MatchResult &Result) {
   // Lambdas are planned with the function that contains them, except
   // generic ones, whose instantiations are planned on their own.
   if (const auto *MD = dyn_cast<CXXMethodDecl>(FD))
-    if (MD->getParent()->isLambda() &&
-        (!MD->getParent()->isGenericLambda() ||
-         ParLambdas.count(MD->getParent())))
+    if (MD->getParent()->isLambda() && (!MD->getParent()->isGenericLambda() ||
+                                        ParLambdas.count(MD->getParent())))
       return;
   bool Instantiation = FD->isTemplateInstantiation() ||
                        FD->getTemplateInstantiationPattern() != nullptr;
@@ -443,7 +442,8 @@ void ParallelizeCheck::onEndOfTranslationUnit() {
       break;
     const LoopDecision &First = Decisions.front();
     bool Agree = llvm::all_of(Decisions, [&](const LoopDecision &D) {
-      return D.Rewrite && First.Rewrite && D.Rewrite->Text == First.Rewrite->Text &&
+      return D.Rewrite && First.Rewrite &&
+             D.Rewrite->Text == First.Rewrite->Text &&
              D.Rewrite->Begin == First.Rewrite->Begin &&
              D.Rewrite->End == First.Rewrite->End;
     });

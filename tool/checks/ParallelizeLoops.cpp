@@ -219,8 +219,8 @@ private:
     if (B.isMacroID() || N.isMacroID())
       return std::nullopt;
     bool Invalid = false;
-    StringRef T = Lexer::getSourceText(CharSourceRange::getCharRange(B, N),
-                                       SM, LO, &Invalid);
+    StringRef T = Lexer::getSourceText(CharSourceRange::getCharRange(B, N), SM,
+                                       LO, &Invalid);
     T = T.trim();
     if (Invalid || T.empty() || T.find_first_of(",=;({") != StringRef::npos ||
         T.contains("static") || T.contains("register") ||

@@ -413,8 +413,35 @@ void matchReduction(const Stmt *Body, LoopShape &Shape) {
     Shape.Guard = Guard;
     if (Guard && Shape.Op != Op::Plus && Shape.Op != Op::Times)
       Shape = LoopShape{Shape.ShapeKind, Shape.Loop, Shape.Body, Shape.Var,
-                        Shape.First, Shape.Last, Shape.Range};
+                        Shape.First,     Shape.Last, Shape.Range};
   }
+}
+
+/// The outside object a range expression names: a reference parameter, or
+/// a member path of `*this` (non-static data members, no arrow below the
+/// implicit object); nullopt otherwise.
+std::optional<Target> rangeTarget(const Expr *E, const FunctionDecl *Context) {
+  std::vector<std::string> Members;
+  E = E->IgnoreParenImpCasts();
+  while (const auto *ME = dyn_cast<MemberExpr>(E)) {
+    const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl());
+    if (!FD || FD->getType()->isReferenceType() ||
+        FD->getType()->isPointerType())
+      return std::nullopt;
+    Members.insert(Members.begin(), FD->getNameAsString());
+    const Expr *Base = ME->getBase()->IgnoreParenImpCasts();
+    if (isa<CXXThisExpr>(Base))
+      return Target::thisObject(std::move(Members));
+    if (ME->isArrow())
+      return std::nullopt;
+    E = Base;
+  }
+  const auto *P = dyn_cast_or_null<ParmVarDecl>(refVar(E));
+  if (!P || !P->getType()->isReferenceType() || !Context ||
+      P->getDeclContext() != Context)
+    return std::nullopt;
+  return Target::param(P->getFunctionScopeIndex(), P->getNameAsString(),
+                       std::move(Members));
 }
 
 } // namespace
@@ -669,22 +696,11 @@ LoopVerdict LoopAnalysis::analyze(const Stmt *Loop, const ThrowScope &Scope) {
     } else {
       External = true;
       ObservableWrite = true;
-      // The range's root object, as the effects of naming it say
-      // (`ps` is param 'ps', `shapes` in a method is this.shapes).
-      std::vector<EffectEntry> RangeEffects =
-          Effects.statementEffects(Shape.Range, Context);
-      bool Named = false;
-      for (const EffectEntry &RE : RangeEffects) {
-        const Target &T = RE.E.On;
-        if (T.TargetKind == Target::Kind::Param ||
-            T.TargetKind == Target::Kind::This) {
-          OutsideWrites.push_back(T);
-          Named = true;
-        } else {
-          Unresolved = true;
-        }
-      }
-      if (!Named)
+      // The object the range is: `ps` (a reference parameter) is param
+      // 'ps', `shapes` or `this->a.b` in a method is this.shapes, this.a.b.
+      if (std::optional<Target> T = rangeTarget(R, Context))
+        OutsideWrites.push_back(*T);
+      else
         Unresolved = true;
     }
     // Only writes through a reference element reach the range.
@@ -807,9 +823,8 @@ LoopVerdict LoopAnalysis::analyze(const Stmt *Loop, const ThrowScope &Scope) {
     for (const Effect &R : Others) {
       bool May = Unresolved || OutsideWrites.empty();
       for (const Target &W : OutsideWrites)
-        if (W.overlaps(R.On) ||
-            Deps.aliasConflict(EffectSet{Effect::write(W)}, EffectSet{R},
-                               Context))
+        if (W.overlaps(R.On) || Deps.aliasConflict(EffectSet{Effect::write(W)},
+                                                   EffectSet{R}, Context))
           May = true;
       if (May) {
         Blocked(LoopBlocker::Kind::MayAlias, nullptr, nullptr, R);
