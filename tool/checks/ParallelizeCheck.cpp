@@ -285,6 +285,9 @@ public:
     const Stmt *TryBlock;
   };
   std::vector<Found> Blocks;
+  const llvm::SmallPtrSet<const LambdaExpr *, 8> &parBranches() const {
+    return ParBranches;
+  }
 
 private:
   const FunctionDecl *Context;
@@ -325,7 +328,8 @@ void ParallelizeCheck::check(const MatchFinder::MatchResult &Result) {
   // Lambdas are planned with the function that contains them, except
   // generic ones, whose instantiations are planned on their own.
   if (const auto *MD = dyn_cast<CXXMethodDecl>(FD))
-    if (MD->getParent()->isLambda() && !MD->getParent()->isGenericLambda())
+    if (MD->getParent()->isLambda() && (!MD->getParent()->isGenericLambda() ||
+                                        ParLambdas.count(MD->getParent())))
       return;
   bool Instantiation = FD->isTemplateInstantiation() ||
                        FD->getTemplateInstantiationPattern() != nullptr;
@@ -342,8 +346,10 @@ void ParallelizeCheck::check(const MatchFinder::MatchResult &Result) {
   FunctionNames = std::move(Names.Names);
   Rewritten.clear();
   LoopRewrites.clear();
-  if (!Instantiation) // loops in templates are not rewritten (docs)
-    planLoops(Collector.Loops, SM);
+  for (const LambdaExpr *LE : Collector.parBranches())
+    if (LE->isGenericLambda())
+      ParLambdas.insert(LE->getLambdaClass());
+  planLoops(Collector.Loops, SM, Instantiation);
   // Innermost blocks first: a statement that contains a rewritten run is
   // not moved into a branch (one --fix gives the final text).
   for (auto It = Collector.Blocks.rbegin(); It != Collector.Blocks.rend();
@@ -429,6 +435,38 @@ void ParallelizeCheck::onEndOfTranslationUnit() {
     }
   }
   TemplateBlocks.clear();
+  // A loop inside a template: rewritten when every instantiation renders
+  // the same text; otherwise the first instantiation that keeps it explains.
+  for (auto &[Key, Decisions] : TemplateLoops) {
+    if (!EndSM)
+      break;
+    const LoopDecision &First = Decisions.front();
+    bool Agree = llvm::all_of(Decisions, [&](const LoopDecision &D) {
+      return D.Rewrite && First.Rewrite &&
+             D.Rewrite->Text == First.Rewrite->Text &&
+             D.Rewrite->Begin == First.Rewrite->Begin &&
+             D.Rewrite->End == First.Rewrite->End;
+    });
+    if (Agree) {
+      reportLoop(First, *EndSM);
+      continue;
+    }
+    // The first instantiation that keeps the loop and says why.
+    const LoopDecision *Kept = nullptr;
+    for (const LoopDecision &D : Decisions)
+      if (!D.Rewrite && (!Kept || (Kept->Notes.empty() && !D.Notes.empty())))
+        Kept = &D;
+    LoopDecision Missed = *Kept;
+    Missed.Rewrite.reset();
+    if (llvm::any_of(Decisions,
+                     [](const LoopDecision &D) { return D.Rewrite; }))
+      Missed.Notes.insert(Missed.Notes.begin(),
+                          {Missed.Loc, "the instantiations of its template "
+                                       "would not all rewrite this loop"});
+    reportLoop(Missed, *EndSM);
+  }
+  TemplateLoops.clear();
+  ParLambdas.clear();
 }
 
 void ParallelizeCheck::emit(const Rewrite &R, const SourceManager &SM) {

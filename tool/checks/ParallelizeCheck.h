@@ -115,8 +115,26 @@ private:
   /// Loops (ParallelizeLoops.cpp): outermost first; a loop inside a
   /// rewritten one is left alone, and so are the blocks inside it.
   void planLoops(const std::vector<LoopSite> &Loops,
-                 const clang::SourceManager &SM);
-  void explainLoop(const LoopVerdict &V);
+                 const clang::SourceManager &SM, bool Instantiation);
+  /// One loop's decision: the fix-it, or the explanation (warning location
+  /// and notes) of why there is none.
+  struct LoopDecision {
+    clang::SourceLocation Loc;
+    struct Fix {
+      clang::SourceLocation Begin, End;
+      std::string Text;
+      const char *Primitive;
+    };
+    std::optional<Fix> Rewrite;
+    std::vector<std::pair<clang::SourceLocation, std::string>> Notes;
+  };
+  void reportLoop(const LoopDecision &D, const clang::SourceManager &SM);
+  /// Templates: what each instantiation decides about a loop (by location);
+  /// the loop is rewritten only if every instantiation renders one text.
+  std::map<unsigned, std::vector<LoopDecision>> TemplateLoops;
+  /// Generic lambdas given to kara::par or a parallel loop (a template's
+  /// loop rewritten with `auto &x`): planned already, like the others.
+  std::set<const clang::CXXRecordDecl *> ParLambdas;
   /// Ranges of the loops rewritten in the current function.
   std::vector<clang::SourceRange> LoopRewrites;
   bool FloatReductions;

@@ -104,8 +104,12 @@ std::string blockerText(const LoopBlocker &B) {
 /// cannot be read (the loop is then left alone).
 class LoopRenderer {
 public:
-  LoopRenderer(const SourceManager &SM, const ASTContext &Ctx)
-      : SM(SM), LO(Ctx.getLangOpts()), Policy(Ctx.getPrintingPolicy()) {
+  /// In a template instantiation (`Written`), variables' types are spelt
+  /// as the source writes them (`T`, `auto &`), so that every instantiation
+  /// renders the text the template's source needs.
+  LoopRenderer(const SourceManager &SM, const ASTContext &Ctx, bool Written)
+      : SM(SM), LO(Ctx.getLangOpts()), Policy(Ctx.getPrintingPolicy()),
+        Written(Written) {
     Policy.SuppressTagKeyword = true;
   }
 
@@ -126,7 +130,10 @@ public:
       std::optional<std::string> First = text(S.First), Last = text(S.Last);
       if (!First || !Last)
         return std::nullopt;
-      Head = "<" + typeText(S.Var->getType()) + ">(" + *First + ", " + *Last;
+      std::optional<std::string> IT = declaredType(S.Var);
+      if (!IT)
+        return std::nullopt;
+      Head = "<" + *IT + ">(" + *First + ", " + *Last;
     } else {
       std::optional<std::string> Range = text(S.Range);
       if (!Range)
@@ -135,11 +142,23 @@ public:
     }
     bool Index = S.ShapeKind == LoopShape::Kind::Index;
     if (S.isReduction()) {
-      std::optional<std::string> Contribution = text(S.Contribution);
+      std::optional<std::string> Contribution =
+          S.Increment ? std::optional<std::string>("1") : text(S.Contribution);
       std::optional<SourceLocation> End = statementEnd(S.Body);
       if (!Contribution || !End)
         return std::nullopt;
-      std::string A = typeText(S.Accumulator->getType().getUnqualifiedType());
+      if (S.Guard) {
+        // The identity where the guard fails: 0 for +, 1 for *.
+        std::optional<std::string> G = text(S.Guard);
+        if (!G)
+          return std::nullopt;
+        Contribution = "(" + *G + ") ? (" + *Contribution + ") : " +
+                       (S.Op == LoopShape::ReduceOp::Times ? "1" : "0");
+      }
+      std::optional<std::string> AT = declaredType(S.Accumulator);
+      if (!AT)
+        return std::nullopt;
+      std::string A = *AT;
       std::string Acc = S.Accumulator->getNameAsString();
       const char *Op = "l + r";
       switch (S.Op) {
@@ -177,7 +196,50 @@ public:
 private:
   std::string typeText(QualType T) const { return T.getAsString(Policy); }
 
+  /// The declared type of an index or accumulator, unqualified: what the
+  /// source writes in an instantiation unless that is `auto` (deduced the
+  /// same in every instantiation, or they disagree).
+  std::optional<std::string> declaredType(const VarDecl *V) const {
+    QualType T = V->getType().getUnqualifiedType();
+    if (Written) {
+      std::optional<std::string> W = writtenBefore(V);
+      if (W && W->find("auto") == std::string::npos &&
+          W->find("const") == std::string::npos)
+        return W;
+      if (T->isDependentType())
+        return std::nullopt;
+    }
+    return typeText(T);
+  }
+
+  /// The source text from a declaration's start to its name, trimmed;
+  /// nullopt unless it is only a type (one declarator, no specifiers).
+  std::optional<std::string> writtenBefore(const VarDecl *V) const {
+    SourceLocation B = V->getBeginLoc(), N = V->getLocation();
+    if (B.isMacroID() || N.isMacroID())
+      return std::nullopt;
+    bool Invalid = false;
+    StringRef T = Lexer::getSourceText(CharSourceRange::getCharRange(B, N), SM,
+                                       LO, &Invalid);
+    T = T.trim();
+    if (Invalid || T.empty() || T.find_first_of(",=;({") != StringRef::npos ||
+        T.contains("static") || T.contains("register") ||
+        T.contains("thread_local") || T.contains("volatile"))
+      return std::nullopt;
+    return T.str();
+  }
+
   std::optional<std::string> paramText(const VarDecl *V) const {
+    if (Written) {
+      // `auto &s` stays `auto &s` (a generic lambda the check does not plan
+      // again); `T &s` stays `T &s`.
+      std::optional<std::string> W = writtenBefore(V);
+      if (!W)
+        return std::nullopt;
+      if (!W->empty() && (W->back() == '&' || W->back() == '*'))
+        return *W + V->getNameAsString();
+      return *W + " " + V->getNameAsString();
+    }
     QualType T = V->getType();
     if (T->isDependentType() || T->isUndeducedType())
       return std::nullopt;
@@ -260,15 +322,16 @@ private:
   const SourceManager &SM;
   const LangOptions &LO;
   PrintingPolicy Policy;
+  bool Written;
 };
 
 } // namespace
 
 void ParallelizeCheck::planLoops(const std::vector<LoopSite> &Loops,
-                                 const SourceManager &SM) {
+                                 const SourceManager &SM, bool Instantiation) {
   EffectAnalysis &Effects = analysis(const_cast<ASTContext &>(*CurrentAST));
   LoopAnalysis Analysis(Effects, StrictExceptionOrder, FloatReductions);
-  LoopRenderer Renderer(SM, *CurrentAST);
+  LoopRenderer Renderer(SM, *CurrentAST, Instantiation);
   // Pre-order: enclosing loops come first.
   for (const LoopSite &Site : Loops) {
     SourceLocation L = Site.Loop->getBeginLoc();
@@ -278,8 +341,15 @@ void ParallelizeCheck::planLoops(const std::vector<LoopSite> &Loops,
         }))
       continue;
     LoopVerdict V = Analysis.analyze(Site.Loop, {Site.Context, Site.TryBlock});
-    if (!V.Candidate)
+    LoopDecision D;
+    D.Loc = L;
+    if (!V.Candidate) {
+      // An instantiation that calls nothing the analysis knows about was
+      // not analysed: it cannot agree to a template's rewrite.
+      if (Instantiation)
+        TemplateLoops[L.getRawEncoding()].push_back(std::move(D));
       continue;
+    }
     std::optional<LoopRenderer::Result> R;
     if (V.independent())
       R = Renderer.render(*V.Shape);
@@ -290,35 +360,39 @@ void ParallelizeCheck::planLoops(const std::vector<LoopSite> &Loops,
         B.Var = V.Shape->Var;
         V.Blockers.push_back(B);
       }
-      if (ExplainMissed)
-        explainLoop(V);
-      continue;
+      for (const LoopBlocker &B : V.Blockers)
+        D.Notes.push_back({B.At ? B.At->getBeginLoc() : L, blockerText(B)});
+    } else {
+      D.Rewrite = LoopDecision::Fix{R->Begin, R->End, R->Text, R->Primitive};
+      LoopRewrites.emplace_back(R->Begin, R->End);
+      Rewritten.emplace_back(R->Begin, R->End);
     }
-    auto Diag = diag(L, "the iterations of this loop are independent: it "
-                        "can run as %0")
-                << R->Primitive;
-    Diag << FixItHint::CreateReplacement(
-        CharSourceRange::getCharRange(R->Begin, R->End), R->Text);
-    if (std::optional<FixItHint> Include = Inserter.createIncludeInsertion(
-            SM.getFileID(R->Begin), "<kara/runtime.hpp>"))
-      Diag << *Include;
-    LoopRewrites.emplace_back(R->Begin, R->End);
-    Rewritten.emplace_back(R->Begin, R->End);
+    if (Instantiation)
+      TemplateLoops[L.getRawEncoding()].push_back(std::move(D));
+    else
+      reportLoop(D, SM);
   }
 }
 
-void ParallelizeCheck::explainLoop(const LoopVerdict &V) {
-  const Stmt *Loop = V.Shape ? V.Shape->Loop : nullptr;
-  if (!Loop && !V.Blockers.empty())
-    Loop = V.Blockers.front().At;
-  if (!Loop)
+void ParallelizeCheck::reportLoop(const LoopDecision &D,
+                                  const SourceManager &SM) {
+  if (!D.Rewrite) {
+    if (!ExplainMissed || D.Notes.empty())
+      return;
+    diag(D.Loc, "loop calling kara-annotated functions was not parallelized");
+    for (const auto &[Loc, Text] : D.Notes)
+      diag(Loc, "%0", DiagnosticIDs::Note) << Text;
     return;
-  diag(Loop->getBeginLoc(),
-       "loop calling kara-annotated functions was not parallelized");
-  for (const LoopBlocker &B : V.Blockers)
-    diag(B.At ? B.At->getBeginLoc() : Loop->getBeginLoc(), "%0",
-         DiagnosticIDs::Note)
-        << blockerText(B);
+  }
+  auto Diag = diag(D.Loc, "the iterations of this loop are independent: it "
+                          "can run as %0")
+              << D.Rewrite->Primitive;
+  Diag << FixItHint::CreateReplacement(
+      CharSourceRange::getCharRange(D.Rewrite->Begin, D.Rewrite->End),
+      D.Rewrite->Text);
+  if (std::optional<FixItHint> Include = Inserter.createIncludeInsertion(
+          SM.getFileID(D.Rewrite->Begin), "<kara/runtime.hpp>"))
+    Diag << *Include;
 }
 
 } // namespace kara

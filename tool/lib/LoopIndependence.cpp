@@ -344,17 +344,41 @@ bool isIO(const Target &T) {
 
 /// The reduction a body is, if it is one: `acc += e;`, `acc *= e;`,
 /// `acc = acc + e;`, `acc = acc * e;`, `acc = std::min(acc, e);`, `max`.
+const Stmt *single(const Stmt *S) {
+  if (const auto *CS = dyn_cast<CompoundStmt>(S))
+    return CS->size() == 1 ? CS->body_front() : nullptr;
+  return S;
+}
+
 void matchReduction(const Stmt *Body, LoopShape &Shape) {
-  if (const auto *CS = dyn_cast<CompoundStmt>(Body)) {
-    if (CS->size() != 1)
+  Body = single(Body);
+  if (!Body)
+    return;
+  // `if (guard) acc += e;`: one `if` without else, init or variable.
+  const Expr *Guard = nullptr;
+  if (const auto *If = dyn_cast<IfStmt>(Body)) {
+    if (If->getElse() || If->getInit() || If->getConditionVariable() ||
+        If->isConsteval() || If->isConstexpr())
       return;
-    Body = CS->body_front();
+    Guard = If->getCond();
+    Body = single(If->getThen());
+    if (!Body)
+      return;
   }
   const auto *E = dyn_cast<Expr>(Body);
   if (!E)
     return;
   E = E->IgnoreImplicit()->IgnoreParens();
   using Op = LoopShape::ReduceOp;
+  if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+    if (UO->isIncrementOp() && refVar(UO->getSubExpr())) {
+      Shape.Op = Op::Plus;
+      Shape.Increment = true;
+      Shape.Accumulator = refVar(UO->getSubExpr());
+      Shape.Guard = Guard;
+    }
+    return;
+  }
   const auto *BO = dyn_cast<BinaryOperator>(E);
   if (!BO)
     return;
@@ -384,8 +408,40 @@ void matchReduction(const Stmt *Body, LoopShape &Shape) {
     Shape.Op = BO->getOpcode() == BO_AddAssign ? Op::Plus : Op::Times;
     Shape.Contribution = BO->getRHS();
   }
-  if (Shape.isReduction())
+  if (Shape.isReduction()) {
     Shape.Accumulator = Acc;
+    Shape.Guard = Guard;
+    if (Guard && Shape.Op != Op::Plus && Shape.Op != Op::Times)
+      Shape = LoopShape{Shape.ShapeKind, Shape.Loop, Shape.Body, Shape.Var,
+                        Shape.First,     Shape.Last, Shape.Range};
+  }
+}
+
+/// The outside object a range expression names: a reference parameter, or
+/// a member path of `*this` (non-static data members, no arrow below the
+/// implicit object); nullopt otherwise.
+std::optional<Target> rangeTarget(const Expr *E, const FunctionDecl *Context) {
+  std::vector<std::string> Members;
+  E = E->IgnoreParenImpCasts();
+  while (const auto *ME = dyn_cast<MemberExpr>(E)) {
+    const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl());
+    if (!FD || FD->getType()->isReferenceType() ||
+        FD->getType()->isPointerType())
+      return std::nullopt;
+    Members.insert(Members.begin(), FD->getNameAsString());
+    const Expr *Base = ME->getBase()->IgnoreParenImpCasts();
+    if (isa<CXXThisExpr>(Base))
+      return Target::thisObject(std::move(Members));
+    if (ME->isArrow())
+      return std::nullopt;
+    E = Base;
+  }
+  const auto *P = dyn_cast_or_null<ParmVarDecl>(refVar(E));
+  if (!P || !P->getType()->isReferenceType() || !Context ||
+      P->getDeclContext() != Context)
+    return std::nullopt;
+  return Target::param(P->getFunctionScopeIndex(), P->getNameAsString(),
+                       std::move(Members));
 }
 
 } // namespace
@@ -495,7 +551,9 @@ LoopVerdict LoopAnalysis::analyze(const Stmt *Loop, const ThrowScope &Scope) {
   Shape.Continues = Scan.Continues;
 
   matchReduction(Shape.Body, Shape);
-  const Stmt *Work = Shape.Body;
+  // What the iterations evaluate: the body, or a reduction's guard and
+  // contribution.
+  std::vector<const Stmt *> Work = {Shape.Body};
   if (Shape.isReduction()) {
     const VarDecl *Acc = Shape.Accumulator;
     QualType AT = Acc->getType();
@@ -504,17 +562,25 @@ LoopVerdict LoopAnalysis::analyze(const Stmt *Loop, const ThrowScope &Scope) {
     bool Usable = Acc->hasLocalStorage() && !Scan.Own.count(Acc) &&
                   !AT->isReferenceType() && !AT.isVolatileQualified() &&
                   (Integer || AT->isRealFloatingType());
-    QualType CT = Shape.Contribution->IgnoreImpCasts()->getType();
-    if (Integer && !(CT->isIntegerType() && !CT->isBooleanType()))
-      Usable = false; // `acc += 2.5` truncates after each addition
+    if (Shape.Contribution) {
+      QualType CT = Shape.Contribution->IgnoreImpCasts()->getType();
+      if (Integer && !(CT->isIntegerType() && !CT->isBooleanType()))
+        Usable = false; // `acc += 2.5` truncates after each addition
+    }
     if (!Usable) {
       Shape.Op = LoopShape::ReduceOp::None;
       Shape.Accumulator = nullptr;
       Shape.Contribution = nullptr;
+      Shape.Guard = nullptr;
+      Shape.Increment = false;
     } else {
       if (!Integer && !FloatReductions)
         Blocked(LoopBlocker::Kind::FloatReduction, Shape.Body, Acc);
-      Work = Shape.Contribution;
+      Work.clear();
+      for (const Stmt *W : {static_cast<const Stmt *>(Shape.Guard),
+                            static_cast<const Stmt *>(Shape.Contribution)})
+        if (W)
+          Work.push_back(W);
     }
   }
 
@@ -523,8 +589,10 @@ LoopVerdict LoopAnalysis::analyze(const Stmt *Loop, const ThrowScope &Scope) {
   std::vector<const VarDecl *> OwnObjects;
   if (RS)
     OwnObjects.push_back(Shape.Var->getCanonicalDecl());
-  std::vector<EffectEntry> Entries =
-      Effects.statementEffects(Work, Context, OwnObjects);
+  std::vector<EffectEntry> Entries;
+  for (const Stmt *W : Work)
+    llvm::append_range(Entries,
+                       Effects.statementEffects(W, Context, OwnObjects));
   llvm::SmallPtrSet<const VarDecl *, 16> Own = Scan.Own;
   Own.insert(Shape.Var->getCanonicalDecl());
 
@@ -532,11 +600,12 @@ LoopVerdict LoopAnalysis::analyze(const Stmt *Loop, const ThrowScope &Scope) {
   llvm::SmallPtrSet<const VarDecl *, 8> OtherUse;
   std::vector<const DeclRefExpr *> FirstOtherUse;
   for (const DeclRefExpr *DRE : Scan.Refs) {
-    if (Shape.isReduction() &&
-        (SM.isBeforeInTranslationUnit(DRE->getBeginLoc(),
-                                      Shape.Contribution->getBeginLoc()) ||
-         SM.isBeforeInTranslationUnit(Shape.Contribution->getEndLoc(),
-                                      DRE->getBeginLoc())))
+    if (Shape.isReduction() && llvm::none_of(Work, [&](const Stmt *W) {
+          return !SM.isBeforeInTranslationUnit(DRE->getBeginLoc(),
+                                               W->getBeginLoc()) &&
+                 !SM.isBeforeInTranslationUnit(W->getEndLoc(),
+                                               DRE->getBeginLoc());
+        }))
       continue; // the accumulator's own uses
     const auto *Var = cast<VarDecl>(DRE->getDecl())->getCanonicalDecl();
     if (Own.count(Var))
@@ -595,12 +664,21 @@ LoopVerdict LoopAnalysis::analyze(const Stmt *Loop, const ThrowScope &Scope) {
   // be (or be inside) another object the body reads.
   bool External = false;
   bool ObservableWrite = false;
+  // The outside objects whose elements the loop writes (a parameter's
+  // referent, `*this`); Unresolved when one cannot be named.
+  std::vector<Target> OutsideWrites;
+  bool Unresolved = false;
   auto NoteContainer = [&](const VarDecl *C, const Target &T) {
     bool Owned = T.TargetKind == Target::Kind::Local && C &&
                  !C->getType()->isReferenceType() &&
                  storageOf(C->getType()) == Storage::Owned;
-    if (!Owned)
+    if (!Owned) {
       External = true;
+      if (T.TargetKind == Target::Kind::Param)
+        OutsideWrites.push_back(T.root());
+      else
+        Unresolved = true;
+    }
     if (!Owned ||
         DependenceAnalysis::observableAfterThrow(Effect::write(T), Scope))
       ObservableWrite = true;
@@ -618,6 +696,12 @@ LoopVerdict LoopAnalysis::analyze(const Stmt *Loop, const ThrowScope &Scope) {
     } else {
       External = true;
       ObservableWrite = true;
+      // The object the range is: `ps` (a reference parameter) is param
+      // 'ps', `shapes` or `this->a.b` in a method is this.shapes, this.a.b.
+      if (std::optional<Target> T = rangeTarget(R, Context))
+        OutsideWrites.push_back(*T);
+      else
+        Unresolved = true;
     }
     // Only writes through a reference element reach the range.
     bool ElementWritten = false;
@@ -730,8 +814,24 @@ LoopVerdict LoopAnalysis::analyze(const Stmt *Loop, const ThrowScope &Scope) {
     if (!SameType)
       Others.push_back(E);
   }
-  if (External && !Others.empty())
-    Blocked(LoopBlocker::Kind::MayAlias, nullptr, nullptr, Others.front());
+  // An object the body reads may be the written container or contain it
+  // (or lie inside it) unless the types show otherwise: the rule kara::par
+  // uses for outside objects (DependenceAnalysis::aliasConflict), and one
+  // object's accesses overlap by member path.
+  if (External) {
+    DependenceAnalysis Deps(Effects, StrictExceptionOrder);
+    for (const Effect &R : Others) {
+      bool May = Unresolved || OutsideWrites.empty();
+      for (const Target &W : OutsideWrites)
+        if (W.overlaps(R.On) || Deps.aliasConflict(EffectSet{Effect::write(W)},
+                                                   EffectSet{R}, Context))
+          May = true;
+      if (May) {
+        Blocked(LoopBlocker::Kind::MayAlias, nullptr, nullptr, R);
+        break;
+      }
+    }
+  }
   for (const DeclRefExpr *DRE : FirstOtherUse) {
     const auto *Var = cast<VarDecl>(DRE->getDecl())->getCanonicalDecl();
     if (RS && refVar(Shape.Range) == Var)
@@ -786,7 +886,8 @@ LoopVerdict LoopAnalysis::analyze(const Stmt *Loop, const ThrowScope &Scope) {
   // for_each rethrows the lowest index's exception, but iterations above it
   // may have run: their writes must not be observable after the throw.
   if (StrictExceptionOrder) {
-    bool Throws = Effects.mayThrow(Work, Context);
+    bool Throws = llvm::any_of(
+        Work, [&](const Stmt *W) { return Effects.mayThrow(W, Context); });
     if (RS && !Shape.Var->getType()->isReferenceType() &&
         Effects.mayThrow(RS->getLoopVarStmt(), Context))
       Throws = true;

@@ -287,3 +287,97 @@ void nested_in_rewritten(std::vector<std::vector<int>> &rows) {
 // CHECK-FIXES-NEXT:       x = weight(x);
 // CHECK-FIXES-NEXT:   });
 // CHECK-FIXES-NEXT: }
+
+// Templates: every instantiation agrees, the text is the template's.
+template <class T> void scale_all(std::vector<T> &out, const std::vector<T> &in) {
+  for (std::size_t i = 0; i < in.size(); ++i)
+    out[i] = static_cast<T>(weight(static_cast<int>(in[i])));
+}
+template void scale_all<int>(std::vector<int> &, const std::vector<int> &);
+template void scale_all<long>(std::vector<long> &, const std::vector<long> &);
+// CHECK-MESSAGES: :[[@LINE-5]]:3: warning: the iterations of this loop are independent: it can run as kara::for_each_index [kara-parallelize]
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-6]]:3: warning: the iterations of this loop are independent: it can run as kara::for_each_index [kara-parallelize]
+// CHECK-MESSAGES-FLOAT: :[[@LINE-7]]:3: warning: the iterations of this loop are independent: it can run as kara::for_each_index [kara-parallelize]
+// CHECK-FIXES: template <class T> void scale_all(std::vector<T> &out, const std::vector<T> &in) {
+// CHECK-FIXES-NEXT:   kara::for_each_index<std::size_t>(0, in.size(), [&](std::size_t i) {
+
+template <class T> T total_of(const std::vector<T> &v) {
+  T t = 0;
+  for (const auto &x : v)
+    t += static_cast<T>(weight(static_cast<int>(x)));
+  return t;
+}
+template int total_of<int>(const std::vector<int> &);
+template long total_of<long>(const std::vector<long> &);
+// CHECK-MESSAGES: :[[@LINE-6]]:3: warning: the iterations of this loop are independent: it can run as kara::reduce [kara-parallelize]
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-7]]:3: warning: the iterations of this loop are independent: it can run as kara::reduce [kara-parallelize]
+// CHECK-MESSAGES-FLOAT: :[[@LINE-8]]:3: warning: the iterations of this loop are independent: it can run as kara::reduce [kara-parallelize]
+// CHECK-FIXES: t = kara::reduce(
+// CHECK-FIXES-NEXT: v, t,
+// CHECK-FIXES-NEXT: [](T l, T r) -> T { return l + r; },
+// CHECK-FIXES-NEXT: [&](const auto &x) -> T { return static_cast<T>(weight(static_cast<int>(x))); });
+
+// One instantiation writes a resource: the template's loop stays.
+struct Pure { int get(int i) const { return weight(i); } };
+struct Stores { int get(int i) const { store(i); return i; } };
+template <class S> void fill(std::vector<int> &out, const S &s) {
+  for (int i = 0; i < 8; ++i)
+    out[i] = s.get(i);
+}
+template void fill<Pure>(std::vector<int> &, const Pure &);
+template void fill<Stores>(std::vector<int> &, const Stores &);
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-5]]:3: warning: loop calling kara-annotated functions was not parallelized [kara-parallelize]
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-6]]:3: note: the instantiations of its template would not all rewrite this loop
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-7]]:3: note: the body writes(DB), which every iteration shares
+
+// Guarded reductions: `if (p) ++n;` contributes 1 or 0; min/max have no
+// identity to contribute, and a guard reading the accumulator carries it.
+int count_big(const std::vector<int> &v) {
+  int n = 0;
+  for (int x : v)
+    if (weight(x) > 3)
+      ++n;
+  int capped = 0;
+  for (int x : v)
+    if (capped < 10 && weight(x) > 3)
+      ++capped;
+  int best = 0;
+  for (int x : v)
+    if (x > 0)
+      best = std::max(best, weight(x));
+  return n + capped + best;
+}
+// CHECK-MESSAGES: :[[@LINE-13]]:3: warning: the iterations of this loop are independent: it can run as kara::reduce [kara-parallelize]
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-14]]:3: warning: the iterations of this loop are independent: it can run as kara::reduce [kara-parallelize]
+// CHECK-MESSAGES-FLOAT: :[[@LINE-15]]:3: warning: the iterations of this loop are independent: it can run as kara::reduce [kara-parallelize]
+// CHECK-FIXES: [&](int x) -> int { return (weight(x) > 3) ? (1) : 0; });
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-13]]:3: warning: loop calling kara-annotated functions was not parallelized [kara-parallelize]
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-14]]:3: note: the body writes 'capped', declared outside the loop, and reads it: a dependence carried from one iteration to the next
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-11]]:3: warning: loop calling kara-annotated functions was not parallelized [kara-parallelize]
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-12]]:3: note: the body writes 'best', declared outside the loop, and reads it: a dependence carried from one iteration to the next
+
+// A member range: other members are distinct, `*this` as a whole is not.
+struct Particles {
+  std::vector<File> items;
+  std::string prefix;
+  long sum() const {
+    long s = 0;
+    for (const File &f : items)
+      s += f.result;
+    return s;
+  }
+  void refresh() {
+    for (auto &f : items)
+      f.result = process(f.path) + static_cast<long>(prefix.size());
+  }
+  void rescale() {
+    for (auto &f : items)
+      f.result = process(f.path) + sum();
+  }
+};
+// CHECK-MESSAGES: :[[@LINE-8]]:5: warning: the iterations of this loop are independent: it can run as kara::for_each [kara-parallelize]
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-9]]:5: warning: the iterations of this loop are independent: it can run as kara::for_each [kara-parallelize]
+// CHECK-MESSAGES-FLOAT: :[[@LINE-10]]:5: warning: the iterations of this loop are independent: it can run as kara::for_each [kara-parallelize]
+// CHECK-FIXES: kara::for_each(items, [&](File &f) {
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-8]]:5: warning: loop calling kara-annotated functions was not parallelized [kara-parallelize]
+// CHECK-MESSAGES-EXPLAIN: :[[@LINE-9]]:5: note: the loop writes the elements of a container it does not own, and the body reads this.items, which may be or contain that container

@@ -210,6 +210,12 @@ public:
   /// observable destructor.
   static bool observableAfterThrow(const Effect &E, const ThrowScope &Scope);
 
+  /// For MayAlias: the effect pair of two outside objects that may be one
+  /// object, one of them written (also used by LoopAnalysis).
+  std::optional<std::pair<Effect, Effect>>
+  aliasConflict(const EffectSet &A, const EffectSet &B,
+                const clang::FunctionDecl *Context) const;
+
 private:
   struct Round {
     std::vector<std::vector<unsigned>> Chains; // indices into Members
@@ -222,11 +228,6 @@ private:
   std::optional<Effect> firstObservableWrite(const StatementInfo &Info,
                                              const ThrowScope &Scope) const;
 
-  /// For MayAlias: the effect pair of two outside objects that may be one
-  /// object, one of them written.
-  std::optional<std::pair<Effect, Effect>>
-  aliasConflict(const EffectSet &A, const EffectSet &B,
-                const clang::FunctionDecl *Context) const;
   /// The variables a resource path names (a variable, a namespace's
   /// variables, the variable a member path starts at); empty for an
   /// abstract resource.

@@ -7,7 +7,8 @@
 // element (through the loop variable), `out[i]` for the loop's own index on a
 // container the body touches in no other way, and the iteration's own locals;
 // everything else it only reads. A body that is one `acc += e;` (`*=`,
-// `acc = std::min(acc, e)`, `std::max`) into a local of the function becomes
+// `acc = std::min(acc, e)`, `std::max`, `++acc`, also under one `if`
+// without `else` for `+` and `*`) into a local of the function becomes
 // kara::reduce_index / kara::reduce when `e` is independent in that sense and
 // the accumulator is an integer (floating point only when allowed: the order
 // of the additions changes the result).
@@ -50,7 +51,12 @@ struct LoopShape {
   /// A reduction: the accumulator, the operation, the folded expression.
   ReduceOp Op = ReduceOp::None;
   const clang::VarDecl *Accumulator = nullptr;
+  /// Null with Increment (`++acc`, `acc++`: the contribution is 1).
   const clang::Expr *Contribution = nullptr;
+  bool Increment = false;
+  /// `if (guard) acc += e;` (Plus and Times): the iteration contributes
+  /// `e` when the guard holds and the operation's identity otherwise.
+  const clang::Expr *Guard = nullptr;
 
   /// `continue` statements of this loop: each ends its iteration, so in the
   /// lambda it becomes `return`.
