@@ -76,7 +76,7 @@ private:
 
   explicit nursery(detail::cancel_state *parent) noexcept : core_(parent) {}
 
-  template <bool Blocking, class F, class... Args>
+  template <bool Blocking, bool Eager = false, class F, class... Args>
   auto start(F &&f, Args &&...args) {
     using R = std::invoke_result_t<std::decay_t<F>, std::decay_t<Args>...>;
     using impl = detail::task_impl<R, std::decay_t<F>,
@@ -84,8 +84,10 @@ private:
     auto *state = new impl(&core_.cs_, &core_,
                            Blocking ? "scope.spawn_blocking" : "scope.spawn",
                            std::forward<F>(f), std::forward<Args>(args)...);
-    core_.live_.add(1);
-    bool queued = Blocking ? detail::push_blocking(state) : detail::push(state);
+    state->local = core_.enter();
+    bool queued = Blocking ? detail::push_blocking(state)
+                  : Eager  ? detail::push(state)
+                           : detail::push_lazy(state);
     if (!queued)
       state->run(state); // runtime shut down: run it here
     return task_handle<R>(state);
@@ -99,7 +101,7 @@ namespace detail {
 /// (map_limited's lanes respawn themselves and may block).
 struct nursery_access {
   template <class F> static void spawn_queued(nursery &n, F &&f) {
-    (void)n.start<false>(std::forward<F>(f));
+    (void)n.start<false, true>(std::forward<F>(f));
   }
 };
 } // namespace detail
@@ -137,10 +139,7 @@ template <class Body> auto scope(Body &&body) {
   }
   // No task of the scope is alive (all ran at their spawn, or ended): only
   // the body could add one, and it has returned.
-  if (!n.core_.live_.sole()) {
-    n.core_.live_.arrive();
-    detail::wait(n.core_.live_);
-  }
+  n.core_.settle();
   if (body_error)
     std::rethrow_exception(body_error);
   if (n.core_.first_error_)
