@@ -37,11 +37,13 @@ public:
   /// The task is always queued, never run inside `spawn`: it runs
   /// concurrently with its spawner, so it may wait for something the spawner
   /// does after `spawn` (a consumer spawned before its producer, a loop that
-  /// runs until `n.cancel()`). Cost (~50-60 ns): a block from the thread's
-  /// cache of task states, a cancel state (no lock), a lock-free deque push
-  /// and about five atomic read-modify-writes; a joining worker runs queued
-  /// tasks itself, so a task nobody stole costs no thread switch. For
-  /// fine-grained recursion `par` is cheaper (docs/runtime.md).
+  /// runs until `n.cancel()`). Cost (~25 ns): a block from the thread's
+  /// cache of task states, a cancel state (no lock), a push to the private
+  /// part of the worker's deque when nobody is idle (plain stores; it is
+  /// published when a worker is idle, the spawner blocks, or the monitor
+  /// claims it) and one atomic exchange at the task's end; a joining worker
+  /// runs its own queued tasks first, so a task nobody stole costs no thread
+  /// switch. For fine-grained recursion `par` is cheaper (docs/runtime.md).
   /// Example: `auto h = n.spawn([](int x) { return x * 2; }, 21);`
   template <class F, class... Args>
   auto spawn(F &&f, Args &&...args) -> task_handle<
@@ -137,8 +139,7 @@ template <class Body> auto scope(Body &&body) {
       n.core_.cs_.cancel();
     }
   }
-  // No task of the scope is alive (all ran at their spawn, or ended): only
-  // the body could add one, and it has returned.
+  // Waits for every task (a plain check when all ended on this thread).
   n.core_.settle();
   if (body_error)
     std::rethrow_exception(body_error);
