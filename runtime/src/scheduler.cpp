@@ -373,16 +373,6 @@ public:
     return true;
   }
 
-  /// Publishes the calling worker's private tasks (it is about to wait or
-  /// block), waking a sleeper if any could take them.
-  void publish_own() noexcept {
-    worker *w = tls_worker;
-    if (w == nullptr || !lazy_ || !w->deque.has_private_hint())
-      return;
-    w->deque.publish();
-    wake_sleepers(1);
-  }
-
   bool pop_if(task *t) noexcept {
     worker *w = tls_worker;
     if (w == nullptr || !w->deque.pop_if(t))
@@ -1092,11 +1082,6 @@ void advertise_early() noexcept {
     g_idle.value.fetch_add(1, std::memory_order_relaxed);
     w->advertised = true;
   }
-}
-
-void publish_own() noexcept {
-  if (pool *p = live_pool())
-    p->publish_own();
 }
 
 bool blocking_enter() noexcept {

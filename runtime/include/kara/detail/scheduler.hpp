@@ -129,8 +129,6 @@ bool push_batch(task *const *tasks, std::size_t count) noexcept;
 /// or parks, or when the monitor claims it (docs/runtime.md, "Lazy spawn").
 /// Elsewhere as `push`. Returns false after shutdown.
 bool push_lazy(task *t) noexcept;
-/// Worker only: makes this worker's private tasks stealable now.
-void publish_own() noexcept;
 /// Worker only: whether a non-forced `par` should make its branches
 /// stealable now, i.e. this worker has nothing queued already.
 bool should_offer() noexcept;
