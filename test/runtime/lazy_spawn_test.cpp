@@ -113,8 +113,8 @@ TEST(LazySpawn, HandlesDroppedBeforeTheirTasksEnd) {
   // The task ends after its handle is gone, on another thread or on this
   // one: whichever is last frees the state, exactly once.
   std::atomic<int> ran{0};
+  std::atomic<bool> go{false}; // outlives the body: tasks read it after
   kara::scope([&](kara::nursery &n) {
-    std::atomic<bool> go{false};
     for (int i = 0; i < 200; ++i)
       n.spawn([&] {
         while (!go.load())
