@@ -30,6 +30,7 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <linux/membarrier.h>
 #include <pthread.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -225,6 +226,33 @@ bool blocked_in_os(long tid) noexcept {
 
 bool stats_requested() noexcept { return env_long("KARA_STATS", 0) != 0; }
 
+// ThreadSanitizer models neither membarrier nor the private deque's compiler
+// barrier: sanitized builds queue every task as shared (eager mode).
+#if defined(__SANITIZE_THREAD__)
+#define KARA_LAZY_DEQUE 0
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define KARA_LAZY_DEQUE 0
+#endif
+#endif
+#ifndef KARA_LAZY_DEQUE
+#define KARA_LAZY_DEQUE 1
+#endif
+
+long membarrier(int cmd) noexcept {
+  return ::syscall(SYS_membarrier, cmd, 0, 0);
+}
+
+/// Private deque parts need a claimer (the monitor) and a working
+/// asymmetric barrier; otherwise every task is shared at its push.
+bool lazy_deques_possible(bool monitor_on) noexcept {
+  if (!KARA_LAZY_DEQUE || !monitor_on || env_long("KARA_LAZY_SPAWN", 1) == 0)
+    return false;
+  const long cmds = membarrier(MEMBARRIER_CMD_QUERY);
+  return cmds >= 0 && (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) != 0 &&
+         membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0;
+}
+
 std::size_t histogram_bucket(std::int64_t ns) noexcept {
   // Bucket 0: < 1 us; bucket k: [4^(k-1), 4^k) us; the last is open.
   std::size_t k = 0;
@@ -241,7 +269,8 @@ public:
   explicit pool(unsigned n)
       : n_(n), max_(configured_max_threads(n)),
         workers_(std::make_unique<std::atomic<worker *>[]>(max_)),
-        monitor_on_(env_long("KARA_MONITOR", 1) != 0) {
+        monitor_on_(env_long("KARA_MONITOR", 1) != 0),
+        lazy_(lazy_deques_possible(monitor_on_)) {
     trace_start();
     if (stats_requested())
       g_stats_timing.store(true, std::memory_order_relaxed);
@@ -253,6 +282,7 @@ public:
         created += create_worker_locked() ? 1 : 0;
       active_.store(created, std::memory_order_relaxed);
     }
+    claimed_.reserve(max_);
     if (monitor_on_)
       monitor_ = std::thread([this] { monitor_loop(); });
   }
@@ -298,7 +328,9 @@ public:
     if (worker *w = tls_worker) {
       reclaim(*w);
       for (std::size_t i = 0; i < count; ++i)
-        w->deque.push(tasks[i]);
+        w->deque.push(tasks[i], !lazy_);
+      if (lazy_)
+        w->deque.publish();
       bump(w->pushed, count);
       // Fast path: nobody sleeps (a relaxed load of a line that only changes
       // when a worker parks or wakes, so it stays shared in every cache): no
@@ -324,6 +356,23 @@ public:
     return true;
   }
 
+  /// A spawn: on a worker with lazy deques, the task stays private (plain
+  /// stores, nothing shared written) unless a worker is idle now; it is
+  /// published later if the owner blocks or waits, or by the monitor's
+  /// claim. Never run here: the spawner continues first.
+  bool push_lazy(task *t) noexcept {
+    worker *w = tls_worker;
+    if (w == nullptr || !lazy_ ||
+        g_idle.value.load(std::memory_order_relaxed) != 0)
+      return push(&t, 1);
+    if (stopping_.load(std::memory_order_relaxed))
+      return false;
+    reclaim(*w);
+    w->deque.push(t, false);
+    bump(w->pushed);
+    return true;
+  }
+
   bool pop_if(task *t) noexcept {
     worker *w = tls_worker;
     if (w == nullptr || !w->deque.pop_if(t))
@@ -334,7 +383,19 @@ public:
 
   bool should_offer() const noexcept {
     worker *w = tls_worker;
-    return w != nullptr && w->deque.empty_hint();
+    return w != nullptr && w->deque.owner_empty();
+  }
+
+  /// Worker only: runs this worker's own newest tasks while `c` is not done
+  /// (a join whose task nobody took: no state change, no shared write).
+  void run_own(worker &w, completion &c) noexcept {
+    reclaim(w);
+    while (!c.done()) {
+      task *t = w.deque.pop();
+      if (t == nullptr)
+        return;
+      execute(t);
+    }
   }
 
   void wait_on_worker(worker &w, completion &c) noexcept {
@@ -375,6 +436,8 @@ public:
       return false;
     if (w->region_depth++ > 0)
       return true;
+    if (lazy_ && w->deque.has_private_hint())
+      w->deque.publish(); // another thread must be able to take them
     if (!w->released.exchange(true, std::memory_order_acq_rel)) {
       active_.fetch_sub(1, std::memory_order_acq_rel);
       if (work_visible_hint())
@@ -396,6 +459,8 @@ public:
     s.threads = count_.load(std::memory_order_acquire);
     s.active = active_.load(std::memory_order_acquire);
     s.compensations = compensations_.load(std::memory_order_relaxed);
+    s.claims = claims_.load(std::memory_order_relaxed);
+    s.lazy = lazy_;
     for (unsigned i = 0; i < s.threads; ++i) {
       worker *w = workers_[i].load(std::memory_order_acquire);
       s.steals += w->steals.load(std::memory_order_relaxed);
@@ -502,7 +567,7 @@ private:
     while (!stopping_.load(std::memory_order_acquire)) {
       if (KARA_UNLIKELY(active_.load(std::memory_order_relaxed) >
                         static_cast<int>(n_)) &&
-          w.deque.empty_hint() && try_retire(w)) {
+          w.deque.owner_empty() && try_retire(w)) {
         spins = 0;
         continue;
       }
@@ -686,7 +751,8 @@ private:
 
   /// One look at every thread. Returns whether any runs user code.
   bool monitor_tick() noexcept {
-    const bool work = work_visible_hint();
+    bool work = work_visible_hint();
+    const bool priv = lazy_ && private_visible();
     const std::int64_t now = steady_ns();
     const unsigned count = count_.load(std::memory_order_acquire);
     bool any_running = false;
@@ -698,7 +764,7 @@ private:
         continue;
       }
       any_running = true;
-      if (!work) { // nothing waits: nobody needs replacing
+      if (!work && !priv) { // nothing waits: nobody needs replacing
         w.seen_cpu = -1;
         continue;
       }
@@ -729,6 +795,8 @@ private:
         w.seen_wall = now;
       }
     }
+    if (priv && claim_private())
+      work = true;
     if (work) {
       fill_slots();
       // Repairs a wake-up that a worker's push skipped (push(): nobody
@@ -737,6 +805,42 @@ private:
         wake_sleepers(1);
     }
     return any_running;
+  }
+
+  bool private_visible() const noexcept {
+    const unsigned count = count_.load(std::memory_order_acquire);
+    for (unsigned i = 0; i < count; ++i)
+      if (workers_[i].load(std::memory_order_acquire)->deque.has_private_hint())
+        return true;
+    return false;
+  }
+
+  /// Publishes the private tasks of workers that cannot be trusted to do it
+  /// soon: those found blocked in the OS (their slot was given away), and
+  /// all of them while some worker is idle. One asymmetric barrier for all.
+  /// Returns whether anything was claimed.
+  bool claim_private() noexcept {
+    const bool idle = g_idle.value.load(std::memory_order_relaxed) > 0;
+    const unsigned count = count_.load(std::memory_order_acquire);
+    claimed_.clear();
+    for (unsigned i = 0; i < count; ++i) {
+      worker *w = workers_[i].load(std::memory_order_acquire);
+      if (w->deque.has_private_hint() &&
+          (idle || w->released.load(std::memory_order_relaxed)) &&
+          w->deque.claim_begin())
+        claimed_.push_back(w);
+    }
+    if (claimed_.empty())
+      return false;
+    // Every CPU running one of our threads executes a full barrier: after
+    // it, a claimed owner either sees its claim or we see its bottom.
+    const bool fenced = membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0;
+    for (worker *w : claimed_)
+      w->deque.claim_end(fenced); // registered at start: fenced is true
+    if (!fenced)
+      return false;
+    bump(claims_, claimed_.size());
+    return true;
   }
 
   void monitor_loop() {
@@ -776,6 +880,9 @@ private:
   std::atomic<int> sleeper_count_{0};
   alignas(64) std::atomic<bool> stopping_{false};
   const bool monitor_on_;
+  const bool lazy_; // private deque parts (docs/runtime.md, "Lazy spawn")
+  std::vector<worker *> claimed_;        // monitor only
+  std::atomic<std::uint64_t> claims_{0}; // monitor only writes
   std::atomic<bool> monitor_asleep_{false};
   std::mutex monitor_mutex_;
   std::condition_variable monitor_cv_;
@@ -943,6 +1050,11 @@ bool ensure_started() noexcept { return get_pool() != nullptr; }
 
 bool push(task *t) noexcept { return push_batch(&t, 1); }
 
+bool push_lazy(task *t) noexcept {
+  pool *p = get_pool();
+  return p != nullptr && p->push_lazy(t);
+}
+
 bool push_batch(task *const *tasks, std::size_t count) noexcept {
   pool *p = get_pool();
   return p != nullptr && p->push(tasks, count);
@@ -1001,8 +1113,16 @@ bool wait_helping(completion &c) noexcept {
 }
 
 void wait(completion &c) noexcept {
-  if (c.done() || wait_helping(c))
+  if (c.done())
     return;
+  if (worker *w = tls_worker) {
+    if (pool *p = live_pool()) {
+      p->run_own(*w, c); // the common join: its task is still ours
+      if (!c.done())
+        p->wait_on_worker(*w, c);
+      return;
+    }
+  }
   parker *me = this_thread_parker();
   void *expected = nullptr;
   if (!c.waiter().compare_exchange_strong(expected, me,

@@ -54,7 +54,7 @@ public:
 protected:
   void reset() noexcept {
     if (state_ != nullptr)
-      std::exchange(state_, nullptr)->release();
+      std::exchange(state_, nullptr)->release_handle();
   }
   detail::task_state<R> *state_ = nullptr;
 };

@@ -59,6 +59,25 @@ public:
   bool sole() const noexcept {
     return pending_.load(std::memory_order_acquire) == 1;
   }
+  int pending() const noexcept {
+    return pending_.load(std::memory_order_acquire);
+  }
+  /// Drops `n` shares at once; true if they were the last ones.
+  bool arrive_n(int n) noexcept {
+    if (pending_.fetch_sub(n, std::memory_order_acq_rel) != n)
+      return false;
+    finish();
+    return true;
+  }
+  /// Marks done without counting (a task's own `done`, which has a single
+  /// arriver) and returns what the waiter word held: null, a parked
+  /// waiter (already woken), or a mark its owner put there.
+  void *mark_done() noexcept {
+    void *w = waiter_.exchange(done_mark(), std::memory_order_acq_rel);
+    if (reinterpret_cast<std::uintptr_t>(w) > 2)
+      unpark(static_cast<parker *>(w));
+    return w;
+  }
   /// The arrive of a completion made with count 1 that nobody add()s to (a
   /// task's own `done`): skips the count's read-modify-write.
   void arrive_single() noexcept {
@@ -104,6 +123,12 @@ bool ensure_started() noexcept;
 /// queuing) after shutdown; the caller then runs the work inline.
 bool push(task *t) noexcept;
 bool push_batch(task *const *tasks, std::size_t count) noexcept;
+/// A spawned task: queued, never run here. On a worker with nobody idle it
+/// goes to the private part of the worker's deque (plain stores); it becomes
+/// stealable when a worker is idle at a later push, when this worker blocks
+/// or parks, or when the monitor claims it (docs/runtime.md, "Lazy spawn").
+/// Elsewhere as `push`. Returns false after shutdown.
+bool push_lazy(task *t) noexcept;
 /// Worker only: whether a non-forced `par` should make its branches
 /// stealable now, i.e. this worker has nothing queued already.
 bool should_offer() noexcept;
@@ -148,7 +173,9 @@ struct pool_stats {
   int active = 0; // threads holding a slot now (more than workers while
                   // replaced threads finish their task)
   std::uint64_t compensations = 0; // workers found blocked and replaced
-  std::uint64_t steals = 0;        // tasks taken from another worker's deque
+  bool lazy = false;               // private deque parts in use
+  std::uint64_t claims = 0; // deques whose private tasks the monitor published
+  std::uint64_t steals = 0; // tasks taken from another worker's deque
   // Tasks workers made stealable (par branches offered, spawns), and how many
   // of those the worker itself took back (par branches nobody stole).
   std::uint64_t pushed = 0;

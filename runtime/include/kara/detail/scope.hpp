@@ -37,11 +37,13 @@ public:
   /// The task is always queued, never run inside `spawn`: it runs
   /// concurrently with its spawner, so it may wait for something the spawner
   /// does after `spawn` (a consumer spawned before its producer, a loop that
-  /// runs until `n.cancel()`). Cost (~50-60 ns): a block from the thread's
-  /// cache of task states, a cancel state (no lock), a lock-free deque push
-  /// and about five atomic read-modify-writes; a joining worker runs queued
-  /// tasks itself, so a task nobody stole costs no thread switch. For
-  /// fine-grained recursion `par` is cheaper (docs/runtime.md).
+  /// runs until `n.cancel()`). Cost (~25 ns): a block from the thread's
+  /// cache of task states, a cancel state (no lock), a push to the private
+  /// part of the worker's deque when nobody is idle (plain stores; it is
+  /// published when a worker is idle, the spawner blocks, or the monitor
+  /// claims it) and one atomic exchange at the task's end; a joining worker
+  /// runs its own queued tasks first, so a task nobody stole costs no thread
+  /// switch. For fine-grained recursion `par` is cheaper (docs/runtime.md).
   /// Example: `auto h = n.spawn([](int x) { return x * 2; }, 21);`
   template <class F, class... Args>
   auto spawn(F &&f, Args &&...args) -> task_handle<
@@ -76,7 +78,7 @@ private:
 
   explicit nursery(detail::cancel_state *parent) noexcept : core_(parent) {}
 
-  template <bool Blocking, class F, class... Args>
+  template <bool Blocking, bool Eager = false, class F, class... Args>
   auto start(F &&f, Args &&...args) {
     using R = std::invoke_result_t<std::decay_t<F>, std::decay_t<Args>...>;
     using impl = detail::task_impl<R, std::decay_t<F>,
@@ -84,8 +86,10 @@ private:
     auto *state = new impl(&core_.cs_, &core_,
                            Blocking ? "scope.spawn_blocking" : "scope.spawn",
                            std::forward<F>(f), std::forward<Args>(args)...);
-    core_.live_.add(1);
-    bool queued = Blocking ? detail::push_blocking(state) : detail::push(state);
+    state->local = core_.enter();
+    bool queued = Blocking ? detail::push_blocking(state)
+                  : Eager  ? detail::push(state)
+                           : detail::push_lazy(state);
     if (!queued)
       state->run(state); // runtime shut down: run it here
     return task_handle<R>(state);
@@ -99,7 +103,7 @@ namespace detail {
 /// (map_limited's lanes respawn themselves and may block).
 struct nursery_access {
   template <class F> static void spawn_queued(nursery &n, F &&f) {
-    (void)n.start<false>(std::forward<F>(f));
+    (void)n.start<false, true>(std::forward<F>(f));
   }
 };
 } // namespace detail
@@ -135,12 +139,8 @@ template <class Body> auto scope(Body &&body) {
       n.core_.cs_.cancel();
     }
   }
-  // No task of the scope is alive (all ran at their spawn, or ended): only
-  // the body could add one, and it has returned.
-  if (!n.core_.live_.sole()) {
-    n.core_.live_.arrive();
-    detail::wait(n.core_.live_);
-  }
+  // Waits for every task (a plain check when all ended on this thread).
+  n.core_.settle();
   if (body_error)
     std::rethrow_exception(body_error);
   if (n.core_.first_error_)

@@ -20,7 +20,7 @@ auto spawn_owned(F &&f, Args &&...args) {
   auto *state =
       new impl(current_ctx(), nullptr, Blocking ? "spawn_blocking" : "spawn",
                std::forward<F>(f), std::forward<Args>(args)...);
-  bool queued = Blocking ? push_blocking(state) : push(state);
+  bool queued = Blocking ? push_blocking(state) : push_lazy(state);
   if (!queued)
     state->run(state); // runtime shut down: run it here
   return join_handle<R>(state);

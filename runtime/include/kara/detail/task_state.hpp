@@ -16,10 +16,26 @@
 namespace kara {
 namespace detail {
 
+/// Identifies the calling thread (the address of a thread-local).
+inline thread_local char tls_thread_tag = 0;
+inline const void *thread_tag() noexcept { return &tls_thread_tag; }
+
 /// The part of a nursery that its tasks report to.
+///
+/// Counting without read-modify-writes: a task spawned on the scope's own
+/// thread (the body, or a task that thread runs) is counted in `local_`, a
+/// plain integer only that thread touches, and if it also ends on that thread
+/// it is uncounted there. Everything else goes through the atomic `live_`,
+/// which starts at `bias` instead of a share per task: a local task that ends
+/// elsewhere drops one from it without having added one, and `settle()`
+/// takes `bias - local_` off at the end, so the count reaches zero exactly
+/// when the last task ends.
 class nursery_core {
 public:
-  explicit nursery_core(cancel_state *parent) noexcept : cs_(parent) {}
+  static constexpr int bias = 1 << 30;
+
+  explicit nursery_core(cancel_state *parent) noexcept
+      : cs_(parent), thread_(thread_tag()) {}
   nursery_core(const nursery_core &) = delete;
   nursery_core &operator=(const nursery_core &) = delete;
 
@@ -32,10 +48,43 @@ public:
     cs_.cancel(); // the first error cancels the rest of the scope
   }
 
+  /// A task is spawned into the scope. Returns whether it counts locally.
+  bool enter() noexcept {
+    if (thread_tag() == thread_ && !final_) {
+      ++local_;
+      return true;
+    }
+    live_.add(1); // a spawner of the scope still runs: the count is positive
+    return false;
+  }
+  /// A task of the scope ended (`local` as enter() returned). After a
+  /// remote leave the scope may end at once.
+  void leave(bool local) noexcept {
+    if (local && thread_tag() == thread_ && !final_) {
+      --local_;
+      return;
+    }
+    live_.arrive();
+  }
+  /// The scope's thread, once the body returned: waits for every task.
+  void settle() noexcept {
+    // No local task outstanding and every remote add matched: all ended.
+    if (local_ == 0 && live_.pending() == bias)
+      return;
+    final_ = true; // from now on every end arrives on live_
+    if (!live_.arrive_n(bias - local_))
+      wait(live_);
+  }
+
   cancel_state cs_;
-  completion live_{1}; // the body holds one share until it returns
   std::mutex error_mutex_;
   std::exception_ptr first_error_;
+
+private:
+  completion live_{bias};
+  const void *thread_; // the scope's thread
+  int local_ = 0;      // that thread only
+  bool final_ = false; // that thread only
 };
 
 template <class R> class task_state : public task {
@@ -57,21 +106,32 @@ public:
     ::operator delete(p, size, a);
   }
 
-  /// Drops one reference. A holder that sees the count at 1 holds the last
-  /// one (nobody can add references), so it frees without an RMW: the second
-  /// of the runtime and the handle to let go usually does.
-  void release() noexcept {
-    if (refs.load(std::memory_order_acquire) == 1 ||
-        refs.fetch_sub(1, std::memory_order_acq_rel) == 1)
-      delete this;
+  /// The handle lets go. If the task is done the handle is the last holder
+  /// and frees the state without an RMW; otherwise it leaves a mark in the
+  /// waiter word and the task's end frees it.
+  void release_handle() noexcept {
+    std::atomic<void *> &w = done.waiter();
+    if (w.load(std::memory_order_acquire) != completion::done_mark()) {
+      void *expected = nullptr;
+      if (w.compare_exchange_strong(expected, gone_mark(),
+                                    std::memory_order_acq_rel))
+        return;
+    }
+    delete this;
   }
+  /// The runtime's end of the task: one RMW marks it done and wakes a
+  /// joiner. True if the handle was already gone: the caller frees it.
+  bool finish_run() noexcept { return done.mark_done() == gone_mark(); }
 
-  std::atomic<int> refs{2}; // the runtime's and the handle's
   cancel_state cs;
   completion done{1};
   slot<R> result;
   std::exception_ptr error;
   nursery_core *owner;
+  bool local = false; // counted in the owner's local_ (nursery_core::enter)
+
+private:
+  static void *gone_mark() noexcept { return reinterpret_cast<void *>(2); }
 };
 
 template <class R, class F, class Args>
@@ -106,11 +166,14 @@ private:
       }
     }
     nursery_core *owner = self->owner;
+    const bool local = self->local;
     self->cs.detach(); // the handle may outlive the scope's cancel state
-    self->done.arrive_single();
+    // After this the handle may free the state: only locals below.
+    const bool orphan = self->finish_run();
     if (owner != nullptr)
-      owner->live_.arrive(); // the scope may end right after this
-    self->release();
+      owner->leave(local); // the scope may end right after this
+    if (orphan)
+      delete self;
   }
 
   F fn_;
