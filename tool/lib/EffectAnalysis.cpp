@@ -1195,6 +1195,8 @@ private:
       visitReceiverCall(CE, *Entry, ObjectExpr, ObjectIsPointer);
       return;
     }
+    if (Callee && runtime::isRuntimeCode(Callee))
+      addRuntimeCallables(CE);
     if (HasThis && ObjectExpr) {
       ThisArg = ObjectIsPointer ? pointee(ObjectExpr) : designate(ObjectExpr);
       if (ObjectIsPointer)
@@ -1236,6 +1238,88 @@ private:
       return;
     }
     addCalls(Callee, HasThis, ThisArg, Args, CE->getBeginLoc());
+  }
+
+  /// The runtime runs the callables it is given (kara::par's branches, a
+  /// scope's body, tasks, kara::map's function) before it returns or while
+  /// the caller's scope lasts: their effects are the call's, whatever the
+  /// runtime's own code is summarised as (its `kara::detail` functions are
+  /// pure in the database). A closure's by-copy captures are its own; a
+  /// parameter the runtime passes is the runtime's object (a nursery) or a
+  /// value, except references and pointers, which may be the caller's data
+  /// (elements of a range): unknown.
+  void addRuntimeCallables(const CallExpr *CE) {
+    for (const Expr *Arg : CE->arguments()) {
+      const Expr *E = Arg;
+      for (unsigned I = 0; I < 8 && E; ++I) {
+        const Expr *Before = E;
+        E = E->IgnoreParenImpCasts();
+        if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(E))
+          E = MTE->getSubExpr();
+        else if (const auto *BTE = dyn_cast<CXXBindTemporaryExpr>(E))
+          E = BTE->getSubExpr();
+        else if (const auto *EWC = dyn_cast<ExprWithCleanups>(E))
+          E = EWC->getSubExpr();
+        if (E == Before)
+          break;
+      }
+      if (!E)
+        continue;
+      QualType T = E->getType().getNonReferenceType();
+      if (T->isFunctionType() || T->isFunctionPointerType()) {
+        const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
+        const auto *FD = DRE ? dyn_cast<FunctionDecl>(DRE->getDecl()) : nullptr;
+        if (!FD) {
+          addIndirect(CE->getBeginLoc(), "a function pointer given to '" +
+                                             EffectAnalysis::displayName(
+                                                 CE->getDirectCallee()) +
+                                             "'");
+          continue;
+        }
+        addCall(FD, false, std::nullopt, callableArguments(FD),
+                CE->getBeginLoc());
+        continue;
+      }
+      const auto *RD = T->getAsCXXRecordDecl();
+      if (!RD || !RD->hasDefinition() || runtime::isRuntimeType(T))
+        continue;
+      if (RD->isLambda()) {
+        const CXXMethodDecl *Op = RD->getLambdaCallOperator();
+        if (!Op || RD->isGenericLambda()) {
+          addIndirect(CE->getBeginLoc(),
+                      "a generic lambda given to '" +
+                          EffectAnalysis::displayName(CE->getDirectCallee()) +
+                          "'");
+          continue;
+        }
+        addCall(Op, true, std::nullopt, callableArguments(Op),
+                CE->getBeginLoc());
+        continue;
+      }
+      // Another object with a call operator (std::function, a functor).
+      bool Callable = false;
+      for (const CXXMethodDecl *M : RD->methods())
+        Callable |= M->getOverloadedOperator() == OO_Call;
+      if (Callable)
+        addIndirect(CE->getBeginLoc(),
+                    "a callable object given to '" +
+                        EffectAnalysis::displayName(CE->getDirectCallee()) +
+                        "'");
+    }
+  }
+
+  static std::vector<std::optional<Target>>
+  callableArguments(const FunctionDecl *FD) {
+    std::vector<std::optional<Target>> Args;
+    for (const ParmVarDecl *P : FD->parameters()) {
+      QualType PT = P->getType();
+      if (runtime::isRuntimeType(PT) ||
+          (!PT->isReferenceType() && !isPointerLike(PT)))
+        Args.push_back(std::nullopt);
+      else
+        Args.push_back(Target::unknown());
+    }
+    return Args;
   }
 
   /// A message to an actor or an operation on a channel (RuntimeApi.def,
