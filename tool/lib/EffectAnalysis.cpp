@@ -12,6 +12,7 @@
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/Basic/Builtins.h"
+#include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
@@ -148,6 +149,357 @@ const FunctionDecl *canonical(const FunctionDecl *FD) {
 const FunctionDecl *owningFunction(const VarDecl *V) {
   const DeclContext *DC = V->getParentFunctionOrMethod();
   return DC ? canonical(dyn_cast<FunctionDecl>(DC)) : nullptr;
+}
+
+// The rewrite's own results (SPEC §4: exported variables keep their type
+// and reference-ness): `auto [a, b] = kara::par(...)`, `auto t =
+// kara::par(...); T &x = std::get<0>(std::move(t));` and, for a branch that
+// exports several variables, `std::get<1>(std::get<0>(std::move(t)))` of
+// the `std::tuple<...>(x, y)` it returns. A reference element refers to
+// what the branch's returned expression designates; following it keeps
+// kara-par-conflict, kara-sendable and a second run in agreement with the
+// plan that made the code.
+
+/// `std::get<I>(Tuple)`.
+bool stdGet(const CallExpr *CE, unsigned &Index, const Expr *&Tuple) {
+  const FunctionDecl *FD = CE->getDirectCallee();
+  if (!FD || CE->getNumArgs() != 1 || !FD->isInStdNamespace() ||
+      !FD->getIdentifier() || FD->getName() != "get")
+    return false;
+  const TemplateArgumentList *Args = FD->getTemplateSpecializationArgs();
+  if (!Args || Args->size() < 1 ||
+      Args->get(0).getKind() != TemplateArgument::Integral)
+    return false;
+  Index = static_cast<unsigned>(Args->get(0).getAsIntegral().getZExtValue());
+  Tuple = CE->getArg(0);
+  return true;
+}
+
+bool isStdMoveOrForward(const CallExpr *CE) {
+  const FunctionDecl *FD = CE->getDirectCallee();
+  return FD && CE->getNumArgs() == 1 && FD->isInStdNamespace() &&
+         FD->getIdentifier() &&
+         (FD->getName() == "move" || FD->getName() == "forward");
+}
+
+bool isStdTuple(QualType T) {
+  const auto *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+  return RD && RD->isInStdNamespace() && RD->getIdentifier() &&
+         RD->getName() == "tuple";
+}
+
+/// True if element `I` of the std::tuple type T is a reference.
+bool tupleElementIsReference(QualType T, unsigned I) {
+  const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+      T.getNonReferenceType()->getAsCXXRecordDecl());
+  if (!Spec || !isStdTuple(T))
+    return false;
+  const TemplateArgumentList &Args = Spec->getTemplateArgs();
+  if (Args.size() != 1 || Args[0].getKind() != TemplateArgument::Pack)
+    return false;
+  llvm::ArrayRef<TemplateArgument> Pack = Args[0].getPackAsArray();
+  return I < Pack.size() && Pack[I].getKind() == TemplateArgument::Type &&
+         Pack[I].getAsType()->isReferenceType();
+}
+
+/// The value of the only `return` of a lambda body (nested lambdas aside),
+/// or null.
+const Expr *onlyReturnValue(const Stmt *S, unsigned &Count) {
+  if (!S || isa<LambdaExpr>(S))
+    return nullptr;
+  const Expr *Found = nullptr;
+  if (const auto *R = dyn_cast<ReturnStmt>(S)) {
+    ++Count;
+    return R->getRetValue();
+  }
+  for (const Stmt *Child : S->children())
+    if (const Expr *E = onlyReturnValue(Child, Count))
+      Found = E;
+  return Found;
+}
+
+/// Element `I` of a tuple source (see tupleSource): the I-th non-void
+/// branch's returned expression of a par, or argument I of a tuple built
+/// from values. Null when not known.
+const Expr *tupleElement(const Expr *Source, unsigned I) {
+  if (const auto *CE = dyn_cast<CallExpr>(Source)) {
+    unsigned K = 0;
+    for (const Expr *Arg : CE->arguments()) {
+      const auto *LE = dyn_cast<LambdaExpr>(Arg->IgnoreImplicit());
+      if (!LE)
+        return nullptr; // a branch that is no lambda: its type says nothing
+      if (LE->getCallOperator()->getReturnType()->isVoidType())
+        continue;
+      if (K++ != I)
+        continue;
+      unsigned Count = 0;
+      const Expr *Value = onlyReturnValue(LE->getBody(), Count);
+      return Count == 1 ? Value : nullptr;
+    }
+    return nullptr;
+  }
+  if (const auto *C = dyn_cast<CXXConstructExpr>(Source))
+    return I < C->getNumArgs() ? C->getArg(I) : nullptr;
+  return nullptr;
+}
+
+/// The expression a std::tuple value comes from, when it is a kara::par
+/// result or a tuple built from values (through std::move, std::get of an
+/// enclosing tuple and locals initialised with one); null otherwise.
+const Expr *tupleSource(const Expr *E, unsigned Depth = 0) {
+  if (!E || Depth > 8)
+    return nullptr;
+  E = E->IgnoreImplicit()->IgnoreParens()->IgnoreImplicit();
+  if (const auto *FC = dyn_cast<CXXFunctionalCastExpr>(E))
+    return tupleSource(FC->getSubExpr(), Depth + 1);
+  if (const auto *CE = dyn_cast<CallExpr>(E)) {
+    if (isStdMoveOrForward(CE))
+      return tupleSource(CE->getArg(0), Depth + 1);
+    unsigned I;
+    const Expr *Outer;
+    if (stdGet(CE, I, Outer)) {
+      const Expr *Src = tupleSource(Outer, Depth + 1);
+      const Expr *Elem = Src ? tupleElement(Src, I) : nullptr;
+      return Elem ? tupleSource(Elem, Depth + 1) : nullptr;
+    }
+    if (const runtime::EntryInfo *Entry = runtime::classify(CE))
+      if (Entry->Id == runtime::Entry::Par ||
+          Entry->Id == runtime::Entry::ParForced)
+        return CE;
+    return nullptr;
+  }
+  if (const auto *C = dyn_cast<CXXConstructExpr>(E)) {
+    if (!isStdTuple(C->getType()))
+      return nullptr;
+    if (C->getConstructor()->isCopyOrMoveConstructor())
+      return C->getNumArgs() ? tupleSource(C->getArg(0), Depth + 1) : nullptr;
+    return C;
+  }
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+    const auto *V = dyn_cast<VarDecl>(DRE->getDecl());
+    if (V && V->hasLocalStorage() && !V->getType()->isReferenceType() &&
+        !isa<ParmVarDecl>(V) && V->getInit())
+      return tupleSource(V->getInit(), Depth + 1);
+  }
+  return nullptr;
+}
+
+/// For `std::get<I>(t)` of a tuple source whose element I is a reference:
+/// the expression that reference was bound to; null otherwise.
+const Expr *referenceElementOfGet(const CallExpr *CE) {
+  unsigned I;
+  const Expr *Tuple;
+  if (!stdGet(CE, I, Tuple) || !tupleElementIsReference(Tuple->getType(), I))
+    return nullptr;
+  const Expr *Src = tupleSource(Tuple);
+  return Src ? tupleElement(Src, I) : nullptr;
+}
+
+/// For a reference binding of `auto [a, b] = <tuple source>`: the
+/// expression it was bound to; null otherwise.
+const Expr *referenceElementOfBinding(const BindingDecl *B) {
+  const auto *DD = dyn_cast_or_null<DecompositionDecl>(B->getDecomposedDecl());
+  if (!DD || !DD->getInit() || !isStdTuple(DD->getType()))
+    return nullptr;
+  unsigned I = 0;
+  for (const BindingDecl *Each : DD->bindings()) {
+    if (Each == B)
+      break;
+    ++I;
+  }
+  if (!tupleElementIsReference(DD->getType(), I))
+    return nullptr;
+  const Expr *Src = tupleSource(DD->getInit());
+  return Src ? tupleElement(Src, I) : nullptr;
+}
+
+// Where what a function returns by reference, pointer or iterator lives,
+// judged from its visible body (see referentOfCall).
+constexpr int RootThis = -2, RootElsewhere = -1, RootNone = -3;
+
+int joinRoots(int A, int B) {
+  if (A == RootNone)
+    return B;
+  if (B == RootNone)
+    return A;
+  return A == B ? A : RootElsewhere;
+}
+
+int pointerRoot(const Expr *E, unsigned Depth);
+
+/// The storage a glvalue inside a function body belongs to: `*this`
+/// (members, `*this`), the argument of a reference parameter (its index),
+/// or elsewhere (globals, statics, what a pointer or reference member
+/// refers to, results of calls the rule cannot see into).
+int glvalueRoot(const Expr *E, unsigned Depth) {
+  if (!E || Depth > 16)
+    return RootElsewhere;
+  E = E->IgnoreParens();
+  if (const auto *Cast = dyn_cast<CastExpr>(E)) {
+    switch (Cast->getCastKind()) {
+    case CK_NoOp:
+    case CK_DerivedToBase:
+    case CK_UncheckedDerivedToBase:
+      return glvalueRoot(Cast->getSubExpr(), Depth + 1);
+    default:
+      return RootElsewhere;
+    }
+  }
+  if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+    const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl());
+    if (!Field || Field->getType()->isReferenceType())
+      return RootElsewhere;
+    return ME->isArrow() ? pointerRoot(ME->getBase(), Depth + 1)
+                         : glvalueRoot(ME->getBase(), Depth + 1);
+  }
+  if (const auto *ASE = dyn_cast<ArraySubscriptExpr>(E))
+    return pointerRoot(ASE->getBase(), Depth + 1);
+  if (const auto *UO = dyn_cast<UnaryOperator>(E))
+    return UO->getOpcode() == UO_Deref ? pointerRoot(UO->getSubExpr(), Depth + 1)
+                                       : RootElsewhere;
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+    const auto *P = dyn_cast<ParmVarDecl>(DRE->getDecl());
+    if (P && P->getType()->isReferenceType())
+      return static_cast<int>(P->getFunctionScopeIndex());
+    return RootElsewhere;
+  }
+  if (const auto *CO = dyn_cast<AbstractConditionalOperator>(E))
+    return joinRoots(glvalueRoot(CO->getTrueExpr(), Depth + 1),
+                     glvalueRoot(CO->getFalseExpr(), Depth + 1));
+  if (const auto *CE = dyn_cast<CallExpr>(E)) {
+    // An element of a standard container member: `return items_[i];`.
+    const Expr *Object = nullptr;
+    bool Arrow = false;
+    if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE)) {
+      Object = MCE->getImplicitObjectArgument();
+      const auto *Callee = dyn_cast<MemberExpr>(MCE->getCallee()->IgnoreParens());
+      Arrow = Callee && Callee->isArrow();
+    } else if (isa<CXXOperatorCallExpr>(CE) && CE->getNumArgs() &&
+               isa_and_nonnull<CXXMethodDecl>(CE->getDirectCallee())) {
+      Object = CE->getArg(0);
+    }
+    if (!Object)
+      return RootElsewhere;
+    QualType T = Object->IgnoreParenImpCasts()->getType();
+    if (Arrow)
+      T = T->getPointeeType();
+    const auto *RD = T.isNull() ? nullptr : T->getAsCXXRecordDecl();
+    if (!RD || !isOwningStdTemplate(RD))
+      return RootElsewhere;
+    return Arrow ? pointerRoot(Object, Depth + 1) : glvalueRoot(Object, Depth + 1);
+  }
+  return RootElsewhere;
+}
+
+/// The storage a returned pointer or iterator value points into.
+int pointerRoot(const Expr *E, unsigned Depth) {
+  if (!E || Depth > 16)
+    return RootElsewhere;
+  E = E->IgnoreParens();
+  if (isa<CXXThisExpr>(E))
+    return RootThis;
+  if (isa<CXXNullPtrLiteralExpr>(E) || isa<GNUNullExpr>(E))
+    return RootNone;
+  if (const auto *Cast = dyn_cast<CastExpr>(E)) {
+    switch (Cast->getCastKind()) {
+    case CK_ArrayToPointerDecay:
+      return glvalueRoot(Cast->getSubExpr(), Depth + 1);
+    case CK_NullToPointer:
+      return RootNone;
+    case CK_LValueToRValue: {
+      // A pointer parameter passed by value (never reassigned is not
+      // checked: the rule is about what the caller's argument points to,
+      // and a reassigned parameter is only ever used in its own body).
+      const auto *DRE =
+          dyn_cast<DeclRefExpr>(Cast->getSubExpr()->IgnoreParens());
+      const auto *P = DRE ? dyn_cast<ParmVarDecl>(DRE->getDecl()) : nullptr;
+      if (P && P->getType()->isPointerType())
+        return static_cast<int>(P->getFunctionScopeIndex());
+      return RootElsewhere;
+    }
+    case CK_NoOp:
+    case CK_DerivedToBase:
+    case CK_UncheckedDerivedToBase:
+    case CK_BitCast:
+      return pointerRoot(Cast->getSubExpr(), Depth + 1);
+    default:
+      return RootElsewhere;
+    }
+  }
+  if (const auto *UO = dyn_cast<UnaryOperator>(E))
+    return UO->getOpcode() == UO_AddrOf ? glvalueRoot(UO->getSubExpr(), Depth + 1)
+                                        : RootElsewhere;
+  if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+    if (BO->isAdditiveOp())
+      return pointerRoot(BO->getLHS()->getType()->isPointerType() ? BO->getLHS()
+                                                                  : BO->getRHS(),
+                         Depth + 1);
+    return RootElsewhere;
+  }
+  if (const auto *CO = dyn_cast<AbstractConditionalOperator>(E))
+    return joinRoots(pointerRoot(CO->getTrueExpr(), Depth + 1),
+                     pointerRoot(CO->getFalseExpr(), Depth + 1));
+  // Iterators and pointers from a standard container member:
+  // `return items_.begin();`, `return buf_.data();`.
+  E = E->IgnoreImplicit();
+  if (const auto *C = dyn_cast<CXXConstructExpr>(E))
+    if (C->getNumArgs() == 1 && C->getConstructor()->isCopyOrMoveConstructor())
+      return pointerRoot(C->getArg(0), Depth + 1);
+  if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(E)) {
+    const Expr *Object = MCE->getImplicitObjectArgument();
+    const auto *Callee = dyn_cast<MemberExpr>(MCE->getCallee()->IgnoreParens());
+    bool Arrow = Callee && Callee->isArrow();
+    QualType T = Object ? Object->IgnoreParenImpCasts()->getType() : QualType();
+    if (Arrow && !T.isNull())
+      T = T->getPointeeType();
+    const auto *RD = T.isNull() ? nullptr : T->getAsCXXRecordDecl();
+    if (RD && isOwningStdTemplate(RD))
+      return Arrow ? pointerRoot(Object, Depth + 1)
+                   : glvalueRoot(Object, Depth + 1);
+  }
+  return RootElsewhere;
+}
+
+void collectReturns(const Stmt *S, llvm::SmallVectorImpl<const Expr *> &Out) {
+  if (!S || isa<LambdaExpr>(S))
+    return;
+  if (const auto *R = dyn_cast<ReturnStmt>(S)) {
+    Out.push_back(R->getRetValue());
+    return;
+  }
+  for (const Stmt *Child : S->children())
+    collectReturns(Child, Out);
+}
+
+/// For a user function with a visible body that returns a reference, a
+/// pointer or an iterator: where every returned value lives (RootThis, a
+/// parameter index, or RootElsewhere). RootNone when the rule does not
+/// apply (no visible body, standard library or system header code, which
+/// keeps the documented assumption).
+int returnedStorage(const FunctionDecl *Callee) {
+  const FunctionDecl *Def = nullptr;
+  if (!Callee || !Callee->hasBody(Def) || !Def->getBody())
+    return RootNone;
+  if (Def->isInStdNamespace() ||
+      Def->getASTContext().getSourceManager().isInSystemHeader(
+          Def->getLocation()))
+    return RootNone;
+  if (const auto *MD = dyn_cast<CXXMethodDecl>(Def))
+    if (MD->getParent()->isInStdNamespace() || MD->getParent()->isLambda())
+      return RootNone;
+  QualType R = Def->getReturnType();
+  llvm::SmallVector<const Expr *, 4> Returns;
+  collectReturns(Def->getBody(), Returns);
+  int Root = RootNone;
+  for (const Expr *Value : Returns) {
+    if (!Value)
+      return RootElsewhere;
+    Root = joinRoots(Root, R->isReferenceType() ? glvalueRoot(Value, 0)
+                                                : pointerRoot(Value, 0));
+    if (Root == RootElsewhere)
+      return RootElsewhere;
+  }
+  return Root == RootNone ? RootNone : Root;
 }
 
 /// True if a call of the virtual MD by CE calls exactly MD.
@@ -453,6 +805,15 @@ public:
       visit(Child);
   }
 
+  /// True if a structured binding names a bit-field or a union member.
+  static bool sharesLocation(const BindingDecl *B) {
+    const Expr *E = B->getBinding();
+    const auto *ME =
+        E ? dyn_cast<MemberExpr>(E->IgnoreParenImpCasts()) : nullptr;
+    const auto *Field = ME ? dyn_cast<FieldDecl>(ME->getMemberDecl()) : nullptr;
+    return Field && (Field->isBitField() || Field->getParent()->isUnion());
+  }
+
   /// The object a glvalue expression denotes; nullopt for temporaries and
   /// values that are no object.
   std::optional<Target> designate(const Expr *E, unsigned Depth = 0) {
@@ -467,9 +828,21 @@ public:
         // a reference (a reference member, a std::tie element): then it
         // refers to storage the object does not own.
         const auto *DD = dyn_cast_or_null<VarDecl>(B->getDecomposedDecl());
-        if (!DD || B->getType().isNull() || B->getType()->isReferenceType())
+        if (!DD || B->getType().isNull())
           return Target::unknown();
-        return varTarget(DD, Depth);
+        if (B->getType()->isReferenceType()) {
+          if (const Expr *Bound = referenceElementOfBinding(B))
+            return designate(Bound, Depth + 1);
+          return Target::unknown();
+        }
+        std::optional<Target> Whole = varTarget(DD, Depth);
+        // Each binding is its own element or member (its own memory
+        // location), so `auto [a, b] = kara::par(...)` keeps a and b as
+        // distinct as the variables the rewrite made them from; a bit-field
+        // or union member shares its location with its neighbours.
+        if (!Whole || sharesLocation(B))
+          return Whole;
+        return withMembers(*Whole, {B->getNameAsString()});
       }
       return std::nullopt; // functions, enumerators
     }
@@ -536,6 +909,8 @@ public:
     if (const auto *CE = dyn_cast<CallExpr>(E)) {
       if (!E->isGLValue())
         return std::nullopt;
+      if (const Expr *Bound = referenceElementOfGet(CE))
+        return designate(Bound, Depth + 1);
       return referentOfCall(CE, Depth);
     }
     if (const auto *OVE = dyn_cast<OpaqueValueExpr>(E))
@@ -819,6 +1194,8 @@ private:
       visitReceiverCall(CE, *Entry, ObjectExpr, ObjectIsPointer);
       return;
     }
+    if (Callee && runtime::isRuntimeCode(Callee))
+      addRuntimeCallables(CE);
     if (HasThis && ObjectExpr) {
       ThisArg = ObjectIsPointer ? pointee(ObjectExpr) : designate(ObjectExpr);
       if (ObjectIsPointer)
@@ -860,6 +1237,88 @@ private:
       return;
     }
     addCalls(Callee, HasThis, ThisArg, Args, CE->getBeginLoc());
+  }
+
+  /// The runtime runs the callables it is given (kara::par's branches, a
+  /// scope's body, tasks, kara::map's function) before it returns or while
+  /// the caller's scope lasts: their effects are the call's, whatever the
+  /// runtime's own code is summarised as (its `kara::detail` functions are
+  /// pure in the database). A closure's by-copy captures are its own; a
+  /// parameter the runtime passes is the runtime's object (a nursery) or a
+  /// value, except references and pointers, which may be the caller's data
+  /// (elements of a range): unknown.
+  void addRuntimeCallables(const CallExpr *CE) {
+    for (const Expr *Arg : CE->arguments()) {
+      const Expr *E = Arg;
+      for (unsigned I = 0; I < 8 && E; ++I) {
+        const Expr *Before = E;
+        E = E->IgnoreParenImpCasts();
+        if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(E))
+          E = MTE->getSubExpr();
+        else if (const auto *BTE = dyn_cast<CXXBindTemporaryExpr>(E))
+          E = BTE->getSubExpr();
+        else if (const auto *EWC = dyn_cast<ExprWithCleanups>(E))
+          E = EWC->getSubExpr();
+        if (E == Before)
+          break;
+      }
+      if (!E)
+        continue;
+      QualType T = E->getType().getNonReferenceType();
+      if (T->isFunctionType() || T->isFunctionPointerType()) {
+        const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
+        const auto *FD = DRE ? dyn_cast<FunctionDecl>(DRE->getDecl()) : nullptr;
+        if (!FD) {
+          addIndirect(CE->getBeginLoc(), "a function pointer given to '" +
+                                             EffectAnalysis::displayName(
+                                                 CE->getDirectCallee()) +
+                                             "'");
+          continue;
+        }
+        addCall(FD, false, std::nullopt, callableArguments(FD),
+                CE->getBeginLoc());
+        continue;
+      }
+      const auto *RD = T->getAsCXXRecordDecl();
+      if (!RD || !RD->hasDefinition() || runtime::isRuntimeType(T))
+        continue;
+      if (RD->isLambda()) {
+        const CXXMethodDecl *Op = RD->getLambdaCallOperator();
+        if (!Op || RD->isGenericLambda()) {
+          addIndirect(CE->getBeginLoc(),
+                      "a generic lambda given to '" +
+                          EffectAnalysis::displayName(CE->getDirectCallee()) +
+                          "'");
+          continue;
+        }
+        addCall(Op, true, std::nullopt, callableArguments(Op),
+                CE->getBeginLoc());
+        continue;
+      }
+      // Another object with a call operator (std::function, a functor).
+      bool Callable = false;
+      for (const CXXMethodDecl *M : RD->methods())
+        Callable |= M->getOverloadedOperator() == OO_Call;
+      if (Callable)
+        addIndirect(CE->getBeginLoc(),
+                    "a callable object given to '" +
+                        EffectAnalysis::displayName(CE->getDirectCallee()) +
+                        "'");
+    }
+  }
+
+  static std::vector<std::optional<Target>>
+  callableArguments(const FunctionDecl *FD) {
+    std::vector<std::optional<Target>> Args;
+    for (const ParmVarDecl *P : FD->parameters()) {
+      QualType PT = P->getType();
+      if (runtime::isRuntimeType(PT) ||
+          (!PT->isReferenceType() && !isPointerLike(PT)))
+        Args.push_back(std::nullopt);
+      else
+        Args.push_back(Target::unknown());
+    }
+    return Args;
   }
 
   /// A message to an actor or an operation on a channel (RuntimeApi.def,
@@ -943,13 +1402,22 @@ private:
       return Target::local(V, V->getNameAsString());
     }
     if (V->getType()->isReferenceType()) {
-      if (Owner != Fn || !V->getInit())
+      if (!V->getInit() || !V->hasLocalStorage())
         return Target::unknown();
       if (!InProgress.insert(V).second)
         return Target::unknown();
       std::optional<Target> Bound = designate(V->getInit(), Depth + 1);
       InProgress.erase(V);
-      return Bound;
+      if (Owner == Fn)
+        return Bound;
+      // A reference of an enclosing function, or of a branch lambda seen
+      // through its result: never reseated, so it designates what its
+      // initialiser did, when that is a name meaning the same here (a local
+      // or a global); `this`, parameters and temporaries do not.
+      if (Bound && (Bound->TargetKind == Target::Kind::Local ||
+                    Bound->TargetKind == Target::Kind::Resource))
+        return Bound;
+      return Target::unknown();
     }
     return Target::local(V, V->getNameAsString());
   }
@@ -1140,20 +1608,50 @@ private:
   /// handles, into what they refer to.
   std::optional<Target> referentOfCall(const CallExpr *CE, unsigned Depth) {
     const FunctionDecl *Callee = CE->getDirectCallee();
-    if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE)) {
-      const Expr *Object = MCE->getImplicitObjectArgument();
-      const auto *ME = dyn_cast<MemberExpr>(MCE->getCallee()->IgnoreParens());
-      if (Object)
-        return referentInObject(Object, ME && ME->isArrow(), Callee, Depth);
-      return Target::unknown();
-    }
     const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Callee);
-    if (isa<CXXOperatorCallExpr>(CE) && Method && !Method->isStatic() &&
-        CE->getNumArgs())
-      return referentInObject(CE->getArg(0), /*IsArrow=*/false, Callee, Depth);
+    // The assumption below, checked against a visible body of the user's
+    // (`return g_total;` refers to a global, not into the object).
+    int Root = returnedStorage(Callee);
+    unsigned First = isa<CXXOperatorCallExpr>(CE) && Method ? 1 : 0;
+    auto ArgumentReferent = [&](unsigned P) -> std::optional<Target> {
+      if (P + First >= CE->getNumArgs() || P >= Callee->getNumParams())
+        return Target::unknown();
+      QualType PT = Callee->getParamDecl(P)->getType();
+      const Expr *Arg = CE->getArg(P + First);
+      if (PT->isReferenceType() &&
+          !isHandleClass(Arg->IgnoreParenImpCasts()->getType()))
+        return designate(Arg, Depth + 1);
+      if (PT->isPointerType())
+        return pointee(Arg, Depth + 1);
+      return Target::unknown();
+    };
+    const Expr *Object = nullptr;
+    bool IsArrow = false;
+    if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE)) {
+      Object = MCE->getImplicitObjectArgument();
+      const auto *ME = dyn_cast<MemberExpr>(MCE->getCallee()->IgnoreParens());
+      IsArrow = ME && ME->isArrow();
+      if (!Object)
+        return Target::unknown();
+    } else if (isa<CXXOperatorCallExpr>(CE) && Method && !Method->isStatic() &&
+               CE->getNumArgs()) {
+      Object = CE->getArg(0);
+    }
+    if (Object) {
+      QualType T = Object->IgnoreParenImpCasts()->getType();
+      if (IsArrow)
+        T = T->getPointeeType();
+      if (Root != RootNone && Root != RootThis && !isHandleClass(T))
+        return Root >= 0 ? ArgumentReferent(static_cast<unsigned>(Root))
+                         : Target::unknown();
+      return referentInObject(Object, IsArrow, Callee, Depth);
+    }
     if (!Callee)
       return Target::unknown();
-    unsigned First = isa<CXXOperatorCallExpr>(CE) && Method ? 1 : 0;
+    if (Root >= 0)
+      return ArgumentReferent(static_cast<unsigned>(Root));
+    if (Root != RootNone)
+      return Target::unknown();
     for (unsigned I = First; I < CE->getNumArgs(); ++I) {
       unsigned P = I - First;
       if (P >= Callee->getNumParams())

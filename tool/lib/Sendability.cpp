@@ -914,7 +914,7 @@ std::vector<CapturedLocalRace> findCapturedLocalRaces(const SpawnSite &Site,
         continue;
       for (const EffectEntry &Y : EJ)
         if (Y.E.On.TargetKind == Target::Kind::Local && Y.E.On.Object == V &&
-            (writes(X) || writes(Y)) &&
+            X.E.On.overlaps(Y.E.On) && (writes(X) || writes(Y)) &&
             // Messages to one actor never race with each other (SPEC §8).
             !(isSerialisedAccess(X.Why, A) && isSerialisedAccess(Y.Why, A))) {
           Vars.push_back(V);
