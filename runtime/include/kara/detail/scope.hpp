@@ -77,18 +77,12 @@ private:
   explicit nursery(detail::cancel_state *parent) noexcept : core_(parent) {}
 
   template <bool Blocking, class F, class... Args>
-  auto start(F &&f, Args &&...args) {
-    using R = std::invoke_result_t<std::decay_t<F>, std::decay_t<Args>...>;
-    using impl = detail::task_impl<R, std::decay_t<F>,
-                                   std::tuple<std::decay_t<Args>...>>;
-    auto *state = new impl(&core_.cs_, &core_,
-                           Blocking ? "scope.spawn_blocking" : "scope.spawn",
-                           std::forward<F>(f), std::forward<Args>(args)...);
-    core_.live_.add(1);
-    bool queued = Blocking ? detail::push_blocking(state) : detail::push(state);
-    if (!queued)
-      state->run(state); // runtime shut down: run it here
-    return task_handle<R>(state);
+  task_handle<detail::task_result_t<F, Args...>> start(F &&f, Args &&...args) {
+    return task_handle<detail::task_result_t<F, Args...>>(
+        detail::start_task<Blocking>(
+            &core_.cs_, &core_,
+            Blocking ? "scope.spawn_blocking" : "scope.spawn",
+            std::forward<F>(f), std::forward<Args>(args)...));
   }
 
   detail::nursery_core core_;
