@@ -7,7 +7,7 @@
 #ifndef KARA_DETAIL_LOWEST_ERROR_HPP
 #define KARA_DETAIL_LOWEST_ERROR_HPP
 
-#include "cancel.hpp"
+#include "../cancel.hpp"
 
 #include <cstddef>
 #include <exception>

@@ -2,7 +2,7 @@
 #ifndef KARA_DETAIL_TASK_STATE_HPP
 #define KARA_DETAIL_TASK_STATE_HPP
 
-#include "cancel.hpp"
+#include "../cancel.hpp"
 #include "result.hpp"
 #include "scheduler.hpp"
 

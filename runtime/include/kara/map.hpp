@@ -2,10 +2,10 @@
 #ifndef KARA_DETAIL_MAP_HPP
 #define KARA_DETAIL_MAP_HPP
 
-#include "lowest_error.hpp"
+#include "detail/lowest_error.hpp"
 #include "par.hpp"
-#include "result.hpp"
-#include "scheduler.hpp"
+#include "detail/result.hpp"
+#include "detail/scheduler.hpp"
 #include "scope.hpp"
 
 #include <algorithm>

@@ -3,10 +3,10 @@
 #define KARA_DETAIL_SCOPE_HPP
 
 #include "handle.hpp"
-#include "result.hpp"
-#include "scheduler.hpp"
+#include "detail/result.hpp"
+#include "detail/scheduler.hpp"
 #include "sendable.hpp"
-#include "task_state.hpp"
+#include "detail/task_state.hpp"
 
 #include <exception>
 #include <functional>

@@ -9,11 +9,11 @@
 #define KARA_DETAIL_PAR_HPP
 
 #include "cancel.hpp"
-#include "config.hpp"
-#include "handoff.hpp"
-#include "lowest_error.hpp"
-#include "result.hpp"
-#include "scheduler.hpp"
+#include "detail/config.hpp"
+#include "detail/handoff.hpp"
+#include "detail/lowest_error.hpp"
+#include "detail/result.hpp"
+#include "detail/scheduler.hpp"
 
 #include <exception>
 #include <functional>

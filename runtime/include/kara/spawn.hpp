@@ -3,9 +3,9 @@
 #define KARA_DETAIL_SPAWN_HPP
 
 #include "handle.hpp"
-#include "scheduler.hpp"
+#include "detail/scheduler.hpp"
 #include "sendable.hpp"
-#include "task_state.hpp"
+#include "detail/task_state.hpp"
 
 #include <tuple>
 #include <type_traits>

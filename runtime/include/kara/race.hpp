@@ -3,9 +3,9 @@
 #define KARA_DETAIL_RACE_HPP
 
 #include "cancel.hpp"
-#include "lowest_error.hpp"
+#include "detail/lowest_error.hpp"
 #include "par.hpp"
-#include "result.hpp"
+#include "detail/result.hpp"
 
 #include <atomic>
 #include <exception>
