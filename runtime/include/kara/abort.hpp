@@ -2,7 +2,7 @@
 #ifndef KARA_ABORT_HPP
 #define KARA_ABORT_HPP
 
-#include "detail/handle.hpp"
+#include "handle.hpp"
 
 namespace kara {
 

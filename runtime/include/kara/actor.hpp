@@ -5,9 +5,9 @@
 
 #include "future.hpp"
 
-#include "detail/cancel.hpp"
+#include "cancel.hpp"
 #include "detail/scheduler.hpp"
-#include "detail/sendable.hpp"
+#include "sendable.hpp"
 
 #include <atomic>
 #include <cassert>

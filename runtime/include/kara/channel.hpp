@@ -3,7 +3,7 @@
 #ifndef KARA_CHANNEL_HPP
 #define KARA_CHANNEL_HPP
 
-#include "detail/sendable.hpp"
+#include "sendable.hpp"
 #include "detail/wait.hpp"
 
 #include <cstddef>

@@ -16,9 +16,9 @@
 #ifndef KARA_FOR_EACH_HPP
 #define KARA_FOR_EACH_HPP
 
-#include "detail/cancel.hpp"
+#include "cancel.hpp"
 #include "detail/config.hpp"
-#include "detail/par.hpp"
+#include "par.hpp"
 #include "detail/scheduler.hpp"
 
 #include <atomic>

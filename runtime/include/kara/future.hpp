@@ -3,9 +3,9 @@
 #ifndef KARA_FUTURE_HPP
 #define KARA_FUTURE_HPP
 
-#include "detail/handle.hpp"
+#include "handle.hpp"
 #include "detail/result.hpp"
-#include "detail/sendable.hpp"
+#include "sendable.hpp"
 #include "detail/wait.hpp"
 
 #include <atomic>

@@ -3,7 +3,7 @@
 #ifndef KARA_DETAIL_HANDOFF_HPP
 #define KARA_DETAIL_HANDOFF_HPP
 
-#include "cancel.hpp"
+#include "../cancel.hpp"
 #include "result.hpp"
 #include "scheduler.hpp"
 

@@ -4,7 +4,7 @@
 #ifndef KARA_DETAIL_SCHEDULER_HPP
 #define KARA_DETAIL_SCHEDULER_HPP
 
-#include "cancel.hpp"
+#include "../cancel.hpp"
 #include "config.hpp"
 
 #include <atomic>

@@ -2,7 +2,7 @@
 #ifndef KARA_DETAIL_TASK_STATE_HPP
 #define KARA_DETAIL_TASK_STATE_HPP
 
-#include "cancel.hpp"
+#include "../cancel.hpp"
 #include "result.hpp"
 #include "scheduler.hpp"
 
@@ -11,6 +11,7 @@
 #include <mutex>
 #include <new>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
 namespace kara {
@@ -179,6 +180,37 @@ private:
   F fn_;
   Args args_;
 };
+
+/// The result type of a task running `f(args...)` on decayed copies.
+template <class F, class... Args>
+using task_result_t =
+    std::invoke_result_t<std::decay_t<F>, std::decay_t<Args>...>;
+
+/// Starts `f(args...)` as a heap task whose cancel state is a child of
+/// `parent`, reporting to `owner` if it belongs to a scope (null for
+/// `kara::spawn`): the one implementation behind `nursery::spawn` and
+/// `kara::spawn`. The task is always queued (on the blocking pool if
+/// `Blocking`), or run here if the runtime has shut down. Returns its state,
+/// holding the handle's reference.
+template <bool Blocking, bool Eager = false, class F, class... Args>
+task_state<task_result_t<F, Args...>> *
+start_task(cancel_state *parent, nursery_core *owner, const char *name, F &&f,
+           Args &&...args) {
+  using impl = task_impl<task_result_t<F, Args...>, std::decay_t<F>,
+                         std::tuple<std::decay_t<Args>...>>;
+  auto *state = new impl(parent, owner, name, std::forward<F>(f),
+                         std::forward<Args>(args)...);
+  if (owner != nullptr)
+    state->local = owner->enter(); // before it can run and arrive
+  // Eager: shared at once (map_limited's lanes respawn themselves and may
+  // block); otherwise the lazy push keeps it private while nobody is idle.
+  bool queued = Blocking ? push_blocking(state)
+                : Eager  ? push(state)
+                         : push_lazy(state);
+  if (!queued)
+    state->run(state); // runtime shut down: run it here
+  return state;
+}
 
 } // namespace detail
 } // namespace kara

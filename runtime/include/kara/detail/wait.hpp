@@ -15,9 +15,9 @@
 #ifndef KARA_DETAIL_WAIT_HPP
 #define KARA_DETAIL_WAIT_HPP
 
-#include "cancel.hpp"
+#include "../cancel.hpp"
 #include "scheduler.hpp"
-#include "timeout.hpp"
+#include "../timeout.hpp"
 
 #include <atomic>
 

@@ -2,9 +2,10 @@
 #ifndef KARA_DETAIL_MAP_HPP
 #define KARA_DETAIL_MAP_HPP
 
+#include "detail/lowest_error.hpp"
 #include "par.hpp"
-#include "result.hpp"
-#include "scheduler.hpp"
+#include "detail/result.hpp"
+#include "detail/scheduler.hpp"
 #include "scope.hpp"
 
 #include <algorithm>
@@ -12,7 +13,6 @@
 #include <cstddef>
 #include <exception>
 #include <iterator>
-#include <mutex>
 #include <type_traits>
 #include <vector>
 
@@ -74,7 +74,8 @@ std::size_t map_grain(std::size_t n) noexcept;
 /// size / (64 x threads) elements per piece, so elements that block (inside
 /// `kara::blocking`) overlap even when no worker was idle at the start.
 /// Exceptions: as `par`: siblings are cancelled and the exception of the
-/// lowest-index failing element (among those that ran) is rethrown.
+/// lowest-index failing element (among those that ran) is rethrown, a real
+/// error preferred over a `kara::cancelled` it caused.
 /// Thread-safe if `f` is safe to run concurrently. Cost: a parallel `par`
 /// per split (~100-300 ns) plus the vector of results.
 /// Example: `std::vector<int> sq = kara::map([](int x) { return x * x; }, v);`
@@ -106,9 +107,10 @@ template <class F, class Range> auto map(F &&f, Range &&range) {
 /// element in order (a lane task handles one element and then respawns).
 /// Exceptions: the first failure stops the lanes from
 /// taking more; the lowest-index exception among elements that ran is
-/// rethrown. `limit == 0` is treated as 1. Thread-safe; cost: a scope and one
-/// task per lane plus an atomic increment per element.
-/// Example: `auto pages = kara::map_limited(download, urls, 8);`
+/// rethrown (a real error is preferred over a `kara::cancelled` it caused).
+/// `limit == 0` is treated as 1. Thread-safe; cost: a scope and one task per
+/// lane plus an atomic increment per element. Example: `auto pages =
+/// kara::map_limited(download, urls, 8);`
 template <class F, class Range>
 auto map_limited(F &&f, Range &&range, std::size_t limit) {
   detail::indexed<std::remove_reference_t<Range>> items(range);
@@ -119,9 +121,7 @@ auto map_limited(F &&f, Range &&range, std::size_t limit) {
   const std::size_t n = items.size();
   std::vector<detail::slot<R>> slots(n);
   std::atomic<std::size_t> next{0};
-  std::mutex error_mutex;
-  std::size_t error_index = n;
-  std::exception_ptr error;
+  detail::lowest_error errors;
   const std::size_t lanes = std::min(n, std::max<std::size_t>(limit, 1));
   // Each lane task handles one element and then spawns its successor, rather
   // than looping: a worker that helps while an element blocks then never
@@ -138,20 +138,12 @@ auto map_limited(F &&f, Range &&range, std::size_t limit) {
         std::size_t i = next->fetch_add(1, std::memory_order_relaxed);
         if (i >= n)
           return false;
-        try {
-          (*slots)[i].set_from([&]() -> R { return (*f)((*items)[i]); });
-        } catch (...) {
-          {
-            std::lock_guard<std::mutex> lock(*error_mutex);
-            if (i < *error_index) {
-              *error_index = i;
-              *error = std::current_exception();
-            }
-          }
-          scope->cancel();
-          return false;
-        }
-        return true;
+        if (errors->capture(i, [&] {
+              (*slots)[i].set_from([&]() -> R { return (*f)((*items)[i]); });
+            }))
+          return true;
+        scope->cancel();
+        return false;
       }
       nursery *scope;
       std::atomic<std::size_t> *next;
@@ -159,17 +151,13 @@ auto map_limited(F &&f, Range &&range, std::size_t limit) {
       std::vector<detail::slot<R>> *slots;
       std::remove_reference_t<F> *f;
       detail::indexed<std::remove_reference_t<Range>> *items;
-      std::mutex *error_mutex;
-      std::size_t *error_index;
-      std::exception_ptr *error;
+      detail::lowest_error *errors;
     };
-    lane proto{&s,           &next,        n,     &slots, &f, &items,
-               &error_mutex, &error_index, &error};
+    lane proto{&s, &next, n, &slots, &f, &items, &errors};
     for (std::size_t k = 0; k < lanes; ++k)
       detail::nursery_access::spawn_queued(s, proto);
   });
-  if (error)
-    std::rethrow_exception(error);
+  errors.rethrow_if_any();
   for (auto &sl : slots)
     if (!sl.has_value())
       throw cancelled(); // cancelled from outside before finishing

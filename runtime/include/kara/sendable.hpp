@@ -4,7 +4,7 @@
 #ifndef KARA_DETAIL_SENDABLE_HPP
 #define KARA_DETAIL_SENDABLE_HPP
 
-#include "config.hpp"
+#include "detail/config.hpp"
 
 #include <array>
 #include <bitset>

@@ -2,7 +2,7 @@
 #ifndef KARA_DETAIL_BLOCKING_HPP
 #define KARA_DETAIL_BLOCKING_HPP
 
-#include "handoff.hpp"
+#include "detail/handoff.hpp"
 
 #include <exception>
 #include <type_traits>

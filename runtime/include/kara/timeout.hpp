@@ -3,7 +3,7 @@
 #define KARA_DETAIL_TIMEOUT_HPP
 
 #include "cancel.hpp"
-#include "scheduler.hpp"
+#include "detail/scheduler.hpp"
 
 #include <chrono>
 #include <optional>

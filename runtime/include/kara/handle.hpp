@@ -2,7 +2,7 @@
 #ifndef KARA_DETAIL_HANDLE_HPP
 #define KARA_DETAIL_HANDLE_HPP
 
-#include "task_state.hpp"
+#include "detail/task_state.hpp"
 
 #include <cassert>
 #include <exception>

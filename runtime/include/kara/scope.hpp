@@ -3,10 +3,10 @@
 #define KARA_DETAIL_SCOPE_HPP
 
 #include "handle.hpp"
-#include "result.hpp"
-#include "scheduler.hpp"
+#include "detail/result.hpp"
+#include "detail/scheduler.hpp"
 #include "sendable.hpp"
-#include "task_state.hpp"
+#include "detail/task_state.hpp"
 
 #include <exception>
 #include <functional>
@@ -79,20 +79,12 @@ private:
   explicit nursery(detail::cancel_state *parent) noexcept : core_(parent) {}
 
   template <bool Blocking, bool Eager = false, class F, class... Args>
-  auto start(F &&f, Args &&...args) {
-    using R = std::invoke_result_t<std::decay_t<F>, std::decay_t<Args>...>;
-    using impl = detail::task_impl<R, std::decay_t<F>,
-                                   std::tuple<std::decay_t<Args>...>>;
-    auto *state = new impl(&core_.cs_, &core_,
-                           Blocking ? "scope.spawn_blocking" : "scope.spawn",
-                           std::forward<F>(f), std::forward<Args>(args)...);
-    state->local = core_.enter();
-    bool queued = Blocking ? detail::push_blocking(state)
-                  : Eager  ? detail::push(state)
-                           : detail::push_lazy(state);
-    if (!queued)
-      state->run(state); // runtime shut down: run it here
-    return task_handle<R>(state);
+  task_handle<detail::task_result_t<F, Args...>> start(F &&f, Args &&...args) {
+    return task_handle<detail::task_result_t<F, Args...>>(
+        detail::start_task<Blocking, Eager>(
+            &core_.cs_, &core_,
+            Blocking ? "scope.spawn_blocking" : "scope.spawn",
+            std::forward<F>(f), std::forward<Args>(args)...));
   }
 
   detail::nursery_core core_;

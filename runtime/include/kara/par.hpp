@@ -9,10 +9,11 @@
 #define KARA_DETAIL_PAR_HPP
 
 #include "cancel.hpp"
-#include "config.hpp"
-#include "handoff.hpp"
-#include "result.hpp"
-#include "scheduler.hpp"
+#include "detail/config.hpp"
+#include "detail/handoff.hpp"
+#include "detail/lowest_error.hpp"
+#include "detail/result.hpp"
+#include "detail/scheduler.hpp"
 
 #include <exception>
 #include <functional>
@@ -97,27 +98,15 @@ private:
       return;
     }
     ctx_guard guard(&cs_);
-    try {
-      std::get<I>(slots_).set_from(std::get<I>(fns_));
-    } catch (const cancelled &) {
-      errors_[I] = std::current_exception();
-      is_cancel_[I] = true;
+    if (!errors_.capture(
+            I, [this] { std::get<I>(slots_).set_from(std::get<I>(fns_)); }))
       cs_.cancel();
-    } catch (...) {
-      errors_[I] = std::current_exception();
-      cs_.cancel();
-    }
   }
 
   auto finish() {
     // A real error beats a kara::cancelled that the first error caused in a
     // lower-index sibling: report what sequential code would have seen.
-    for (std::size_t i = 0; i < N; ++i)
-      if (errors_[i] && !is_cancel_[i])
-        std::rethrow_exception(errors_[i]);
-    for (std::size_t i = 0; i < N; ++i)
-      if (errors_[i])
-        std::rethrow_exception(errors_[i]);
+    errors_.rethrow_if_any();
     for (std::size_t i = 0; i < N; ++i)
       if (skipped_[i])
         throw cancelled();
@@ -126,8 +115,7 @@ private:
 
   std::tuple<F &...> fns_;
   std::tuple<slot<std::invoke_result_t<F &>>...> slots_;
-  std::exception_ptr errors_[N];
-  bool is_cancel_[N] = {};
+  lowest_error errors_;
   bool skipped_[N] = {};
   cancel_state cs_;
   completion done_;

@@ -4,7 +4,7 @@
 #ifndef KARA_DETAIL_CANCEL_HPP
 #define KARA_DETAIL_CANCEL_HPP
 
-#include "config.hpp"
+#include "detail/config.hpp"
 
 #include <atomic>
 #include <cstdint>

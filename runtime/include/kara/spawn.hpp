@@ -3,9 +3,9 @@
 #define KARA_DETAIL_SPAWN_HPP
 
 #include "handle.hpp"
-#include "scheduler.hpp"
+#include "detail/scheduler.hpp"
 #include "sendable.hpp"
-#include "task_state.hpp"
+#include "detail/task_state.hpp"
 
 #include <tuple>
 #include <type_traits>
@@ -13,17 +13,13 @@
 
 namespace kara {
 namespace detail {
+/// `kara::spawn`'s task: a child of the caller's cancellation, owned by its
+/// handle alone (no scope).
 template <bool Blocking, class F, class... Args>
-auto spawn_owned(F &&f, Args &&...args) {
-  using R = std::invoke_result_t<std::decay_t<F>, std::decay_t<Args>...>;
-  using impl = task_impl<R, std::decay_t<F>, std::tuple<std::decay_t<Args>...>>;
-  auto *state =
-      new impl(current_ctx(), nullptr, Blocking ? "spawn_blocking" : "spawn",
-               std::forward<F>(f), std::forward<Args>(args)...);
-  bool queued = Blocking ? push_blocking(state) : push_lazy(state);
-  if (!queued)
-    state->run(state); // runtime shut down: run it here
-  return join_handle<R>(state);
+join_handle<task_result_t<F, Args...>> spawn_owned(F &&f, Args &&...args) {
+  return join_handle<task_result_t<F, Args...>>(start_task<Blocking>(
+      current_ctx(), nullptr, Blocking ? "spawn_blocking" : "spawn",
+      std::forward<F>(f), std::forward<Args>(args)...));
 }
 } // namespace detail
 

@@ -3,8 +3,9 @@
 #define KARA_DETAIL_RACE_HPP
 
 #include "cancel.hpp"
+#include "detail/lowest_error.hpp"
 #include "par.hpp"
-#include "result.hpp"
+#include "detail/result.hpp"
 
 #include <atomic>
 #include <exception>
@@ -15,19 +16,19 @@
 namespace kara {
 namespace detail {
 
-template <class R, std::size_t N> struct race_state {
+template <class R> struct race_state {
   explicit race_state(cancel_state *parent) noexcept : cs(parent) {}
   cancel_state cs;
   std::atomic<bool> won{false};
   slot<R> result;
-  std::exception_ptr errors[N];
-  bool is_cancel[N] = {};
+  lowest_error errors;
 
   template <class F> void run_branch(F &f, std::size_t i) noexcept {
     if (cs.stop_requested())
       return;
     ctx_guard guard(&cs);
-    try {
+    // A failure does not cancel the others: one of them may still win.
+    (void)errors.capture(i, [&] {
       if constexpr (std::is_void_v<R>) {
         f();
         if (!won.exchange(true, std::memory_order_acq_rel))
@@ -39,24 +40,18 @@ template <class R, std::size_t N> struct race_state {
           cs.cancel();
         }
       }
-    } catch (const cancelled &) {
-      errors[i] = std::current_exception();
-      is_cancel[i] = true;
-    } catch (...) {
-      errors[i] = std::current_exception();
-    }
+    });
   }
 };
 
 template <class R, class... F, std::size_t... I>
 R race_impl(std::index_sequence<I...>, F &...fs) {
-  race_state<R, sizeof...(F)> st(current_ctx());
+  race_state<R> st(current_ctx());
   par_forced([&] { st.run_branch(fs, I); }...);
   if (st.won.load(std::memory_order_acquire))
     return st.result.take();
-  for (auto &e : st.errors)
-    if (e && !st.is_cancel[&e - st.errors])
-      std::rethrow_exception(e);
+  // Nobody won: the lowest-index real error, else kara::cancelled.
+  st.errors.rethrow_if_any();
   throw cancelled();
 }
 
