@@ -1,6 +1,6 @@
 // kara::scope / kara::nursery: trio-style structured concurrency.
-#ifndef KARA_DETAIL_SCOPE_HPP
-#define KARA_DETAIL_SCOPE_HPP
+#ifndef KARA_SCOPE_HPP
+#define KARA_SCOPE_HPP
 
 #include "handle.hpp"
 #include "detail/result.hpp"
@@ -144,4 +144,4 @@ template <class Body> auto scope(Body &&body) {
 
 } // namespace kara
 
-#endif // KARA_DETAIL_SCOPE_HPP
+#endif // KARA_SCOPE_HPP
