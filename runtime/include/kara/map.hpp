@@ -3,9 +3,9 @@
 #define KARA_MAP_HPP
 
 #include "detail/lowest_error.hpp"
-#include "par.hpp"
 #include "detail/result.hpp"
 #include "detail/scheduler.hpp"
+#include "par.hpp"
 #include "scope.hpp"
 
 #include <algorithm>

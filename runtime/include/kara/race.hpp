@@ -4,8 +4,8 @@
 
 #include "cancel.hpp"
 #include "detail/lowest_error.hpp"
-#include "par.hpp"
 #include "detail/result.hpp"
+#include "par.hpp"
 
 #include <atomic>
 #include <exception>

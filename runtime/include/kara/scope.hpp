@@ -2,11 +2,11 @@
 #ifndef KARA_SCOPE_HPP
 #define KARA_SCOPE_HPP
 
-#include "handle.hpp"
 #include "detail/result.hpp"
 #include "detail/scheduler.hpp"
-#include "sendable.hpp"
 #include "detail/task_state.hpp"
+#include "handle.hpp"
+#include "sendable.hpp"
 
 #include <exception>
 #include <functional>

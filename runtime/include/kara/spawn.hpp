@@ -2,10 +2,10 @@
 #ifndef KARA_SPAWN_HPP
 #define KARA_SPAWN_HPP
 
-#include "handle.hpp"
 #include "detail/scheduler.hpp"
-#include "sendable.hpp"
 #include "detail/task_state.hpp"
+#include "handle.hpp"
+#include "sendable.hpp"
 
 #include <tuple>
 #include <type_traits>

@@ -1,5 +1,6 @@
 // Kept for compatibility: this header moved to <kara/blocking.hpp> (public API
-// lives outside detail/). New code includes <kara/blocking.hpp> or <kara/runtime.hpp>.
+// lives outside detail/). New code includes <kara/blocking.hpp> or
+// <kara/runtime.hpp>.
 #ifndef KARA_DETAIL_BLOCKING_HPP
 #define KARA_DETAIL_BLOCKING_HPP
 #include <kara/blocking.hpp>

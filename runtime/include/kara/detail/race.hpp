@@ -1,5 +1,6 @@
 // Kept for compatibility: this header moved to <kara/race.hpp> (public API
-// lives outside detail/). New code includes <kara/race.hpp> or <kara/runtime.hpp>.
+// lives outside detail/). New code includes <kara/race.hpp> or
+// <kara/runtime.hpp>.
 #ifndef KARA_DETAIL_RACE_HPP
 #define KARA_DETAIL_RACE_HPP
 #include <kara/race.hpp>
