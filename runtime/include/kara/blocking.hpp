@@ -1,6 +1,6 @@
 // kara::blocking: run OS-blocking work off the compute workers.
-#ifndef KARA_DETAIL_BLOCKING_HPP
-#define KARA_DETAIL_BLOCKING_HPP
+#ifndef KARA_BLOCKING_HPP
+#define KARA_BLOCKING_HPP
 
 #include "detail/handoff.hpp"
 
@@ -25,4 +25,4 @@ template <class F> std::invoke_result_t<F &> blocking(F &&f) {
 
 } // namespace kara
 
-#endif // KARA_DETAIL_BLOCKING_HPP
+#endif // KARA_BLOCKING_HPP

@@ -1,8 +1,8 @@
 // Cooperative cancellation: a tree of cancel states that mirrors the tree of
 // structured tasks (par frames, scopes, spawned tasks). Cancelling a node
 // cancels its whole subtree and wakes runtime waits registered on it.
-#ifndef KARA_DETAIL_CANCEL_HPP
-#define KARA_DETAIL_CANCEL_HPP
+#ifndef KARA_CANCEL_HPP
+#define KARA_CANCEL_HPP
 
 #include "detail/config.hpp"
 
@@ -173,4 +173,4 @@ void checkpoint();
 } // namespace this_task
 } // namespace kara
 
-#endif // KARA_DETAIL_CANCEL_HPP
+#endif // KARA_CANCEL_HPP

@@ -3,8 +3,8 @@
 #ifndef KARA_CHANNEL_HPP
 #define KARA_CHANNEL_HPP
 
-#include "sendable.hpp"
 #include "detail/wait.hpp"
+#include "sendable.hpp"
 
 #include <cstddef>
 #include <memory>

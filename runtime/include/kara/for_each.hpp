@@ -18,8 +18,8 @@
 
 #include "cancel.hpp"
 #include "detail/config.hpp"
-#include "par.hpp"
 #include "detail/scheduler.hpp"
+#include "par.hpp"
 
 #include <atomic>
 #include <chrono>

@@ -3,10 +3,10 @@
 #ifndef KARA_FUTURE_HPP
 #define KARA_FUTURE_HPP
 
-#include "handle.hpp"
 #include "detail/result.hpp"
-#include "sendable.hpp"
 #include "detail/wait.hpp"
+#include "handle.hpp"
+#include "sendable.hpp"
 
 #include <atomic>
 #include <cassert>

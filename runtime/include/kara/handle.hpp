@@ -1,6 +1,6 @@
 // Handles to spawned tasks.
-#ifndef KARA_DETAIL_HANDLE_HPP
-#define KARA_DETAIL_HANDLE_HPP
+#ifndef KARA_HANDLE_HPP
+#define KARA_HANDLE_HPP
 
 #include "detail/task_state.hpp"
 
@@ -87,4 +87,4 @@ private:
 
 } // namespace kara
 
-#endif // KARA_DETAIL_HANDLE_HPP
+#endif // KARA_HANDLE_HPP

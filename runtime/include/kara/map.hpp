@@ -1,11 +1,11 @@
 // kara::map and kara::map_limited over a range.
-#ifndef KARA_DETAIL_MAP_HPP
-#define KARA_DETAIL_MAP_HPP
+#ifndef KARA_MAP_HPP
+#define KARA_MAP_HPP
 
 #include "detail/lowest_error.hpp"
-#include "par.hpp"
 #include "detail/result.hpp"
 #include "detail/scheduler.hpp"
+#include "par.hpp"
 #include "scope.hpp"
 
 #include <algorithm>
@@ -174,4 +174,4 @@ auto map_limited(F &&f, Range &&range, std::size_t limit) {
 
 } // namespace kara
 
-#endif // KARA_DETAIL_MAP_HPP
+#endif // KARA_MAP_HPP

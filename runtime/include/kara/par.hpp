@@ -5,8 +5,8 @@
 // making them stealable would only cost. Otherwise branches 1..n-1 are pushed
 // on the worker's deque, branch 0 runs inline, and the joiner pops back what
 // nobody stole and helps with other work until the stolen branches finish.
-#ifndef KARA_DETAIL_PAR_HPP
-#define KARA_DETAIL_PAR_HPP
+#ifndef KARA_PAR_HPP
+#define KARA_PAR_HPP
 
 #include "cancel.hpp"
 #include "detail/config.hpp"
@@ -238,4 +238,4 @@ template <class... F> auto par_forced(F &&...fs) {
 
 } // namespace kara
 
-#endif // KARA_DETAIL_PAR_HPP
+#endif // KARA_PAR_HPP

@@ -1,11 +1,11 @@
 // kara::race: first successful branch wins; the others are cancelled.
-#ifndef KARA_DETAIL_RACE_HPP
-#define KARA_DETAIL_RACE_HPP
+#ifndef KARA_RACE_HPP
+#define KARA_RACE_HPP
 
 #include "cancel.hpp"
 #include "detail/lowest_error.hpp"
-#include "par.hpp"
 #include "detail/result.hpp"
+#include "par.hpp"
 
 #include <atomic>
 #include <exception>
@@ -79,4 +79,4 @@ auto race(F0 &&f0, F &&...fs) -> std::invoke_result_t<F0 &> {
 
 } // namespace kara
 
-#endif // KARA_DETAIL_RACE_HPP
+#endif // KARA_RACE_HPP

@@ -1,12 +1,12 @@
 // kara::scope / kara::nursery: trio-style structured concurrency.
-#ifndef KARA_DETAIL_SCOPE_HPP
-#define KARA_DETAIL_SCOPE_HPP
+#ifndef KARA_SCOPE_HPP
+#define KARA_SCOPE_HPP
 
-#include "handle.hpp"
 #include "detail/result.hpp"
 #include "detail/scheduler.hpp"
-#include "sendable.hpp"
 #include "detail/task_state.hpp"
+#include "handle.hpp"
+#include "sendable.hpp"
 
 #include <exception>
 #include <functional>
@@ -142,4 +142,4 @@ template <class Body> auto scope(Body &&body) {
 
 } // namespace kara
 
-#endif // KARA_DETAIL_SCOPE_HPP
+#endif // KARA_SCOPE_HPP

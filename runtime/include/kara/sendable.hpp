@@ -1,8 +1,8 @@
 // kara::sendable: values that may cross a spawn boundary (SPEC §6).
 // kara-tidy's list of the same types is tool/lib/include/kara/Analysis/
 // SendableTypes.def; test/unit/SendableTypesTest.cpp compares the two.
-#ifndef KARA_DETAIL_SENDABLE_HPP
-#define KARA_DETAIL_SENDABLE_HPP
+#ifndef KARA_SENDABLE_HPP
+#define KARA_SENDABLE_HPP
 
 #include "detail/config.hpp"
 
@@ -192,4 +192,4 @@ constexpr bool check_spawn_args(std::index_sequence<I...>) {
 } // namespace detail
 } // namespace kara
 
-#endif // KARA_DETAIL_SENDABLE_HPP
+#endif // KARA_SENDABLE_HPP

@@ -1,11 +1,11 @@
 // kara::spawn / kara::spawn_blocking: a single task owned by its handle.
-#ifndef KARA_DETAIL_SPAWN_HPP
-#define KARA_DETAIL_SPAWN_HPP
+#ifndef KARA_SPAWN_HPP
+#define KARA_SPAWN_HPP
 
-#include "handle.hpp"
 #include "detail/scheduler.hpp"
-#include "sendable.hpp"
 #include "detail/task_state.hpp"
+#include "handle.hpp"
+#include "sendable.hpp"
 
 #include <tuple>
 #include <type_traits>
@@ -55,4 +55,4 @@ template <class F, class... Args>
 
 } // namespace kara
 
-#endif // KARA_DETAIL_SPAWN_HPP
+#endif // KARA_SPAWN_HPP

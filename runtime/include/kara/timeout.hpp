@@ -1,6 +1,6 @@
 // Time: with_timeout and this_task::sleep_for, driven by one timer thread.
-#ifndef KARA_DETAIL_TIMEOUT_HPP
-#define KARA_DETAIL_TIMEOUT_HPP
+#ifndef KARA_TIMEOUT_HPP
+#define KARA_TIMEOUT_HPP
 
 #include "cancel.hpp"
 #include "detail/scheduler.hpp"
@@ -98,4 +98,4 @@ auto with_timeout(std::chrono::duration<Rep, Period> d, F &&f) {
 
 } // namespace kara
 
-#endif // KARA_DETAIL_TIMEOUT_HPP
+#endif // KARA_TIMEOUT_HPP

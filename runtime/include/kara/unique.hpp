@@ -1,6 +1,6 @@
 // kara::unique<T>: an owned value that nothing outside it references.
-#ifndef KARA_DETAIL_UNIQUE_HPP
-#define KARA_DETAIL_UNIQUE_HPP
+#ifndef KARA_UNIQUE_HPP
+#define KARA_UNIQUE_HPP
 
 #include <cassert>
 #include <memory>
@@ -94,4 +94,4 @@ template <class T> T unwrap(unique<T> &&u) {
 
 } // namespace kara
 
-#endif // KARA_DETAIL_UNIQUE_HPP
+#endif // KARA_UNIQUE_HPP

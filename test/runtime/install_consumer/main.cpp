@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+int consumer_headers(); // headers.cpp: 21
+
 static long fib(int n) {
   if (n < 2)
     return n;
@@ -15,6 +17,7 @@ int main() {
     auto h = n.spawn([](int k) { return fib(k); }, 20);
     return h.join();
   });
+  int h = consumer_headers();
   std::printf("consumer ok %ld\n", r);
-  return r == 6765 ? 0 : 1;
+  return r == 6765 && h == 21 ? 0 : 1;
 }

@@ -16,8 +16,8 @@
 #define KARA_DETAIL_WAIT_HPP
 
 #include "../cancel.hpp"
-#include "scheduler.hpp"
 #include "../timeout.hpp"
+#include "scheduler.hpp"
 
 #include <atomic>
 

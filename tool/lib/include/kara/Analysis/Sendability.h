@@ -1,7 +1,7 @@
 //===- Sendability.h - Which types may cross a spawn boundary --*- C++ -*-===//
 //
 // The type rules of SPEC §6 as the tool sees them. They mirror the runtime's
-// `kara::sendable` concept (runtime/include/kara/detail/sendable.hpp):
+// `kara::sendable` concept (runtime/include/kara/sendable.hpp):
 // arithmetic and enum types, std::string, standard containers / pair / tuple
 // / optional / variant / array of sendable types, std::shared_ptr<const T> of
 // sendable T, kara::unique<T>, function pointers, and classes that opt in
