@@ -144,7 +144,8 @@ static bool writeAtomically(const std::string &Path, const std::string &Text) {
 //                 "drop-this": true}]}
 //
 // E is ["r"|"w", T]. T is ["g", path...] (a resource), ["t", members...]
-// (this), ["p", index, name, members...] (a parameter), ["u"] (unknown), or
+// (this), ["p", index, name, members...] (a parameter), ["u"] (unknown),
+// ["r", type] (the referent of a stored pointer or reference), or
 // ["l", owner key, reference-parameter index or -1, name, members...] (a
 // local of another function: lambdas' captures). A key is the qualified name
 // with template arguments, '|', the canonical function type; functions
@@ -202,6 +203,8 @@ public:
       break;
     case Target::Kind::Unknown:
       return nlohmann::json::array({"u"});
+    case Target::Kind::Referent:
+      return nlohmann::json::array({"r", T.Name});
     case Target::Kind::Local: {
       const auto *V = static_cast<const VarDecl *>(T.Object);
       const auto *Owner =
@@ -557,6 +560,8 @@ private:
                            Members(3));
     if (Kind == "u")
       return Target::unknown();
+    if (Kind == "r")
+      return Target::referent(J.at(1).get<std::string>());
     if (Kind == "l") {
       LocalId Id{J.at(1).get<std::string>(), J.at(2).get<int>(),
                  J.at(3).get<std::string>()};
@@ -649,6 +654,7 @@ private:
     switch (T.TargetKind) {
     case Target::Kind::Resource:
     case Target::Kind::Unknown:
+    case Target::Kind::Referent:
       return T;
     case Target::Kind::This:
       if (!C.HasThis || !C.This)
@@ -730,6 +736,9 @@ private:
         break;
       case Target::Kind::Param:
         Name = "$" + std::to_string(E.On.ParamIndex);
+        break;
+      case Target::Kind::Referent:
+        Name = E.On.annotationSpelling(); // `*T`, read back as a referent
         break;
       case Target::Kind::Local:
       case Target::Kind::Unknown:
@@ -959,6 +968,11 @@ int main(int Argc, const char **Argv) {
       return 2;
     }
     Files = Loaded->getAllFiles();
+    // A file two targets compile (leveldb's memenv.cc) is listed once per
+    // command: it is one unit, analysed with its first command.
+    std::set<std::string> Seen;
+    llvm::erase_if(Files,
+                   [&](const std::string &F) { return !Seen.insert(F).second; });
   } else if (!requireInputs("kara-summarize", Files) ||
              !requireCompilationDatabase("kara-summarize", Argc, Argv, Files,
                                          HasFlags)) {

@@ -685,6 +685,7 @@ DependenceAnalysis::aliasConflict(const EffectSet &A, const EffectSet &B,
       break;
     }
     case Target::Kind::Unknown:
+    case Target::Kind::Referent:
       return std::nullopt; // conflicts with everything already
     }
     if (!P)
