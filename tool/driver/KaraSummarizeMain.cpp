@@ -971,8 +971,8 @@ int main(int Argc, const char **Argv) {
     // A file two targets compile (leveldb's memenv.cc) is listed once per
     // command: it is one unit, analysed with its first command.
     std::set<std::string> Seen;
-    llvm::erase_if(Files,
-                   [&](const std::string &F) { return !Seen.insert(F).second; });
+    llvm::erase_if(
+        Files, [&](const std::string &F) { return !Seen.insert(F).second; });
   } else if (!requireInputs("kara-summarize", Files) ||
              !requireCompilationDatabase("kara-summarize", Argc, Argv, Files,
                                          HasFlags)) {

@@ -396,7 +396,7 @@ StatementInfo DependenceAnalysis::describe(const Stmt *S,
   for (const EffectEntry &E : Info.Entries)
     Info.Effects.add(E.E);
   for (const VarDecl *V : Info.Declares) {
-    Effect Decl = Effect::write(Target::local(V, V->getNameAsString()));
+    Effect Decl = Effect::write(Effects.localTarget(V));
     Reason Why;
     Why.ReasonKind = Reason::Kind::Access;
     Why.Loc = V->getLocation();

@@ -104,6 +104,10 @@ static bool isPrefix(const std::vector<std::string> &Short,
 }
 
 bool Target::overlaps(const Target &Other) const {
+  // A referent is reached through a stored pointer or reference: never a
+  // local that nothing but its name reaches.
+  if ((isReferent() && Other.NoAlias) || (Other.isReferent() && NoAlias))
+    return false;
   if (mayBeAnyObject() || Other.mayBeAnyObject())
     return true;
   if (!sameRoot(*this, Other))
@@ -173,11 +177,11 @@ bool Target::operator==(const Target &Other) const {
 bool Target::operator<(const Target &Other) const {
   auto Key = [](const Target &T) {
     static const std::string NoName;
-    return std::make_tuple(static_cast<int>(T.TargetKind), T.ParamIndex,
-                           T.TargetKind == Kind::Local ? T.Object : nullptr,
-                           std::cref(T.TargetKind == Kind::Referent ? T.Name
-                                                                    : NoName),
-                           std::cref(T.Path));
+    return std::make_tuple(
+        static_cast<int>(T.TargetKind), T.ParamIndex,
+        T.TargetKind == Kind::Local ? T.Object : nullptr,
+        std::cref(T.TargetKind == Kind::Referent ? T.Name : NoName),
+        std::cref(T.Path));
   };
   return Key(*this) < Key(Other);
 }

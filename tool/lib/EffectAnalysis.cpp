@@ -9,6 +9,7 @@
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ExprConcepts.h"
+#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/Basic/Builtins.h"
@@ -54,7 +55,6 @@ Target withMembers(Target Base, const std::vector<std::string> &Members) {
   }
   return Base;
 }
-
 
 /// Class templates of the standard library that own what their member
 /// functions return references, pointers and iterators into; streams, whose
@@ -881,8 +881,8 @@ private:
   /// `f(args...)` (at most once: its effects are those of one call). Its
   /// body (pthread_once on a thread-local pointer to the callable) says
   /// nothing an analysis can follow, so it is modelled here; visitCall has
-  /// visited the arguments as the forwarding references they bind. Handles a lambda
-  /// (not generic), a closure variable, a function and a member function
+  /// visited the arguments as the forwarding references they bind. Handles a
+  /// lambda (not generic), a closure variable, a function and a member function
   /// with its object; false otherwise (the body is analysed: `unknown`).
   bool visitCallOnce(const CallExpr *CE, const FunctionDecl *Callee) {
     if (!Callee->isInStdNamespace() || !Callee->getIdentifier() ||
@@ -897,7 +897,8 @@ private:
     if (const auto *LE = dyn_cast<LambdaExpr>(Callable)) {
       F = LE->getCallOperator();
       FHasThis = true; // a temporary closure: its own copies are private
-    } else if (const CXXRecordDecl *RD = Callable->getType()->getAsCXXRecordDecl();
+    } else if (const CXXRecordDecl *RD =
+                   Callable->getType()->getAsCXXRecordDecl();
                RD && RD->isLambda() && Callable->isGLValue()) {
       F = RD->getLambdaCallOperator();
       FHasThis = true;
@@ -1031,7 +1032,7 @@ private:
       if (Owner != Fn && P->getType()->isReferenceType())
         return Closure ? Target::local(V, V->getNameAsString())
                        : Target::unknown();
-      return Target::local(V, V->getNameAsString());
+      return A.localTarget(V);
     }
     if (V->getType()->isReferenceType()) {
       if (Owner != Fn || !V->getInit())
@@ -1042,7 +1043,7 @@ private:
       InProgress.erase(V);
       return Bound;
     }
-    return Target::local(V, V->getNameAsString());
+    return A.localTarget(V);
   }
 
   Target paramTarget(const ParmVarDecl *P) {
@@ -1434,6 +1435,83 @@ EffectAnalysis::EffectAnalysis(ASTContext &Ctx, const EffectsDatabase &DB)
     : Ctx(Ctx), DB(DB) {}
 
 EffectAnalysis::~EffectAnalysis() = default;
+
+namespace {
+/// Whether a use of a scalar local (E, whose value category is an lvalue
+/// naming it) lets its address out: anything but a load, a builtin
+/// assignment or increment whose own result is used the same way, an
+/// unevaluated operand or a lambda capture.
+bool leaksAddress(const Expr *E, ASTContext &Ctx, unsigned Depth = 0) {
+  if (Depth > 8)
+    return true;
+  DynTypedNodeList Parents = Ctx.getParents(*E);
+  if (Parents.size() != 1)
+    return true;
+  const DynTypedNode &P = Parents[0];
+  if (P.get<Stmt>() == nullptr)
+    return true; // an initialiser of a declaration: a reference binding
+  const Stmt *S = P.get<Stmt>();
+  if (isa<ParenExpr>(S))
+    return leaksAddress(cast<Expr>(S), Ctx, Depth + 1);
+  if (const auto *ICE = dyn_cast<ImplicitCastExpr>(S))
+    return ICE->getCastKind() != CK_LValueToRValue;
+  if (isa<UnaryExprOrTypeTraitExpr>(S) || isa<LambdaExpr>(S))
+    return false;
+  if (const auto *BO = dyn_cast<BinaryOperator>(S)) {
+    if (!BO->isAssignmentOp() || BO->getLHS()->IgnoreParens() != E)
+      return true;
+    return leaksAddress(BO, Ctx, Depth + 1);
+  }
+  if (const auto *UO = dyn_cast<UnaryOperator>(S)) {
+    if (!UO->isIncrementDecrementOp())
+      return true;
+    return UO->isPrefix() && leaksAddress(UO, Ctx, Depth + 1);
+  }
+  // A statement that discards the value (an expression statement).
+  return !isa<CompoundStmt>(S) && !isa<ForStmt>(S);
+}
+
+class UseFinder : public RecursiveASTVisitor<UseFinder> {
+public:
+  UseFinder(const VarDecl *V, ASTContext &Ctx) : V(V), Ctx(Ctx) {}
+  bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+    if (DRE->getDecl()->getCanonicalDecl() == V && leaksAddress(DRE, Ctx))
+      Leaks = true;
+    return !Leaks;
+  }
+  bool shouldVisitImplicitCode() const { return true; }
+  bool Leaks = false;
+
+private:
+  const VarDecl *V;
+  ASTContext &Ctx;
+};
+} // namespace
+
+bool EffectAnalysis::isUnaliasedLocal(const VarDecl *V) {
+  V = V->getCanonicalDecl();
+  auto It = UnaliasedCache.find(V);
+  if (It != UnaliasedCache.end())
+    return It->second;
+  bool Result = false;
+  QualType T = V->getType();
+  const FunctionDecl *Owner = owningFunction(V);
+  const FunctionDecl *Def = nullptr;
+  if (V->hasLocalStorage() && !T->isReferenceType() && T->isScalarType() &&
+      !T.isVolatileQualified() && Owner && Owner->hasBody(Def)) {
+    UseFinder Finder(V, V->getASTContext());
+    Finder.TraverseStmt(const_cast<Stmt *>(Def->getBody()));
+    Result = !Finder.Leaks;
+  }
+  UnaliasedCache[V] = Result;
+  return Result;
+}
+
+Target EffectAnalysis::localTarget(const VarDecl *V) {
+  Target T = Target::local(V->getCanonicalDecl(), V->getNameAsString());
+  T.NoAlias = isUnaliasedLocal(V);
+  return T;
+}
 
 std::string EffectAnalysis::databaseName(const NamedDecl *D) {
   std::vector<std::string> Parts;

@@ -40,8 +40,8 @@ int main() {
   std::printf("%ld\n", s);
 }
 // CHECK: View w{a};
-// CHECK-NEXT: kara::par(
-// CHECK-NEXT: [&] { x = work(va.get()); },
-// CHECK-NEXT: [&] { y = work(vb.get()); });
+// CHECK-NEXT: auto [x, y] = kara::par(
+// CHECK-NEXT: [&]() -> long { return work(va.get()); },
+// CHECK-NEXT: [&]() -> long { return work(vb.get()); });
 // CHECK-NEXT: long z = work(w.bump());
 // CHECK-NEXT: long u = work(va.get());

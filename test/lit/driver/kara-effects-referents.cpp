@@ -44,15 +44,15 @@ struct MutexLock {
   explicit MutexLock(Mutex *mu) : mu_(mu) { mu_->Lock(); }
   ~MutexLock() { mu_->Unlock(); }
 };
-// CHECK: MutexLock::MutexLock [inferred] {writes(*Mutex)}
-// CHECK-NEXT: writes(*Mutex): calls 'Mutex::Lock' at
-// CHECK: MutexLock::~MutexLock [inferred] {writes(*Mutex)}
+// CHECK: MutexLock::MutexLock [inferred] {reads(this.mu_), writes(*Mutex)}
+// CHECK: writes(*Mutex): calls 'Mutex::Lock' at
+// CHECK: MutexLock::~MutexLock [inferred] {reads(this.mu_), writes(*Mutex)}
 int counter;
 void locked(Mutex &m) {
   MutexLock l(&m);
   ++counter;
 }
-// CHECK: locked [inferred] {writes(*Mutex), writes(counter)}
+// CHECK: locked [inferred] {writes(counter), writes(*Mutex)}
 
 // Reading through a pointer member is a read.
 struct Slice {
@@ -60,10 +60,10 @@ struct Slice {
   unsigned size_;
   char operator[](unsigned n) const { return data_[n]; }
 };
-// CHECK: Slice::operator[] [inferred] {reads(*char), reads(this.data_)}
-// CHECK-NEXT: reads(*char): reads *char (through the pointer member 'data_') at
+// CHECK: Slice::operator[] [inferred] {reads(this.data_), reads(*char)}
+// CHECK: reads(*char): reads *char (through the pointer member 'data_') at
 char first(const Slice &s) { return s[0]; }
-// CHECK: first [inferred] {reads(*char), reads(s.data_)}
+// CHECK: first [inferred] {reads(s.data_), reads(*char)}
 
 // A chain through a pointer member of another object.
 struct Node {
@@ -71,7 +71,7 @@ struct Node {
   int v;
 };
 int second(Node *n) { return n->next->v; }
-// CHECK: second [inferred] {reads(*Node), reads(n.next)}
+// CHECK: second [inferred] {reads(n.next), reads(*Node)}
 
 // Not referents: a call through a function-pointer member, a pointer loaded
 // from an array element.
@@ -84,8 +84,11 @@ int *table[4];
 int loaded() { return *table[0]; }
 // CHECK: loaded [inferred] {reads(table), unknown}
 
-// JSON: a function whose only effects are referents has no unknown_cause.
+// In JSON, a function whose only effects are referents has no unknown_cause.
+// JSON: "effect": "writes(*int)"
+// JSON-NOT: unknown_cause
 // JSON: "function": "View::add"
 // JSON-NOT: unknown_cause
-// JSON: "effect": "writes(*int)"
+// JSON: "effect": "reads(*int)"
+// JSON-NOT: unknown_cause
 // JSON: "function": "View::get"

@@ -46,6 +46,10 @@ struct Target {
   unsigned ParamIndex = 0;
   /// Local: identity of the variable (a clang::VarDecl*, opaque here).
   const void *Object = nullptr;
+  /// Local: nothing but the variable's own name reaches it (its address is
+  /// never taken, it is never bound to a reference), so no Referent can be
+  /// it. False unless the analysis proved it; not part of identity.
+  bool NoAlias = false;
   /// Param and Local: the name used when printing. Referent: the spelling
   /// of the referent's type.
   std::string Name;
