@@ -65,6 +65,12 @@ void EffectContractCheck::check(const MatchFinder::MatchResult &Result) {
            "or pointer it does not follow), which its kara annotations cannot "
            "cover; declared %1")
           << FD << Declared.Effects.str();
+    else if (Entry.E.On.isReferent())
+      diag(FD->getLocation(),
+           "%0 %1: it goes through a stored pointer or reference to an "
+           "object its object does not own, which its kara annotations "
+           "cannot cover; declared %2")
+          << FD << Entry.E.str() << Declared.Effects.str();
     else if (Entry.E.On.isUnknown())
       diag(FD->getLocation(),
            "%0 has effects its kara annotations cannot cover: it calls code "

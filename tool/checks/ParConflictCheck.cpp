@@ -36,6 +36,8 @@ bool bothLocal(const Effect &L, const Effect &R) {
   auto UnknownRead = [](const Effect &E) {
     return E.On.isUnknown() && !E.isWrite();
   };
+  // A read through a stored pointer (a Referent) may read that local: it is
+  // reported here, not left to kara-sendable.
   return (IsLocal(L) && IsLocal(R)) || (IsLocal(L) && UnknownRead(R)) ||
          (UnknownRead(L) && IsLocal(R));
 }
@@ -61,7 +63,11 @@ pickConflict(const FunctionSummary &L, const FunctionSummary &R, bool Self,
       if (!A.conflictsWith(B) || bothLocal(A, B) ||
           bothSerialised(L, A, R, B, Analysis))
         continue;
-      if (A.On.isUnknown() || B.On.isUnknown()) {
+      // Two accesses to referents of one type are reported like a
+      // conflict on a known target; one on unknown, or a referent against
+      // another target, only if nothing more precise is found.
+      bool SameReferent = A.On.isReferent() && A.On == B.On;
+      if ((A.On.mayBeAnyObject() || B.On.mayBeAnyObject()) && !SameReferent) {
         if (!Unknown)
           Unknown = std::make_pair(A, B);
         continue;

@@ -31,6 +31,9 @@ std::string effectPhrase(const Effect &E) {
     return std::string(Verb) + " " + E.On.str();
   case Target::Kind::Unknown:
     return "has unknown effects";
+  case Target::Kind::Referent:
+    return std::string(Verb) + " an object of type '" + E.On.Name +
+           "' through a stored pointer or reference (" + E.str() + ")";
   case Target::Kind::Resource:
     return E.str();
   }

@@ -68,6 +68,8 @@ std::string blockerText(const LoopBlocker &B) {
            ", a pointer, reference, view or closure declared outside the loop, "
            "which every iteration shares";
   case K::Unknown:
+    if (B.E && B.E->On.isReferent())
+      return "the body " + Effect + ", which may be any iteration's object";
     return "the body has unknown effects";
   case K::IO:
     return "the body does input/output (" + Effect +

@@ -138,6 +138,11 @@ SuggestEffectsCheck::annotationFor(EffectAnalysis &A, const FunctionDecl *FD,
     case Target::Kind::Unknown:
       Why = "it touches a variable of another function";
       return std::nullopt;
+    case Target::Kind::Referent:
+      Why = "it " + std::string(E.isWrite() ? "writes" : "reads") +
+            " through a stored pointer or reference (" + E.str() +
+            "), which no annotation can name";
+      return std::nullopt;
     }
     (E.isWrite() ? Writes : Reads).insert(Name);
   }

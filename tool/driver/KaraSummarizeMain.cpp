@@ -145,7 +145,8 @@ static bool writeAtomically(const std::string &Path, const std::string &Text) {
 // it (an access, or a call resolved in the unit), for the database's
 // "trace". FILE is the path the compiler names the file by. T is ["g", path...]
 // (a resource), ["t", members...] (this), ["p", index, name, members...] (a
-// parameter), ["u"] (unknown), or
+// parameter), ["u"] (unknown), ["r", type] (the referent of a stored pointer
+// or reference), or
 // ["l", owner key, reference-parameter index or -1, name, members...] (a
 // local of another function: lambdas' captures). A key is the qualified name
 // with template arguments, '|', the canonical function type; functions
@@ -203,6 +204,8 @@ public:
       break;
     case Target::Kind::Unknown:
       return nlohmann::json::array({"u"});
+    case Target::Kind::Referent:
+      return nlohmann::json::array({"r", T.Name});
     case Target::Kind::Local: {
       const auto *V = static_cast<const VarDecl *>(T.Object);
       const auto *Owner =
@@ -628,6 +631,8 @@ private:
                            Members(3));
     if (Kind == "u")
       return Target::unknown();
+    if (Kind == "r")
+      return Target::referent(J.at(1).get<std::string>());
     if (Kind == "l") {
       LocalId Id{J.at(1).get<std::string>(), J.at(2).get<int>(),
                  J.at(3).get<std::string>()};
@@ -1117,6 +1122,11 @@ int main(int Argc, const char **Argv) {
       return 2;
     }
     Files = Loaded->getAllFiles();
+    // A file two targets compile (leveldb's memenv.cc) is listed once per
+    // command: it is one unit, analysed with its first command.
+    std::set<std::string> Seen;
+    llvm::erase_if(
+        Files, [&](const std::string &F) { return !Seen.insert(F).second; });
   } else if (!requireInputs("kara-summarize", Files) ||
              !requireCompilationDatabase("kara-summarize", Argc, Argv, Files,
                                          HasFlags)) {

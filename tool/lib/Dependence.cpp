@@ -396,7 +396,7 @@ StatementInfo DependenceAnalysis::describe(const Stmt *S,
   for (const EffectEntry &E : Info.Entries)
     Info.Effects.add(E.E);
   for (const VarDecl *V : Info.Declares) {
-    Effect Decl = Effect::write(Target::local(V, V->getNameAsString()));
+    Effect Decl = Effect::write(Effects.localTarget(V));
     Reason Why;
     Why.ReasonKind = Reason::Kind::Access;
     Why.Loc = V->getLocation();
@@ -685,6 +685,7 @@ DependenceAnalysis::aliasConflict(const EffectSet &A, const EffectSet &B,
       break;
     }
     case Target::Kind::Unknown:
+    case Target::Kind::Referent:
       return std::nullopt; // conflicts with everything already
     }
     if (!P)

@@ -59,9 +59,18 @@ Target Target::local(const void *Object, std::string Name,
 
 Target Target::unknown() { return Target(); }
 
+Target Target::referent(std::string TypeName) {
+  Target T;
+  T.TargetKind = Kind::Referent;
+  T.Name = std::move(TypeName);
+  return T;
+}
+
 Target Target::member(const std::string &Field) const {
   Target T = *this;
-  if (T.TargetKind != Kind::Unknown && T.TargetKind != Kind::Resource)
+  // A referent is some object of its type: its members are not told apart.
+  if (T.TargetKind != Kind::Unknown && T.TargetKind != Kind::Resource &&
+      T.TargetKind != Kind::Referent)
     T.Path.push_back(Field);
   return T;
 }
@@ -81,6 +90,8 @@ static bool sameRoot(const Target &A, const Target &B) {
     return A.ParamIndex == B.ParamIndex;
   case Target::Kind::Local:
     return A.Object == B.Object;
+  case Target::Kind::Referent:
+    return A.Name == B.Name;
   default:
     return true;
   }
@@ -93,7 +104,11 @@ static bool isPrefix(const std::vector<std::string> &Short,
 }
 
 bool Target::overlaps(const Target &Other) const {
-  if (isUnknown() || Other.isUnknown())
+  // A referent is reached through a stored pointer or reference: never a
+  // local that nothing but its name reaches.
+  if ((isReferent() && Other.NoAlias) || (Other.isReferent() && NoAlias))
+    return false;
+  if (mayBeAnyObject() || Other.mayBeAnyObject())
     return true;
   if (!sameRoot(*this, Other))
     return false;
@@ -132,6 +147,8 @@ std::string Target::str() const {
     return "local '" + Name + Members + "'";
   case Kind::Unknown:
     return "unknown";
+  case Kind::Referent:
+    return "*" + Name;
   }
   return "unknown";
 }
@@ -147,6 +164,8 @@ std::string Target::annotationSpelling() const {
     return Name;
   case Kind::Unknown:
     return "unknown";
+  case Kind::Referent:
+    return "*" + Name;
   }
   return "unknown";
 }
@@ -157,9 +176,12 @@ bool Target::operator==(const Target &Other) const {
 
 bool Target::operator<(const Target &Other) const {
   auto Key = [](const Target &T) {
-    return std::make_tuple(static_cast<int>(T.TargetKind), T.ParamIndex,
-                           T.TargetKind == Kind::Local ? T.Object : nullptr,
-                           std::cref(T.Path));
+    static const std::string NoName;
+    return std::make_tuple(
+        static_cast<int>(T.TargetKind), T.ParamIndex,
+        T.TargetKind == Kind::Local ? T.Object : nullptr,
+        std::cref(T.TargetKind == Kind::Referent ? T.Name : NoName),
+        std::cref(T.Path));
   };
   return Key(*this) < Key(Other);
 }

@@ -9,6 +9,7 @@
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ExprConcepts.h"
+#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/Basic/Builtins.h"
@@ -35,6 +36,17 @@ namespace {
 
 /// Member paths deeper than this are cut: coarser is still sound.
 constexpr std::size_t MaxMemberDepth = 2;
+
+/// SPEC §2: what a reference member, or a pointer loaded from a member,
+/// refers to is an object the analysis cannot tell apart from any other:
+/// some object of type T (a Referent, which overlaps every target).
+Target referentOf(QualType T, const ASTContext &Ctx) {
+  PrintingPolicy Policy(Ctx.getLangOpts());
+  Policy.SuppressTagKeyword = true;
+  Policy.FullyQualifiedName = true;
+  Policy.SuppressScope = false;
+  return Target::referent(T.getUnqualifiedType().getAsString(Policy));
+}
 
 Target withMembers(Target Base, const std::vector<std::string> &Members) {
   for (const std::string &M : Members) {
@@ -859,7 +871,8 @@ public:
       // A reference member designates its referent, which the object does
       // not own: two objects may refer to the same one.
       if (Field->getType()->isReferenceType())
-        return Target::unknown();
+        return referentOf(Field->getType().getNonReferenceType(),
+                          Field->getASTContext());
       // Bit-fields share a memory location with their neighbours, union
       // members overlap: both stand for the whole object.
       if (Field->isBitField() || Field->getParent()->isUnion() ||
@@ -1222,6 +1235,8 @@ private:
       addIndirect(CE->getBeginLoc(), "a call through a function pointer");
       return;
     }
+    if (visitCallOnce(CE, Callee))
+      return;
     if (Method && Method->isVirtual() && !isDevirtualized(CE, Method) &&
         !declaredEffects(Method)) {
       // Issue 13 §2: a closed hierarchy runs one of its visible overriders.
@@ -1319,6 +1334,82 @@ private:
         Args.push_back(Target::unknown());
     }
     return Args;
+
+  /// `std::call_once(flag, f, args...)` writes the flag and runs
+  /// `f(args...)` (at most once: its effects are those of one call). Its
+  /// body (pthread_once on a thread-local pointer to the callable) says
+  /// nothing an analysis can follow, so it is modelled here; visitCall has
+  /// visited the arguments as the forwarding references they bind. Handles a
+  /// lambda (not generic), a closure variable, a function and a member function
+  /// with its object; false otherwise (the body is analysed: `unknown`).
+  bool visitCallOnce(const CallExpr *CE, const FunctionDecl *Callee) {
+    if (!Callee->isInStdNamespace() || !Callee->getIdentifier() ||
+        Callee->getName() != "call_once" || isa<CXXMethodDecl>(Callee) ||
+        CE->getNumArgs() < 2)
+      return false;
+    const Expr *Callable = CE->getArg(1)->IgnoreImplicit()->IgnoreParens();
+    const FunctionDecl *F = nullptr;
+    bool FHasThis = false;
+    std::optional<Target> FThis;
+    unsigned First = 2;
+    if (const auto *LE = dyn_cast<LambdaExpr>(Callable)) {
+      F = LE->getCallOperator();
+      FHasThis = true; // a temporary closure: its own copies are private
+    } else if (const CXXRecordDecl *RD =
+                   Callable->getType()->getAsCXXRecordDecl();
+               RD && RD->isLambda() && Callable->isGLValue()) {
+      F = RD->getLambdaCallOperator();
+      FHasThis = true;
+      FThis = designate(Callable);
+    } else {
+      const Expr *Fn = Callable;
+      if (const auto *UO = dyn_cast<UnaryOperator>(Fn);
+          UO && UO->getOpcode() == UO_AddrOf)
+        Fn = UO->getSubExpr()->IgnoreParens();
+      const auto *DRE = dyn_cast<DeclRefExpr>(Fn);
+      F = DRE ? dyn_cast<FunctionDecl>(DRE->getDecl()) : nullptr;
+      const auto *MD = dyn_cast_or_null<CXXMethodDecl>(F);
+      if (MD && !MD->isStatic()) {
+        if (MD->isVirtual() || CE->getNumArgs() < 3)
+          return false;
+        // A prvalue (`this`) is materialised to bind the forwarding
+        // reference: look through that.
+        const Expr *Object = CE->getArg(2)->IgnoreImplicit();
+        FHasThis = true;
+        if (!Object->getType()->isPointerType() && !Object->isGLValue())
+          return false;
+        FThis = !Object->getType()->isPointerType() ? designate(Object)
+                : Object->isGLValue()               ? pointeeOfStored(Object, 0)
+                                                    : pointee(Object);
+        First = 3;
+      }
+    }
+    if (!F || F->isTemplated() || F->isVariadic() ||
+        CE->getNumArgs() - First != F->getNumParams())
+      return false;
+    ArgumentAlternatives Args;
+    for (unsigned I = First; I < CE->getNumArgs(); ++I) {
+      const Expr *Arg = CE->getArg(I)->IgnoreImplicit();
+      QualType PT = F->getParamDecl(I - First)->getType();
+      if (PT->isReferenceType()) {
+        Args.push_back(argumentAlternatives(PT, Arg));
+      } else if (PT->isScalarType()) {
+        // A copy made inside call_once from the forwarded argument: a read
+        // of it; a pointer keeps pointing where the argument does.
+        std::optional<Target> Copied =
+            Arg->isGLValue() ? designate(Arg) : std::nullopt;
+        if (Copied)
+          addRead(Copied, Arg);
+        Args.push_back({PT->isPointerType() && Arg->isGLValue()
+                            ? pointeeOfStored(Arg, 0)
+                            : argumentTarget(PT, Arg)});
+      } else {
+        return false; // a class copied or moved from the argument
+      }
+    }
+    addWrite(designate(CE->getArg(0)), CE->getArg(0));
+    addCalls(F, FHasThis, FThis, Args, CE->getBeginLoc());
+    return true;
   }
 
   /// A message to an actor or an operation on a channel (RuntimeApi.def,
@@ -1399,7 +1490,7 @@ private:
       if (Owner != Fn && P->getType()->isReferenceType())
         return Closure ? Target::local(V, V->getNameAsString())
                        : Target::unknown();
-      return Target::local(V, V->getNameAsString());
+      return A.localTarget(V);
     }
     if (V->getType()->isReferenceType()) {
       if (!V->getInit() || !V->hasLocalStorage())
@@ -1415,11 +1506,12 @@ private:
       // initialiser did, when that is a name meaning the same here (a local
       // or a global); `this`, parameters and temporaries do not.
       if (Bound && (Bound->TargetKind == Target::Kind::Local ||
-                    Bound->TargetKind == Target::Kind::Resource))
+                    Bound->TargetKind == Target::Kind::Resource ||
+                    Bound->TargetKind == Target::Kind::Referent))
         return Bound;
       return Target::unknown();
     }
-    return Target::local(V, V->getNameAsString());
+    return A.localTarget(V);
   }
 
   Target paramTarget(const ParmVarDecl *P) {
@@ -1429,6 +1521,15 @@ private:
   /// What the pointer or iterator stored in an object points to.
   std::optional<Target> pointeeOfStored(const Expr *E, unsigned Depth) {
     E = E->IgnoreParenImpCasts();
+    // A pointer member: its object does not own what it points to (unless
+    // it deletes it, see deletedObject), so it is some object of the
+    // pointee type.
+    if (const auto *ME = dyn_cast<MemberExpr>(E))
+      if (const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl());
+          Field && Field->getType()->isPointerType() &&
+          !Field->getType()->getPointeeType()->isFunctionType())
+        return referentOf(Field->getType()->getPointeeType(),
+                          Field->getASTContext());
     const auto *DRE = dyn_cast<DeclRefExpr>(E);
     const auto *V = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
     if (!V)
@@ -1693,14 +1794,23 @@ private:
 
   /// What an access to `At` touches, for notes.
   static std::string accessed(const Target &T, const Expr *At) {
-    if (!T.isUnknown())
+    if (!T.mayBeAnyObject())
       return T.str();
-    // Name the reference member the access goes through, if any.
+    std::string What = T.isReferent() ? T.str() : "unknown";
+    // Name the reference or pointer member the access goes through, if any.
     for (const Expr *E = At->IgnoreParenImpCasts(); E;) {
+      if (const auto *UO = dyn_cast<UnaryOperator>(E);
+          UO && UO->getOpcode() == UO_Deref) {
+        E = UO->getSubExpr()->IgnoreParenImpCasts();
+        continue;
+      }
       if (const auto *ME = dyn_cast<MemberExpr>(E)) {
-        if (const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl());
-            F && F->getType()->isReferenceType())
-          return "unknown (through the reference member '" +
+        const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl());
+        if (F && F->getType()->isReferenceType())
+          return What + " (through the reference member '" +
+                 F->getNameAsString() + "')";
+        if (F && T.isReferent() && F->getType()->isPointerType())
+          return What + " (through the pointer member '" +
                  F->getNameAsString() + "')";
         E = ME->getBase()->IgnoreParenImpCasts();
         continue;
@@ -1711,6 +1821,8 @@ private:
       }
       break;
     }
+    if (T.isReferent())
+      return What + " (through a stored pointer or reference)";
     return "unknown (through a pointer or reference the analysis cannot "
            "follow)";
   }
@@ -1821,6 +1933,83 @@ EffectAnalysis::EffectAnalysis(ASTContext &Ctx, const EffectsDatabase &DB)
     : Ctx(Ctx), DB(DB) {}
 
 EffectAnalysis::~EffectAnalysis() = default;
+
+namespace {
+/// Whether a use of a scalar local (E, whose value category is an lvalue
+/// naming it) lets its address out: anything but a load, a builtin
+/// assignment or increment whose own result is used the same way, an
+/// unevaluated operand or a lambda capture.
+bool leaksAddress(const Expr *E, ASTContext &Ctx, unsigned Depth = 0) {
+  if (Depth > 8)
+    return true;
+  DynTypedNodeList Parents = Ctx.getParents(*E);
+  if (Parents.size() != 1)
+    return true;
+  const DynTypedNode &P = Parents[0];
+  if (P.get<Stmt>() == nullptr)
+    return true; // an initialiser of a declaration: a reference binding
+  const Stmt *S = P.get<Stmt>();
+  if (isa<ParenExpr>(S))
+    return leaksAddress(cast<Expr>(S), Ctx, Depth + 1);
+  if (const auto *ICE = dyn_cast<ImplicitCastExpr>(S))
+    return ICE->getCastKind() != CK_LValueToRValue;
+  if (isa<UnaryExprOrTypeTraitExpr>(S) || isa<LambdaExpr>(S))
+    return false;
+  if (const auto *BO = dyn_cast<BinaryOperator>(S)) {
+    if (!BO->isAssignmentOp() || BO->getLHS()->IgnoreParens() != E)
+      return true;
+    return leaksAddress(BO, Ctx, Depth + 1);
+  }
+  if (const auto *UO = dyn_cast<UnaryOperator>(S)) {
+    if (!UO->isIncrementDecrementOp())
+      return true;
+    return UO->isPrefix() && leaksAddress(UO, Ctx, Depth + 1);
+  }
+  // A statement that discards the value (an expression statement).
+  return !isa<CompoundStmt>(S) && !isa<ForStmt>(S);
+}
+
+class UseFinder : public RecursiveASTVisitor<UseFinder> {
+public:
+  UseFinder(const VarDecl *V, ASTContext &Ctx) : V(V), Ctx(Ctx) {}
+  bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+    if (DRE->getDecl()->getCanonicalDecl() == V && leaksAddress(DRE, Ctx))
+      Leaks = true;
+    return !Leaks;
+  }
+  bool shouldVisitImplicitCode() const { return true; }
+  bool Leaks = false;
+
+private:
+  const VarDecl *V;
+  ASTContext &Ctx;
+};
+} // namespace
+
+bool EffectAnalysis::isUnaliasedLocal(const VarDecl *V) {
+  V = V->getCanonicalDecl();
+  auto It = UnaliasedCache.find(V);
+  if (It != UnaliasedCache.end())
+    return It->second;
+  bool Result = false;
+  QualType T = V->getType();
+  const FunctionDecl *Owner = owningFunction(V);
+  const FunctionDecl *Def = nullptr;
+  if (V->hasLocalStorage() && !T->isReferenceType() && T->isScalarType() &&
+      !T.isVolatileQualified() && Owner && Owner->hasBody(Def)) {
+    UseFinder Finder(V, V->getASTContext());
+    Finder.TraverseStmt(const_cast<Stmt *>(Def->getBody()));
+    Result = !Finder.Leaks;
+  }
+  UnaliasedCache[V] = Result;
+  return Result;
+}
+
+Target EffectAnalysis::localTarget(const VarDecl *V) {
+  Target T = Target::local(V->getCanonicalDecl(), V->getNameAsString());
+  T.NoAlias = isUnaliasedLocal(V);
+  return T;
+}
 
 std::string EffectAnalysis::databaseName(const NamedDecl *D) {
   std::vector<std::string> Parts;
@@ -2075,6 +2264,7 @@ std::optional<Target> EffectAnalysis::mapCalleeTarget(
   switch (T.TargetKind) {
   case Target::Kind::Resource:
   case Target::Kind::Unknown:
+  case Target::Kind::Referent:
     return T;
   case Target::Kind::This:
     if (!HasThis || !This)
@@ -2294,18 +2484,7 @@ EffectAnalysis::statementEffects(const Stmt *S, const FunctionDecl *Context,
 //===----------------------------------------------------------------------===//
 
 std::optional<std::string> EffectAnalysis::databaseSpelling(const Target &T) {
-  switch (T.TargetKind) {
-  case Target::Kind::Resource:
-    return T.annotationSpelling();
-  case Target::Kind::This:
-    return std::string("this");
-  case Target::Kind::Param:
-    return "$" + std::to_string(T.ParamIndex);
-  case Target::Kind::Local:
-  case Target::Kind::Unknown:
-    break;
-  }
-  return std::nullopt;
+  return EffectsDatabase::spelling(T);
 }
 
 EffectAnalysis::SymbolicBody EffectAnalysis::symbolicBody(

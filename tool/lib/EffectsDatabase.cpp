@@ -272,6 +272,8 @@ std::optional<std::string> EffectsDatabase::spelling(const Target &T) {
     return std::string("this");
   case Target::Kind::Param:
     return "$" + std::to_string(T.ParamIndex);
+  case Target::Kind::Referent:
+    return T.annotationSpelling(); // `*T`, read back as a referent
   case Target::Kind::Local:
   case Target::Kind::Unknown:
     break;
@@ -283,6 +285,9 @@ std::optional<Target> EffectsDatabase::parseSpelling(const std::string &Text,
                                                      std::string &Problem) {
   if (Text == "this")
     return Target::thisObject();
+  // `*T`: the referent of a stored pointer (kara-summarize writes it).
+  if (Text.size() > 1 && Text[0] == '*')
+    return Target::referent(Text.substr(1));
   if (Text.empty() || Text[0] != '$')
     return Target::resource(Text);
   if (Text.size() < 2 || Text.size() > 10 ||

@@ -233,7 +233,7 @@ private:
   bool writesIn(const Stmt *Body, const VarDecl *V) {
     for (const EffectEntry &E : Effects.statementEffects(Body, Context))
       if (E.E.isWrite() &&
-          (E.E.On.isUnknown() ||
+          (E.E.On.mayBeAnyObject() ||
            (E.E.On.TargetKind == Target::Kind::Local && E.E.On.Object == V)))
         return true;
     return false;
@@ -724,7 +724,9 @@ LoopVerdict LoopAnalysis::analyze(const Stmt *Loop, const ThrowScope &Scope) {
   for (const EffectEntry &Entry : Entries) {
     const Effect &E = Entry.E;
     const Target &T = E.On;
-    if (T.isUnknown()) {
+    // A referent (through a stored pointer) may be any object, an element
+    // another iteration writes included.
+    if (T.mayBeAnyObject()) {
       Blocked(LoopBlocker::Kind::Unknown, nullptr, nullptr, E);
       continue;
     }
@@ -857,7 +859,7 @@ LoopVerdict LoopAnalysis::analyze(const Stmt *Loop, const ThrowScope &Scope) {
     for (const EffectEntry &Entry :
          Effects.statementEffects(Count->Last, Context)) {
       const Target &T = Entry.E.On;
-      if (Entry.E.isWrite() || T.isUnknown()) {
+      if (Entry.E.isWrite() || T.mayBeAnyObject()) {
         Blocked(LoopBlocker::Kind::BoundChanges, Count->Last, nullptr, Entry.E);
         continue;
       }

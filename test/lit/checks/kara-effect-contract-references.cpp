@@ -20,21 +20,21 @@ struct View {
     ref += d;
     return ref;
   }
-  // CHECK-MESSAGES: :[[@LINE-4]]:30: warning: 'add' accesses memory the analysis cannot name (through a reference or pointer it does not follow), which its kara annotations cannot cover; declared {writes(this)} [kara-effect-contract]
-  // CHECK-MESSAGES: :[[@LINE-4]]:5: note: writes unknown (through the reference member 'ref') here
+  // CHECK-MESSAGES: :[[@LINE-4]]:30: warning: 'add' writes(*int): it goes through a stored pointer or reference to an object its object does not own, which its kara annotations cannot cover; declared {writes(this)} [kara-effect-contract]
+  // CHECK-MESSAGES: :[[@LINE-4]]:5: note: writes *int (through the reference member 'ref') here
 };
 
 int two_views() {
   int acc = 0;
   View v1{acc}, v2{acc};
   kara::par([&] { v1.add(1); }, [&] { v2.add(2); });
-  // CHECK-MESSAGES-PAR: :[[@LINE-1]]:3: warning: kara::par branches 1 and 2 may conflict: branch 2 has unknown effects [kara-par-conflict]
-  // CHECK-MESSAGES-PAR: :[[@LINE-2]]:13: note: branch 1 of kara::par writes(v1)
-  // CHECK-MESSAGES-PAR: :[[@LINE-3]]:19: note: calls 'View::add', which writes(this)
-  // CHECK-MESSAGES-PAR: :19:30: note: 'View::add' is declared writes(this) here
-  // CHECK-MESSAGES-PAR: :[[@LINE-5]]:33: note: branch 2 of kara::par has unknown effects
-  // CHECK-MESSAGES-PAR: :[[@LINE-6]]:39: note: calls 'View::add', which has unknown effects
-  // CHECK-MESSAGES-PAR: :20:5: note: writes unknown (through the reference member 'ref') here
+  // CHECK-MESSAGES-PAR: :[[@LINE-1]]:3: warning: kara::par branches 1 and 2 conflict on *int: branch 1 writes(*int), branch 2 writes(*int) [kara-par-conflict]
+  // CHECK-MESSAGES-PAR: :[[@LINE-2]]:13: note: branch 1 of kara::par writes(*int)
+  // CHECK-MESSAGES-PAR: :[[@LINE-3]]:19: note: calls 'View::add', which writes(*int)
+  // CHECK-MESSAGES-PAR: :20:5: note: writes *int (through the reference member 'ref') here
+  // CHECK-MESSAGES-PAR: :[[@LINE-5]]:33: note: branch 2 of kara::par writes(*int)
+  // CHECK-MESSAGES-PAR: :[[@LINE-6]]:39: note: calls 'View::add', which writes(*int)
+  // CHECK-MESSAGES-PAR: :20:5: note: writes *int (through the reference member 'ref') here
   return acc;
 }
 

@@ -131,7 +131,7 @@ int reassigned(Acc &other) {
 // CHECK-NEXT: unknown: writes unknown
 
 // Members. A deleted pointer member is storage its object owns; other
-// accesses through a pointer member stay unknown. unique_ptr and container
+// accesses through a pointer member write its referent (*Acc). unique_ptr and container
 // members are owned by the object.
 struct Holder {
   Acc *p = nullptr;
@@ -145,9 +145,9 @@ struct Holder {
 // CHECK: Holder::~Holder [inferred] {writes(this.p)}
 // CHECK-NEXT: writes(this.p): writes this.p at
 // CHECK: Holder::reset [inferred] {writes(this.p)}
-// CHECK: Holder::poke [inferred] {reads(this.p), unknown}
+// CHECK: Holder::poke [inferred] {reads(this.p), writes(*Acc)}
 // CHECK-NEXT: reads(this.p):
-// CHECK-NEXT: unknown: writes unknown
+// CHECK-NEXT: writes(*Acc): writes *Acc (through the pointer member 'p')
 
 struct Boxed {
   std::unique_ptr<Acc> p;

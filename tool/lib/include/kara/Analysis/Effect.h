@@ -30,6 +30,13 @@ struct Target {
     Param,    ///< the object parameter `Index` refers to at the call site
     Local,    ///< a local variable of the function being analysed
     Unknown,  ///< anything: overlaps every target
+    /// What a pointer or reference stored in memory (a reference or pointer
+    /// member, a pointer loaded from a member) refers to: some object of
+    /// type `Name`, which the analysis cannot tell apart from any other.
+    /// It overlaps every target, like Unknown (two objects may refer to the
+    /// same int, or to a global or a caller's local), but it is a known
+    /// effect: a read of it is only a read, and callers can see its type.
+    Referent,
   };
 
   Kind TargetKind = Kind::Unknown;
@@ -39,7 +46,12 @@ struct Target {
   unsigned ParamIndex = 0;
   /// Local: identity of the variable (a clang::VarDecl*, opaque here).
   const void *Object = nullptr;
-  /// Param and Local: the name used when printing.
+  /// Local: nothing but the variable's own name reaches it (its address is
+  /// never taken, it is never bound to a reference), so no Referent can be
+  /// it. False unless the analysis proved it; not part of identity.
+  bool NoAlias = false;
+  /// Param and Local: the name used when printing. Referent: the spelling
+  /// of the referent's type.
   std::string Name;
 
   static Target resource(std::vector<std::string> Path);
@@ -51,8 +63,15 @@ struct Target {
   static Target local(const void *Object, std::string Name,
                       std::vector<std::string> Members = {});
   static Target unknown();
+  /// The referent of a stored pointer or reference, of type `TypeName`.
+  static Target referent(std::string TypeName);
 
   bool isUnknown() const { return TargetKind == Kind::Unknown; }
+  bool isReferent() const { return TargetKind == Kind::Referent; }
+  /// True for the targets that may be any object (Unknown and Referent):
+  /// every analysis that tells objects apart must treat them as overlapping
+  /// whatever it owns or designates.
+  bool mayBeAnyObject() const { return isUnknown() || isReferent(); }
   /// The same target narrowed to one of its members.
   Target member(const std::string &Field) const;
   /// The same root object without a member path.
@@ -64,9 +83,11 @@ struct Target {
   bool contains(const Target &Other) const;
 
   /// `UserDB`, `DB::Users`, `this`, `this.cache`, `param 'out'`,
-  /// `local 'x'`, `unknown`.
+  /// `local 'x'`, `unknown`, `*int` (a referent).
   std::string str() const;
-  /// The spelling an annotation would use: `DB::Users`, `this`, `out`.
+  /// The spelling an annotation would use: `DB::Users`, `this`, `out`
+  /// (`*T` for a referent, which no annotation can name; the effects
+  /// database spells it so).
   std::string annotationSpelling() const;
 
   bool operator==(const Target &Other) const;

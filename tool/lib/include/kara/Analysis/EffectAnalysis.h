@@ -268,6 +268,16 @@ public:
   static Target withMemberPath(Target Base,
                                const std::vector<std::string> &Members);
 
+  /// The target of local variable V (kept by statement-level analyses).
+  /// It is marked NoAlias when nothing but V's name can reach V: a
+  /// non-volatile scalar local or by-value parameter whose every use in its
+  /// function (lambdas included) loads it, assigns or increments it (a
+  /// builtin operator whose result is used the same way), is unevaluated,
+  /// or is a lambda capture. No stored pointer or reference (a Referent)
+  /// can then be V.
+  Target localTarget(const clang::VarDecl *V);
+  bool isUnaliasedLocal(const clang::VarDecl *V);
+
   struct LocalInfo; // what one body does, before callee summaries are known
   /// What may escape from a call or a statement: nothing, only allocation
   /// failure (std::bad_alloc), or any exception.
@@ -275,6 +285,7 @@ public:
   struct ThrowInfo; // what one body may throw, before callees are known
 
 private:
+  llvm::DenseMap<const clang::VarDecl *, bool> UnaliasedCache;
   /// Contract: annotated functions are their annotations. Observed: their
   /// annotations and what their visible bodies do beyond them.
   enum class View : unsigned char { Contract, Observed };
