@@ -1334,6 +1334,7 @@ private:
         Args.push_back(Target::unknown());
     }
     return Args;
+  }
 
   /// `std::call_once(flag, f, args...)` writes the flag and runs
   /// `f(args...)` (at most once: its effects are those of one call). Its
