@@ -55,7 +55,7 @@ TEST(Designation, MembersOfThis) {
       U.stmtEffects("f", 2).covers(Effect::read(Target::thisObject({"m"}))));
 }
 
-TEST(Designation, PointerAndReferenceMembersReferToUnknownObjects) {
+TEST(Designation, PointerAndReferenceMembersDesignateTheirReferent) {
   TestUnit U(R"(
     struct S {
       int *p;
@@ -65,9 +65,15 @@ TEST(Designation, PointerAndReferenceMembersReferToUnknownObjects) {
     };
   )");
   // The pointee of a pointer member and the referent of a reference member
-  // are not parts of the object.
-  EXPECT_TRUE(U.stmtEffects("f", 0).hasUnknown());
-  EXPECT_TRUE(U.stmtEffects("f", 1).hasUnknown());
+  // are not parts of the object: some object of the member's pointee type
+  // (a referent, which may be any object: docs/effects.md).
+  EXPECT_EQ(U.stmtEffects("f", 0),
+            EffectSet({Effect::write(Target::referent("int")),
+                       Effect::read(Target::thisObject({"p"}))}));
+  EXPECT_EQ(U.stmtEffects("f", 1),
+            EffectSet({Effect::write(Target::referent("int"))}));
+  EXPECT_TRUE(U.stmtEffects("f", 0).effects().front().On.mayBeAnyObject() ||
+              U.stmtEffects("f", 0).effects().back().On.mayBeAnyObject());
   // Reseating the pointer writes the member itself.
   EXPECT_EQ(U.stmtEffects("f", 2),
             EffectSet({Effect::write(Target::thisObject({"p"}))}));
