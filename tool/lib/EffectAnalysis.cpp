@@ -214,20 +214,16 @@ bool tupleElementIsReference(QualType T, unsigned I) {
          Pack[I].getAsType()->isReferenceType();
 }
 
-/// The value of the only `return` of a lambda body (nested lambdas aside),
-/// or null.
-const Expr *onlyReturnValue(const Stmt *S, unsigned &Count) {
+/// The returned values of a body, nested lambdas aside (null for `return;`).
+void collectReturns(const Stmt *S, llvm::SmallVectorImpl<const Expr *> &Out) {
   if (!S || isa<LambdaExpr>(S))
-    return nullptr;
-  const Expr *Found = nullptr;
+    return;
   if (const auto *R = dyn_cast<ReturnStmt>(S)) {
-    ++Count;
-    return R->getRetValue();
+    Out.push_back(R->getRetValue());
+    return;
   }
   for (const Stmt *Child : S->children())
-    if (const Expr *E = onlyReturnValue(Child, Count))
-      Found = E;
-  return Found;
+    collectReturns(Child, Out);
 }
 
 /// Element `I` of a tuple source (see tupleSource): the I-th non-void
@@ -244,9 +240,9 @@ const Expr *tupleElement(const Expr *Source, unsigned I) {
         continue;
       if (K++ != I)
         continue;
-      unsigned Count = 0;
-      const Expr *Value = onlyReturnValue(LE->getBody(), Count);
-      return Count == 1 ? Value : nullptr;
+      llvm::SmallVector<const Expr *, 2> Returns;
+      collectReturns(LE->getBody(), Returns);
+      return Returns.size() == 1 ? Returns.front() : nullptr;
     }
     return nullptr;
   }
@@ -472,16 +468,6 @@ int pointerRoot(const Expr *E, unsigned Depth) {
   return RootElsewhere;
 }
 
-void collectReturns(const Stmt *S, llvm::SmallVectorImpl<const Expr *> &Out) {
-  if (!S || isa<LambdaExpr>(S))
-    return;
-  if (const auto *R = dyn_cast<ReturnStmt>(S)) {
-    Out.push_back(R->getRetValue());
-    return;
-  }
-  for (const Stmt *Child : S->children())
-    collectReturns(Child, Out);
-}
 
 /// For a user function with a visible body that returns a reference, a
 /// pointer or an iterator: where every returned value lives (RootThis, a
