@@ -45,16 +45,16 @@ mkdir -p "$work/units"
 t map-one-unit "$bin/kara-summarize" --map "$work/src/u0.cpp" -p "$work/build" -o "$work/units/u0.cpp.kara-unit.json"
 # The build-system path: one map process per unit (as kara_summaries() runs
 # them), then the link.
-[ -n "${SKIP_MAP_ALL:-}" ] || t map-all-j1 sh -c "for f in \$(cat '$work/units.txt'); do '$bin/kara-summarize' --map \"\$f\" -p '$work/build' -o '$work/units/'\$(basename \"\$f\").kara-unit.json 2>/dev/null; done"
 if [ -z "${SKIP_MAP_ALL:-}" ]; then
+  t map-all-j1 sh -c "for f in \$(cat '$work/units.txt'); do '$bin/kara-summarize' --map \"\$f\" -p '$work/build' -o '$work/units/'\$(basename \"\$f\").kara-unit.json 2>/dev/null; done"
   t link "$bin/kara-summarize" --link -o "$work/db-link.json" "$work/units"
   grep 'kara-summarize:' "$work/link.time" || true
   cmp "$work/db-j1.json" "$work/db-j2.json" && cmp "$work/db-j1.json" "$work/db-link.json" && echo "databases identical (-j1, -j2, map+link)"
+  echo "unit summaries: $(du -sk "$work/units" | cut -f1) KB for $units units; database: $(du -k "$work/db-link.json" | cut -f1) KB"
 else # the one-command path links internally; its database is checked below
   cp "$work/db-j1.json" "$work/db-link.json"
   cmp "$work/db-j1.json" "$work/db-j2.json" && echo "databases identical (-j1, -j2)"
 fi
-[ -n "${SKIP_MAP_ALL:-}" ] || echo "unit summaries: $(du -sk "$work/units" | cut -f1) KB for $units units; database: $(du -k "$work/db-link.json" | cut -f1) KB"
 python3 - "$work/db-link.json" "$units" "$depth" <<'PY'
 import json, sys
 db = json.load(open(sys.argv[1]))["functions"]
